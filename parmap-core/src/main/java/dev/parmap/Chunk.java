@@ -1,0 +1,101 @@
+package dev.parmap;
+
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Consecutive items of one call that run as one task, one after the other, on one thread.
+ *
+ * <p>Fields are grouped by who writes them. The runner's results are published to the driver by the
+ * run's lock, taken when the chunk signals its completion.
+ */
+final class Chunk {
+  /** Index in the input of the chunk's first item. */
+  final long firstIndex;
+
+  /** Number of items in the chunk. */
+  final int size;
+
+  /** The items, when they were copied from an iterator; otherwise read from {@link #list}. */
+  @Nullable Object @Nullable [] items;
+
+  private final @Nullable List<?> list;
+  private final int listOffset;
+
+  /** Where results go ({@code null}: they are dropped, as for {@code forEach}). */
+  final @Nullable Object @Nullable [] results;
+
+  /** Position of the first item's result in {@link #results}. */
+  final int resultOffset;
+
+  // Written by the thread that runs the chunk, read by the driver after completion.
+  /** Number of items that completed successfully, in order from the first. */
+  int done;
+
+  /** What the item at {@code done} threw, if anything. */
+  @Nullable Throwable failure;
+
+  /** Whether {@link #failure} happened before parmap interrupted the chunk (set under lock). */
+  boolean failedOnItsOwn;
+
+  /** Time spent running the chunk's items. */
+  long nanos;
+
+  // Guarded by the run's lock.
+  @Nullable Thread runner;
+  boolean interruptedByStop;
+
+  // Used by the driver only.
+  @Nullable Thread launchedThread;
+  boolean completed;
+  int consumed;
+
+  private Chunk(
+      long firstIndex,
+      int size,
+      @Nullable Object @Nullable [] items,
+      @Nullable List<?> list,
+      int listOffset,
+      @Nullable Object @Nullable [] results,
+      int resultOffset) {
+    this.firstIndex = firstIndex;
+    this.size = size;
+    this.items = items;
+    this.list = list;
+    this.listOffset = listOffset;
+    this.results = results;
+    this.resultOffset = resultOffset;
+  }
+
+  static Chunk ofList(
+      long firstIndex, int size, List<?> list, @Nullable Object @Nullable [] results, int offset) {
+    return new Chunk(firstIndex, size, null, list, (int) firstIndex, results, offset);
+  }
+
+  static Chunk ofItems(
+      long firstIndex, int size, @Nullable Object[] items, @Nullable Object @Nullable [] results) {
+    return new Chunk(firstIndex, size, items, null, 0, results, 0);
+  }
+
+  @Nullable Object item(int i) {
+    @Nullable Object[] copied = items;
+    if (copied != null) {
+      return copied[i];
+    }
+    if (list == null) {
+      throw new IllegalStateException("chunk items were already released");
+    }
+    return list.get(listOffset + i);
+  }
+
+  /** Takes the result of the item at {@code i} (relative to the chunk) and clears its slot. */
+  @Nullable Object takeResult(int i) {
+    @Nullable Object[] out = results;
+    if (out == null) {
+      return null;
+    }
+    @Nullable Object result = out[resultOffset + i];
+    out[resultOffset + i] = null;
+    return result;
+  }
+}

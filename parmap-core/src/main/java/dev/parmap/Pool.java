@@ -1,0 +1,625 @@
+package dev.parmap;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A pool of threads that runs a task over many items in parallel: the Java counterpart of Python's
+ * {@code multiprocessing.dummy.Pool}.
+ *
+ * <pre>{@code
+ * try (Pool pool = Pool.threads()) {                 // Python: pool = ThreadPool()
+ *     List<String> pages = pool.map(urls, Http::get); // Python: pool.map(get, urls)
+ * }                                                  // Python: pool.close(); pool.join()
+ * }</pre>
+ *
+ * <h2>Kinds of pool</h2>
+ *
+ * <ul>
+ *   <li>{@link #virtual()}: a virtual thread per task, for blocking work (I/O, sleeps, remote
+ *       calls) and CPU work alike. {@link Parmap} uses it.
+ *   <li>{@link #virtual(int)}: the same, with at most that many tasks running at once.
+ *   <li>{@link #threads()} and {@link #threads(int)}: a fixed number of platform threads, as
+ *       Python's {@code ThreadPool}.
+ *   <li>{@link #using(ExecutorService)}: your own executor.
+ * </ul>
+ *
+ * <h2>Contract of every call</h2>
+ *
+ * <ul>
+ *   <li><b>Order.</b> {@link #map}, {@link #mapAsync} and {@link #stream} give one result per item,
+ *       in the order of the input, whatever order the items finish in. {@link #streamUnordered}
+ *       gives them in the order they finish.
+ *   <li><b>Input.</b> Items are read lazily, on the calling thread, and at most a bounded window of
+ *       items read but not yet handed over is held (16,384 by default), so an input far larger than
+ *       memory can be streamed. The input is read once, by one thread at a time. {@code null} items
+ *       are allowed and passed to the task; a task may return {@code null}.
+ *   <li><b>Fail fast.</b> When a task throws for an item, no further item starts, the running tasks
+ *       are interrupted, the call waits until every one of them has ended, and then throws a {@link
+ *       TaskFailedException} naming the item and its index, with the task's exception as its cause.
+ *       A failure of the input's iterator gives an {@link InputFailedException} in the same way. A
+ *       {@link VirtualMachineError} thrown by a task, such as {@link OutOfMemoryError}, is rethrown
+ *       as it is after the same clean-up (with the {@code TaskFailedException} attached as
+ *       suppressed); a {@link StackOverflowError} is reported like any other exception.
+ *   <li><b>Interruption.</b> If the calling thread is interrupted while it waits, the running tasks
+ *       are interrupted and awaited, the interrupt flag is set again, and the call throws {@link
+ *       CallInterruptedException}.
+ *   <li><b>Nothing left behind.</b> When a call returns or throws, none of its tasks is running and
+ *       no thread started for it is alive. (A {@link #threads} pool's own threads live until the
+ *       pool is closed, like Python's.)
+ *   <li><b>Threads.</b> Tasks run on the pool's threads, whose names start with {@code parmap-}
+ *       (for pools made by {@code virtual} and {@code threads}). Consecutive cheap items may run
+ *       one after the other on the same thread: the pool measures the cost of items and groups
+ *       cheap ones so that handing work to a thread costs little. Slow items run one per thread.
+ * </ul>
+ *
+ * <h2>Lifecycle</h2>
+ *
+ * A pool is thread-safe: several threads may run calls on it at once. {@link #close()} (Python's
+ * {@code close()} followed by {@code join()}) refuses new work and waits for the work already
+ * submitted; {@link #terminate()} interrupts it and waits until it has stopped. Using a closed pool
+ * throws {@link IllegalStateException}.
+ */
+public final class Pool implements AutoCloseable {
+
+  /** Items read from the input and not yet handed over, at most, per call. */
+  static final int DEFAULT_WINDOW = 16_384;
+
+  private static final AtomicInteger POOL_NUMBERS = new AtomicInteger();
+  private static final ThreadLocal<@Nullable Pool> CURRENT_POOL = new ThreadLocal<>();
+
+  private final String description;
+  private final String threadPrefix;
+  private final Launcher launcher;
+  private final ThreadFactory asyncThreads;
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition idle = lock.newCondition();
+  // Guarded by lock.
+  private boolean closed;
+  private final Set<Run<?, ?>> runs = new HashSet<>();
+  private int blockingCalls;
+  private final Set<Submission<?>> submissions = new HashSet<>();
+
+  private Pool(String kind, Launcher launcher, String threadPrefix) {
+    this.description = "Pool." + kind;
+    this.launcher = launcher;
+    this.threadPrefix = threadPrefix;
+    this.asyncThreads = Thread.ofVirtual().name(threadPrefix + "async-", 0).factory();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Factories
+
+  /**
+   * A pool of as many platform threads as the machine has processors: Python's {@code
+   * ThreadPool()}. The threads are created as needed, are daemon threads, and live until the pool
+   * is closed.
+   *
+   * @return a new pool; close it when done
+   */
+  public static Pool threads() {
+    return threads(Runtime.getRuntime().availableProcessors());
+  }
+
+  /**
+   * A pool of {@code threads} platform threads: Python's {@code ThreadPool(n)}. At most that many
+   * tasks run at once, across all the calls made on the pool.
+   *
+   * @param threads the number of threads, at least 1
+   * @return a new pool; close it when done
+   * @throws IllegalArgumentException if {@code threads < 1}
+   */
+  public static Pool threads(int threads) {
+    positive(threads, "threads");
+    String prefix = "parmap-threads-" + POOL_NUMBERS.incrementAndGet() + "-";
+    ThreadRegistry registry = new ThreadRegistry(prefix + "worker-");
+    ThreadPoolExecutor executor =
+        new ThreadPoolExecutor(
+            threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), registry);
+    Launcher launcher =
+        new Launcher.OnExecutor(executor, threads, Math.min(2 * threads, DEFAULT_WINDOW), registry);
+    return new Pool("threads(" + threads + ")", launcher, prefix);
+  }
+
+  /**
+   * A pool that runs each task on a new virtual thread, with no limit on how many run at once
+   * beyond the window of each call: the default of {@link Parmap}. Right for blocking work
+   * (thousands of items waiting on I/O run together) and for CPU work (virtual threads share the
+   * JVM's carrier threads, one per processor). Closing it waits for the work; there are no threads
+   * to shut down.
+   *
+   * @return a new pool; close it when done
+   */
+  public static Pool virtual() {
+    int cpus = Runtime.getRuntime().availableProcessors();
+    String prefix = "parmap-virtual-" + POOL_NUMBERS.incrementAndGet() + "-";
+    return new Pool(
+        "virtual()", new Launcher.Virtual(prefix + "worker-", cpus, DEFAULT_WINDOW, null), prefix);
+  }
+
+  /**
+   * A pool that runs each task on a new virtual thread, with at most {@code maxConcurrency} tasks
+   * running at once across all calls on the pool: use it to protect a service from too many
+   * concurrent requests.
+   *
+   * @param maxConcurrency the most tasks running at once, at least 1
+   * @return a new pool; close it when done
+   * @throws IllegalArgumentException if {@code maxConcurrency < 1}
+   */
+  public static Pool virtual(int maxConcurrency) {
+    positive(maxConcurrency, "maxConcurrency");
+    int cpus = Runtime.getRuntime().availableProcessors();
+    String prefix = "parmap-virtual-" + POOL_NUMBERS.incrementAndGet() + "-";
+    Launcher launcher =
+        new Launcher.Virtual(
+            prefix + "worker-",
+            Math.min(maxConcurrency, cpus),
+            Math.min(maxConcurrency, DEFAULT_WINDOW),
+            new Semaphore(maxConcurrency));
+    return new Pool("virtual(" + maxConcurrency + ")", launcher, prefix);
+  }
+
+  /**
+   * A pool that runs tasks on an executor you own. {@link #close()} waits for the pool's work but
+   * does not shut the executor down: that stays your job.
+   *
+   * <p>How many tasks a call keeps in flight follows the executor: the maximum pool size of a
+   * {@link ThreadPoolExecutor}, the parallelism of a {@link ForkJoinPool}, and otherwise as many as
+   * for {@link #virtual()}. Thread names are the executor's.
+   *
+   * @param executor the executor to run tasks on; it must not be shut down
+   * @return a new pool; close it when done
+   * @throws IllegalArgumentException if the executor is already shut down
+   */
+  public static Pool using(ExecutorService executor) {
+    notNull(executor, "executor");
+    if (executor.isShutdown()) {
+      throw new IllegalArgumentException(
+          "executor is shut down: pass an executor that can still run tasks");
+    }
+    int cpus = Runtime.getRuntime().availableProcessors();
+    int concurrency = DEFAULT_WINDOW;
+    if (executor instanceof ThreadPoolExecutor tpe) {
+      concurrency = Math.min(tpe.getMaximumPoolSize(), DEFAULT_WINDOW);
+    } else if (executor instanceof ForkJoinPool fjp) {
+      concurrency = Math.min(fjp.getParallelism(), DEFAULT_WINDOW);
+    }
+    int parallelism = Math.max(1, Math.min(concurrency, cpus));
+    int inFlight = concurrency >= DEFAULT_WINDOW ? DEFAULT_WINDOW : 2 * concurrency;
+    String prefix = "parmap-using-" + POOL_NUMBERS.incrementAndGet() + "-";
+    return new Pool(
+        "using(" + executor.getClass().getSimpleName() + ")",
+        new Launcher.OnExecutor(executor, parallelism, inFlight, null),
+        prefix);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Calls
+
+  /**
+   * Applies {@code task} to every item in parallel and returns the results in input order: Python's
+   * {@code pool.map(task, items)}. Blocks until every item is done.
+   *
+   * @param items the items; read once, lazily; may contain {@code null}
+   * @param task applied to each item; may return {@code null}
+   * @return an unmodifiable list with the result of item {@code i} at position {@code i} (it may
+   *     hold {@code null}s)
+   * @throws TaskFailedException if a task threw (fail fast: see the class description)
+   * @throws InputFailedException if the items' iterator threw
+   * @throws CallInterruptedException if the calling thread was interrupted while waiting
+   * @throws IllegalStateException if the pool is closed
+   * @throws NullPointerException if {@code items} or {@code task} is null
+   */
+  public <T extends @Nullable Object, R extends @Nullable Object> List<R> map(
+      Iterable<? extends T> items, Task<? super T, ? extends R> task) {
+    return this.<T, R>start(items, task, Run.Mode.LIST, "Pool.map", true).toList();
+  }
+
+  /**
+   * Applies {@code action} to every item in parallel: Python's {@code pool.map(process, items)}
+   * when {@code process} returns nothing. Blocks until every item is done; failures, interruption
+   * and clean-up are as for {@link #map}.
+   *
+   * @param items the items; read once, lazily; may contain {@code null}
+   * @param action applied to each item
+   * @throws TaskFailedException if an action threw
+   * @throws InputFailedException if the items' iterator threw
+   * @throws CallInterruptedException if the calling thread was interrupted while waiting
+   * @throws IllegalStateException if the pool is closed
+   * @throws NullPointerException if {@code items} or {@code action} is null
+   */
+  public <T extends @Nullable Object> void forEach(
+      Iterable<? extends T> items, Action<? super T> action) {
+    notNull(action, "action");
+    Task<T, @Nullable Object> task =
+        item -> {
+          action.accept(item);
+          return null;
+        };
+    start(items, task, Run.Mode.FOR_EACH, "Pool.forEach", true).runAll();
+  }
+
+  /**
+   * Applies {@code task} to the items in parallel and streams the results in input order, lazily:
+   * Python's {@code pool.imap(task, items)}. Each result is available as soon as it and every
+   * result before it are done; items later than a slow one keep running meanwhile, up to the
+   * window.
+   *
+   * <p>Nothing runs until the stream is consumed: the input is read, and tasks are started, as the
+   * stream is pulled. A task's failure is thrown by the stream operation that pulls next, without
+   * waiting for the failed item to reach the head (as a {@link TaskFailedException}, after the
+   * running tasks have been interrupted and have ended). If the code consuming the stream throws,
+   * the running tasks are interrupted and awaited before the exception leaves.
+   *
+   * <p><b>Close the stream</b> (try-with-resources) when you may stop before its end: closing
+   * interrupts the running tasks and waits for them. A stream abandoned without closing lets its
+   * running tasks finish, starts no new ones, and holds at most the window of results. Like every
+   * stream it must be used by one thread at a time, including its {@code close()}.
+   *
+   * @param items the items; may contain {@code null}
+   * @param task applied to each item; may return {@code null}
+   * @return a sequential, ordered stream of the results
+   * @throws IllegalStateException if the pool is closed
+   * @throws NullPointerException if {@code items} or {@code task} is null
+   */
+  public <T extends @Nullable Object, R extends @Nullable Object> Stream<R> stream(
+      Iterable<? extends T> items, Task<? super T, ? extends R> task) {
+    return streamOf(this.<T, R>start(items, task, Run.Mode.ORDERED, "Pool.stream", false));
+  }
+
+  /**
+   * As {@link #stream}, but results come in the order they finish: Python's {@code
+   * pool.imap_unordered(task, items)}.
+   *
+   * @param items the items; may contain {@code null}
+   * @param task applied to each item; may return {@code null}
+   * @return a sequential stream of the results in completion order
+   * @throws IllegalStateException if the pool is closed
+   * @throws NullPointerException if {@code items} or {@code task} is null
+   */
+  public <T extends @Nullable Object, R extends @Nullable Object> Stream<R> streamUnordered(
+      Iterable<? extends T> items, Task<? super T, ? extends R> task) {
+    return streamOf(
+        this.<T, R>start(items, task, Run.Mode.UNORDERED, "Pool.streamUnordered", false));
+  }
+
+  /**
+   * Starts {@link #map} in the background: Python's {@code pool.map_async(task, items)}. The future
+   * completes with the ordered results, or exceptionally with what {@code map} would have thrown.
+   * Cancelling it with {@code cancel(true)} interrupts the running tasks; {@link #close()} waits
+   * for them to end. The items are read on a background thread of the pool.
+   *
+   * @param items the items; may contain {@code null}
+   * @param task applied to each item; may return {@code null}
+   * @return a future of the results in input order
+   * @throws IllegalStateException if the pool is closed
+   * @throws NullPointerException if {@code items} or {@code task} is null
+   */
+  public <T extends @Nullable Object, R extends @Nullable Object>
+      CompletableFuture<List<R>> mapAsync(
+          Iterable<? extends T> items, Task<? super T, ? extends R> task) {
+    Run<T, R> run = start(items, task, Run.Mode.LIST, "Pool.mapAsync", true);
+    Submission<List<R>> submission = new Submission<>(run::toList, false);
+    Thread driver = asyncThreads.newThread(submission);
+    driver.start();
+    return submission;
+  }
+
+  /**
+   * Runs one task on the pool: Python's {@code pool.apply_async(task)}. The future completes with
+   * the task's result or, exceptionally, with exactly what it threw. {@code cancel(true)}
+   * interrupts the task if it is running. {@link #close()} waits for submitted tasks.
+   *
+   * @param task the task
+   * @return a future of its result
+   * @throws IllegalStateException if the pool is closed
+   * @throws NullPointerException if {@code task} is null
+   */
+  public <R extends @Nullable Object> CompletableFuture<R> submit(Callable<R> task) {
+    notNull(task, "task");
+    Submission<R> submission = new Submission<>(task, true);
+    lock.lock();
+    try {
+      checkOpen("submit");
+      submissions.add(submission);
+    } finally {
+      lock.unlock();
+    }
+    try {
+      launcher.launch(submission);
+    } catch (RuntimeException | OutOfMemoryError e) {
+      submission.completeExceptionally(e);
+      submissionEnded(submission);
+    }
+    return submission;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Lifecycle
+
+  /**
+   * Refuses new work and waits until the work already given to the pool has finished: calls in
+   * progress on other threads, {@link #mapAsync} and {@link #submit} tasks. Then stops the pool's
+   * own threads and waits until they have terminated. Python's {@code close()} and {@code join()}.
+   *
+   * <p>Result streams are not waited for (nobody may ever consume them): their running tasks are,
+   * and such a stream then throws {@link IllegalStateException} when it would need to start another
+   * task. If the calling thread is interrupted while it waits, the pool is {@linkplain #terminate()
+   * terminated} instead, and the interrupt flag is set when this method returns. Calling it again
+   * has no further effect, and waits as the first call does.
+   *
+   * @throws IllegalStateException if called from a task of this pool (it would wait for itself)
+   */
+  @Override
+  public void close() {
+    if (CURRENT_POOL.get() == this) {
+      throw new IllegalStateException(
+          "close() called from inside a task of "
+              + this
+              + ": it would wait for its own task; close the pool from the thread that made it");
+    }
+    boolean interrupted = false;
+    List<Run<?, ?>> streams;
+    lock.lock();
+    try {
+      closed = true;
+      while (blockingCalls > 0 || !submissions.isEmpty()) {
+        try {
+          idle.await();
+        } catch (InterruptedException e) {
+          if (!interrupted) {
+            interrupted = true;
+            stopAllLocked("the pool was terminated because close() was interrupted");
+          }
+        }
+      }
+      streams = new ArrayList<>(runs);
+    } finally {
+      lock.unlock();
+    }
+    for (Run<?, ?> stream : streams) {
+      stream.detachAndAwaitQuiescence();
+    }
+    launcher.shutdown();
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Refuses new work, interrupts all running tasks, lets no queued item start, and waits until
+   * everything has stopped: Python's {@code terminate()} followed by {@code join()}. Calls in
+   * progress throw a {@link ParmapException} saying the pool was terminated; futures from {@link
+   * #submit} are cancelled.
+   *
+   * @throws IllegalStateException if called from a task of this pool (it would wait for itself)
+   */
+  public void terminate() {
+    if (CURRENT_POOL.get() == this) {
+      throw new IllegalStateException(
+          "terminate() called from inside a task of " + this + ": it would wait for its own task");
+    }
+    lock.lock();
+    try {
+      closed = true;
+      stopAllLocked("the pool was terminated");
+    } finally {
+      lock.unlock();
+    }
+    close();
+  }
+
+  /**
+   * Whether {@link #close()} or {@link #terminate()} has been called.
+   *
+   * @return {@code true} once the pool refuses new work
+   */
+  public boolean isClosed() {
+    lock.lock();
+    try {
+      return closed;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return description;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Internals
+
+  Launcher launcher() {
+    return launcher;
+  }
+
+  int window() {
+    return DEFAULT_WINDOW;
+  }
+
+  private <T extends @Nullable Object, R extends @Nullable Object> Run<T, R> start(
+      Iterable<? extends T> items,
+      Task<? super T, ? extends R> task,
+      Run.Mode mode,
+      String what,
+      boolean blocking) {
+    notNull(items, "items");
+    notNull(task, mode == Run.Mode.FOR_EACH ? "action" : "task");
+    lock.lock();
+    try {
+      checkOpen(what); // fail before touching the input
+    } finally {
+      lock.unlock();
+    }
+    Run<T, R> run = new Run<>(this, items, task, mode, what, blocking);
+    lock.lock();
+    try {
+      checkOpen(what);
+      runs.add(run);
+      if (blocking) {
+        blockingCalls++;
+      }
+      return run;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static <R extends @Nullable Object> Stream<R> streamOf(Run<?, R> run) {
+    return StreamSupport.stream(run.spliterator(), false).onClose(run::close);
+  }
+
+  void deregister(Run<?, ?> run) {
+    lock.lock();
+    try {
+      if (runs.remove(run) && run.isBlocking()) {
+        blockingCalls--;
+      }
+      idle.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void submissionEnded(Submission<?> submission) {
+    lock.lock();
+    try {
+      submissions.remove(submission);
+      idle.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void stopAllLocked(String reason) {
+    for (Run<?, ?> run : runs) {
+      run.stop(reason);
+    }
+    for (Submission<?> submission : submissions) {
+      submission.cancel(true);
+    }
+  }
+
+  private void checkOpen(String what) {
+    if (closed) {
+      throw new IllegalStateException(
+          what + " called on a closed pool (" + this + "): create a new pool for new work");
+    }
+  }
+
+  /** Marks the current thread as running a task of this pool; returns what to restore. */
+  @Nullable Pool enterTask() {
+    Pool outer = CURRENT_POOL.get();
+    CURRENT_POOL.set(this);
+    return outer;
+  }
+
+  void exitTask(@Nullable Pool outer) {
+    if (outer == null) {
+      CURRENT_POOL.remove();
+    } else {
+      CURRENT_POOL.set(outer);
+    }
+  }
+
+  static void positive(int value, String name) {
+    if (value < 1) {
+      throw new IllegalArgumentException(name + " must be at least 1, but was " + value);
+    }
+  }
+
+  static void notNull(@Nullable Object value, String name) {
+    if (value == null) {
+      throw new NullPointerException(name + " must not be null");
+    }
+  }
+
+  /** A task submitted to the pool, and its future; cancellation interrupts it. */
+  private final class Submission<V extends @Nullable Object> extends CompletableFuture<V>
+      implements Runnable {
+    private final Callable<V> body;
+    private final boolean isTask;
+    // Guarded by this.
+    private @Nullable Thread runner;
+    private boolean interrupted;
+
+    Submission(Callable<V> body, boolean isTask) {
+      this.body = body;
+      this.isTask = isTask;
+    }
+
+    @Override
+    public void run() {
+      try {
+        synchronized (this) {
+          if (isDone()) {
+            return; // cancelled before it started
+          }
+          runner = Thread.currentThread();
+        }
+        Pool outer = isTask ? enterTask() : CURRENT_POOL.get();
+        try {
+          if (isTask) {
+            launcher.acquire();
+          }
+          try {
+            complete(body.call());
+          } finally {
+            if (isTask) {
+              launcher.release();
+            }
+          }
+        } catch (Throwable e) { // the future reports every failure, Errors included
+          completeExceptionally(e);
+        } finally {
+          if (isTask) {
+            exitTask(outer);
+          }
+        }
+      } finally {
+        synchronized (this) {
+          runner = null;
+          if (interrupted) {
+            Thread.interrupted(); // ours: do not leave it on a pool thread
+          }
+        }
+        submissionEnded(this);
+      }
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+      boolean cancelled = super.cancel(mayInterruptIfRunning);
+      if (cancelled && mayInterruptIfRunning) {
+        synchronized (this) {
+          Thread thread = runner;
+          if (thread != null) {
+            interrupted = true;
+            thread.interrupt();
+          }
+        }
+      }
+      return cancelled;
+    }
+  }
+}

@@ -1,0 +1,750 @@
+package dev.parmap;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.RandomAccess;
+import java.util.Set;
+import java.util.Spliterator;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One parallel call: reads the input, cuts it into chunks, launches them on the pool and hands the
+ * results over in the promised order.
+ *
+ * <p><b>Threads.</b> One <em>driver</em> thread at a time (the caller of {@code map}, the consumer
+ * of a stream, or the coordinator of {@code mapAsync}) reads the input, launches chunks and
+ * consumes their completions; every field marked "driver only" is touched by it alone. Chunks run
+ * on pool threads and talk to the driver only through {@link #lock}: each registers itself as
+ * running, and at its end queues itself in {@link #completions} and signals {@link #changed}.
+ * {@link #stop} and {@link #awaitQuiescence} are safe from any thread.
+ *
+ * <p><b>Invariants.</b> {@code inFlight} counts chunks launched and not yet completed; a chunk is
+ * in {@code running} exactly while a thread runs its items, and only then can it be interrupted (so
+ * a pool thread is never interrupted after it has moved on to other work). Once {@code stopped} is
+ * set no chunk starts a new item. The driver returns or throws only once {@code driverInFlight}
+ * (launched minus completions it has processed) is zero and every per-chunk thread has been joined:
+ * nothing started by the call outlives it.
+ *
+ * <p><b>Window.</b> {@code outstanding} counts items read from the input and not yet handed over
+ * (consumed from a stream, or completed for {@code map}/{@code forEach}); the driver reads no more
+ * input while it is at {@code window}. That bounds the memory held for items and buffered results.
+ */
+final class Run<T extends @Nullable Object, R extends @Nullable Object> {
+
+  enum Mode {
+    /** Ordered results collected into a list. */
+    LIST,
+    /** No results. */
+    FOR_EACH,
+    /** Results streamed in input order. */
+    ORDERED,
+    /** Results streamed in completion order. */
+    UNORDERED
+  }
+
+  /** The largest list parmap can return (the usual JDK limit for array sizes). */
+  static final long MAX_LIST_SIZE = Integer.MAX_VALUE - 8;
+
+  /** Bound on the suppressed failures attached to the primary one. */
+  private static final int MAX_SUPPRESSED = 16;
+
+  private final Pool pool;
+  private final Launcher launcher;
+  private final Task<? super T, ? extends R> task;
+  private final Mode mode;
+  private final String what;
+  private final boolean blocking;
+  private final long window;
+  private final ChunkSizer sizer;
+
+  // The input (driver only).
+  private final @Nullable List<?> list;
+  private final @Nullable Iterator<?> iterator;
+  private final long knownSize;
+  private long nextIndex;
+  private boolean exhausted;
+
+  private final @Nullable Object @Nullable [] sharedResults;
+  private final @Nullable ArrayList<Chunk> listChunks;
+
+  // Shared with the chunks: guarded by lock, except the volatile flags.
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  private final ArrayDeque<Chunk> completions = new ArrayDeque<>();
+  private final Set<Chunk> running = new HashSet<>();
+  private int inFlight;
+  private boolean detached;
+  private volatile boolean stopped;
+  private volatile boolean chunkFailed;
+  private volatile @Nullable String abortReason;
+
+  // Driver only.
+  private final ArrayDeque<Chunk> batch = new ArrayDeque<>();
+  private final ArrayDeque<Chunk> pending = new ArrayDeque<>();
+  private int driverInFlight;
+  private long outstanding;
+  private long lastProgressNanos;
+  private @Nullable RuntimeException failure;
+  private @Nullable Error fatal;
+  private boolean finished;
+
+  Run(
+      Pool pool,
+      Iterable<? extends T> items,
+      Task<? super T, ? extends R> task,
+      Mode mode,
+      String what,
+      boolean blocking) {
+    this.pool = pool;
+    this.launcher = pool.launcher();
+    this.task = task;
+    this.mode = mode;
+    this.what = what;
+    this.blocking = blocking;
+    this.sizer = new ChunkSizer(launcher.parallelism, launcher.maxInFlight);
+    if (items instanceof List<?> l && items instanceof RandomAccess) {
+      this.list = l;
+      this.iterator = null;
+      this.knownSize = l.size();
+    } else {
+      this.list = null;
+      try {
+        this.iterator = items.iterator();
+      } catch (RuntimeException e) {
+        throw new InputFailedException(0, e);
+      }
+      this.knownSize = items instanceof Collection<?> c ? c.size() : -1;
+    }
+    boolean random = list != null;
+    if (mode == Mode.LIST && random) {
+      this.sharedResults = new Object[(int) knownSize];
+      this.listChunks = null;
+    } else {
+      this.sharedResults = null;
+      this.listChunks = mode == Mode.LIST ? new ArrayList<>() : null;
+    }
+    // Items of a random-access list are in memory already, and so are map's results: the window
+    // only matters where the call would otherwise hold items or results of its own.
+    boolean holdsNothingExtra = random && (mode == Mode.LIST || mode == Mode.FOR_EACH);
+    this.window = holdsNothingExtra ? Long.MAX_VALUE : pool.window();
+    this.lastProgressNanos = System.nanoTime();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Entry points (driver)
+
+  /** Runs the call to the end and returns the results in input order. */
+  List<R> toList() {
+    drive();
+    return assemble();
+  }
+
+  /** Runs the call to the end, dropping results. */
+  void runAll() {
+    drive();
+  }
+
+  private void drive() {
+    try {
+      while (true) {
+        dispatch();
+        if (failure != null || fatal != null || stopped) {
+          break;
+        }
+        if (driverInFlight == 0) {
+          if (!exhausted) {
+            throw new IllegalStateException("parmap bug: call stalled with input left");
+          }
+          break; // input exhausted and everything completed
+        }
+        awaitEvents();
+      }
+      finishOrThrow();
+    } catch (InterruptedException e) {
+      interrupted(e);
+    } finally {
+      end();
+    }
+  }
+
+  /** A spliterator whose traversal drives the call; closing its stream must call {@link #close}. */
+  Spliterator<R> spliterator() {
+    return new Results();
+  }
+
+  /** Cancels the call if it is still running and waits for its tasks (from the driver thread). */
+  void close() {
+    if (finished) {
+      return;
+    }
+    try {
+      stop(null);
+      drain();
+    } finally {
+      end();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Thread-safe control
+
+  /**
+   * Stops the call: no new item starts and running tasks are interrupted. A non-null {@code reason}
+   * makes the call fail with it (when the pool is terminated, for instance).
+   */
+  void stop(@Nullable String reason) {
+    if (reason != null && abortReason == null) {
+      abortReason = reason;
+    }
+    stopped = true;
+    lock.lock();
+    try {
+      for (Chunk chunk : running) {
+        Thread runner = chunk.runner;
+        if (runner != null && !chunk.interruptedByStop) {
+          chunk.interruptedByStop = true;
+          runner.interrupt();
+        }
+      }
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Prevents new launches (the pool was closed) and waits until no chunk is in flight. */
+  void detachAndAwaitQuiescence() {
+    lock.lock();
+    try {
+      detached = true;
+      while (inFlight > 0) {
+        changed.awaitUninterruptibly();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Whether the driver blocks a caller for the whole call (not a stream). */
+  boolean isBlocking() {
+    return blocking;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Chunks (pool threads)
+
+  private void runChunk(Chunk chunk) {
+    Thread self = Thread.currentThread();
+    boolean start;
+    lock.lock();
+    try {
+      start = !stopped;
+      if (start) {
+        chunk.runner = self;
+        running.add(chunk);
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (start) {
+      Pool outer = pool.enterTask();
+      try {
+        launcher.acquire();
+        try {
+          execute(chunk);
+        } finally {
+          launcher.release();
+        }
+      } catch (InterruptedException e) { // waiting for a permit of a Pool.virtual(n)
+        chunk.failure = e; // only parmap interrupts its threads: a consequence of a stop
+      } finally {
+        pool.exitTask(outer);
+      }
+    }
+    lock.lock();
+    try {
+      if (start) {
+        running.remove(chunk);
+        chunk.runner = null;
+        if (chunk.interruptedByStop) {
+          Thread.interrupted(); // ours: do not leave it on a pool thread that moves on
+        }
+      }
+      inFlight--;
+      completions.add(chunk);
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private void execute(Chunk chunk) {
+    long started = System.nanoTime();
+    @Nullable Object[] out = chunk.results;
+    int offset = chunk.resultOffset;
+    int i = 0;
+    try {
+      for (; i < chunk.size; i++) {
+        if (stopped) {
+          break;
+        }
+        R result = task.apply(Run.<T>cast(chunk.item(i)));
+        if (out != null) {
+          out[offset + i] = result;
+        }
+      }
+    } catch (Throwable e) { // every failure is reported: Errors included
+      chunk.failure = e;
+      stopped = true; // fail fast: from now on no item starts, in any chunk
+      lock.lock();
+      try {
+        // A failure after parmap interrupted the chunk is a consequence of the stop, not news.
+        chunk.failedOnItsOwn = !chunk.interruptedByStop;
+      } finally {
+        lock.unlock();
+      }
+      chunkFailed = true;
+    }
+    chunk.done = i;
+    chunk.nanos = System.nanoTime() - started;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Dispatch (driver)
+
+  private void dispatch() {
+    while (!stopped && !exhausted && failure == null && fatal == null) {
+      if (driverInFlight >= sizer.inFlightCap() || outstanding >= window) {
+        return;
+      }
+      long remaining = knownSize >= 0 ? Math.max(0, knownSize - nextIndex) : -1;
+      int size = (int) Math.min(sizer.nextSize(remaining), window - outstanding);
+      Chunk chunk = read(size);
+      if (chunk == null || !launch(chunk)) {
+        return;
+      }
+    }
+  }
+
+  private @Nullable Chunk read(int want) {
+    long first = nextIndex;
+    if (list != null) {
+      long left = knownSize - first;
+      if (left <= 0) {
+        exhausted = true;
+        return null;
+      }
+      int size = (int) Math.min(want, left);
+      nextIndex += size;
+      if (nextIndex == knownSize) {
+        exhausted = true;
+      }
+      return Chunk.ofList(
+          first, size, list, resultsFor(size), sharedResults != null ? (int) first : 0);
+    }
+    Iterator<?> source = iterator;
+    if (source == null) {
+      throw new IllegalStateException("a run reads from a list or an iterator");
+    }
+    @Nullable Object[] items = new Object[want];
+    int n = 0;
+    try {
+      while (n < want) {
+        if (!source.hasNext()) {
+          exhausted = true;
+          break;
+        }
+        items[n] = source.next();
+        n++;
+      }
+    } catch (Throwable e) { // the input's failure fails the call, as a task's would
+      exhausted = true;
+      fail(new InputFailedException(first + n, e), e);
+      return null;
+    }
+    if (n == 0) {
+      return null;
+    }
+    if (mode == Mode.LIST && first + n > MAX_LIST_SIZE) {
+      exhausted = true;
+      failure =
+          new ParmapException(
+              what
+                  + " cannot return more than "
+                  + MAX_LIST_SIZE
+                  + " results in a list; use Pool.stream or Pool.forEach for inputs this large",
+              null);
+      return null;
+    }
+    nextIndex += n;
+    if (n < want) {
+      items = Arrays.copyOf(items, n);
+    }
+    return Chunk.ofItems(first, n, items, resultsFor(n));
+  }
+
+  private @Nullable Object @Nullable [] resultsFor(int size) {
+    if (mode == Mode.FOR_EACH) {
+      return null;
+    }
+    return sharedResults != null ? sharedResults : new Object[size];
+  }
+
+  private boolean launch(Chunk chunk) {
+    lock.lock();
+    try {
+      if (detached) {
+        failure =
+            new IllegalStateException(
+                "the pool was closed before this stream was consumed: consume or close result"
+                    + " streams before closing their pool");
+        return false;
+      }
+      inFlight++;
+    } finally {
+      lock.unlock();
+    }
+    try {
+      chunk.launchedThread = launcher.launch(() -> runChunk(chunk));
+    } catch (RuntimeException | OutOfMemoryError e) { // rejected, or no thread could be created
+      lock.lock();
+      try {
+        inFlight--;
+      } finally {
+        lock.unlock();
+      }
+      fail(new ParmapException(what + " could not start a task on " + pool + ": " + e, e), e);
+      return false;
+    }
+    driverInFlight++;
+    outstanding += chunk.size;
+    if (mode == Mode.ORDERED) {
+      pending.add(chunk);
+    } else if (listChunks != null) {
+      listChunks.add(chunk);
+    }
+    return true;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Completions (driver)
+
+  /** Waits until at least one chunk completes (or a probe interval passes), then processes. */
+  private void awaitEvents() throws InterruptedException {
+    boolean probe = sizer.costUnknown() && !exhausted && !stopped;
+    lock.lock();
+    try {
+      if (completions.isEmpty()) {
+        if (probe) {
+          changed.await(ChunkSizer.TARGET_NANOS, TimeUnit.NANOSECONDS);
+        } else {
+          changed.await();
+        }
+      }
+      batch.addAll(completions);
+      completions.clear();
+    } finally {
+      lock.unlock();
+    }
+    if (batch.isEmpty()) {
+      sizer.noProgressFor(System.nanoTime() - lastProgressNanos);
+      return;
+    }
+    processBatch();
+  }
+
+  /** Processes the completions that are already there, without waiting. */
+  private void pollEvents() {
+    lock.lock();
+    try {
+      batch.addAll(completions);
+      completions.clear();
+    } finally {
+      lock.unlock();
+    }
+    processBatch();
+  }
+
+  private void processBatch() {
+    Chunk chunk;
+    boolean interrupted = false;
+    while ((chunk = batch.poll()) != null) {
+      interrupted |= process(chunk);
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Returns whether the driver was interrupted while joining the chunk's thread. */
+  private boolean process(Chunk chunk) {
+    boolean interrupted = false;
+    Thread thread = chunk.launchedThread;
+    if (thread != null) {
+      // The chunk has signalled its end; its thread terminates within microseconds.
+      while (true) {
+        try {
+          thread.join();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      chunk.launchedThread = null;
+    }
+    driverInFlight--;
+    chunk.completed = true;
+    lastProgressNanos = System.nanoTime();
+    Throwable error = chunk.failure;
+    if (error == null) {
+      if (chunk.done > 0) {
+        sizer.completed(chunk.done, chunk.nanos);
+      }
+    } else if (chunk.failedOnItsOwn) {
+      long index = chunk.firstIndex + chunk.done;
+      fail(new TaskFailedException(index, itemOf(chunk), error), error);
+    }
+    chunk.items = null; // the items are not needed any more: let them go
+    switch (mode) {
+      case LIST, FOR_EACH -> outstanding -= chunk.size;
+      case UNORDERED -> {
+        outstanding -= chunk.size - chunk.done;
+        if (chunk.done > 0) {
+          pending.add(chunk);
+        }
+      }
+      case ORDERED -> outstanding -= chunk.size - chunk.done;
+    }
+    return interrupted;
+  }
+
+  private @Nullable Object itemOf(Chunk chunk) {
+    // Items are released once processed; the failed item is needed for the report.
+    try {
+      return chunk.item(chunk.done);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** Records a failure: the first one becomes the call's, later ones its suppressed. */
+  private void fail(RuntimeException report, Throwable cause) {
+    if (failure == null && fatal == null) {
+      if (cause instanceof VirtualMachineError vm && !(cause instanceof StackOverflowError)) {
+        fatal = vm;
+        vm.addSuppressed(report);
+      } else {
+        failure = report;
+      }
+      stop(null);
+    } else {
+      Throwable primary = fatal != null ? fatal : failure;
+      if (primary != null && primary.getSuppressed().length < MAX_SUPPRESSED) {
+        primary.addSuppressed(report);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Ending (driver)
+
+  /** Waits until no chunk is in flight, processing completions; keeps the interrupt flag. */
+  private void drain() {
+    boolean interrupted = Thread.interrupted();
+    while (driverInFlight > 0) {
+      lock.lock();
+      try {
+        while (completions.isEmpty()) {
+          changed.awaitUninterruptibly();
+        }
+        batch.addAll(completions);
+        completions.clear();
+      } finally {
+        lock.unlock();
+      }
+      // Items released by process() are not needed any more; failures after stop are ignored.
+      Chunk chunk;
+      while ((chunk = batch.poll()) != null) {
+        interrupted |= Thread.interrupted();
+        // Before processing, so that join() is not woken by a pending interrupt.
+        interrupted |= process(chunk);
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** After the main loop: drains, then throws the call's failure if there is one. */
+  private void finishOrThrow() {
+    if (failure == null && fatal == null && !stopped) {
+      return;
+    }
+    stop(null);
+    drain();
+    if (fatal != null) {
+      throw fatal;
+    }
+    RuntimeException report = failure;
+    if (report == null) {
+      String reason = abortReason;
+      report =
+          new ParmapException(
+              what + " was stopped: " + (reason != null ? reason : "it was cancelled"), null);
+    }
+    throw report;
+  }
+
+  private void interrupted(InterruptedException e) {
+    try {
+      stop(null);
+      drain();
+      Thread.currentThread().interrupt();
+      CallInterruptedException report = new CallInterruptedException(what, e);
+      Throwable earlier = fatal != null ? fatal : failure;
+      if (earlier != null) {
+        report.addSuppressed(earlier); // a task had failed before the interrupt: keep it
+      }
+      throw report;
+    } finally {
+      end();
+    }
+  }
+
+  private void end() {
+    if (!finished) {
+      finished = true;
+      pool.deregister(this);
+    }
+  }
+
+  /**
+   * Items and results are stored as {@code Object}s; they are of the user's types, which may be
+   * nullable: the cast is safe by construction.
+   */
+  @SuppressWarnings({"unchecked", "NullAway"})
+  private static <X extends @Nullable Object> X cast(@Nullable Object value) {
+    return (X) value;
+  }
+
+  private List<R> assemble() {
+    @Nullable Object[] all = sharedResults;
+    if (all == null) {
+      ArrayList<Chunk> chunks = listChunks;
+      if (chunks == null) {
+        throw new IllegalStateException("only map runs assemble a list");
+      }
+      all = new Object[(int) nextIndex];
+      int at = 0;
+      for (Chunk chunk : chunks) {
+        @Nullable Object[] part = chunk.results;
+        if (part != null) {
+          System.arraycopy(part, 0, all, at, chunk.size);
+        }
+        at += chunk.size;
+      }
+      chunks.clear();
+    }
+    @SuppressWarnings("unchecked")
+    List<R> results = (List<R>) Collections.unmodifiableList(Arrays.asList(all));
+    return results;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Streams (driver: the consumer's thread)
+
+  private final class Results implements Spliterator<R> {
+    private @Nullable Chunk current;
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public boolean tryAdvance(Consumer<? super R> action) {
+      if (finished) {
+        return false;
+      }
+      try {
+        while (true) {
+          if (chunkFailed) {
+            pollEvents(); // a task failed: surface it now, not when its item reaches the head
+          }
+          if (failure != null || fatal != null || stopped) {
+            finishOrThrow();
+          }
+          Chunk chunk = current;
+          if (chunk != null && chunk.consumed < chunk.done) {
+            R result = Run.<R>cast(chunk.takeResult(chunk.consumed++));
+            outstanding--;
+            deliver(action, result);
+            return true;
+          }
+          current = null;
+          pollEvents();
+          dispatch(); // keep the pool busy while the consumer works on what is ready
+          if (failure != null || fatal != null || stopped) {
+            continue;
+          }
+          Chunk next = nextReady();
+          if (next != null) {
+            current = next;
+          } else if (driverInFlight > 0) {
+            awaitEvents();
+          } else {
+            if (!exhausted) {
+              throw new IllegalStateException("parmap bug: stream stalled with input left");
+            }
+            end();
+            return false;
+          }
+        }
+      } catch (InterruptedException e) {
+        interrupted(e);
+        return false; // not reached: interrupted() throws
+      } catch (RuntimeException | Error e) {
+        close();
+        throw e;
+      }
+    }
+
+    private @Nullable Chunk nextReady() {
+      Chunk head = pending.peekFirst();
+      if (head == null) {
+        return null;
+      }
+      if (mode == Mode.UNORDERED || head.completed) {
+        return pending.pollFirst();
+      }
+      return null;
+    }
+
+    private void deliver(Consumer<? super R> action, R result) {
+      // If the consumer throws, the catch in tryAdvance cancels the rest before it leaves.
+      action.accept(result);
+    }
+
+    @Override
+    public @Nullable Spliterator<R> trySplit() {
+      return null; // the parallelism is inside the call; the stream itself is sequential
+    }
+
+    @Override
+    public long estimateSize() {
+      return Long.MAX_VALUE;
+    }
+
+    @Override
+    public int characteristics() {
+      return mode == Mode.ORDERED ? ORDERED : 0;
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package dev.parmap;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A task threw for one item, so the call failed fast.
+ *
+ * <p>The message names the item's index and a short form of the item; {@link #getCause()} is
+ * exactly the exception the task threw (never wrapped again). Failures of other items that happened
+ * independently before the call stopped are attached as {@linkplain #getSuppressed() suppressed}
+ * exceptions (each a {@code TaskFailedException} itself); failures caused by parmap interrupting
+ * the remaining tasks are not.
+ */
+public final class TaskFailedException extends ParmapException {
+  private static final long serialVersionUID = 1L;
+
+  private final long index;
+  private final transient @Nullable Object item;
+
+  /**
+   * Creates the exception for the item at {@code index}.
+   *
+   * @param index the zero-based position of the item in the input
+   * @param item the item the task failed on, possibly {@code null}
+   * @param cause what the task threw
+   */
+  public TaskFailedException(long index, @Nullable Object item, Throwable cause) {
+    super("task failed on item #" + index + " (" + Items.describe(item) + "): " + cause, cause);
+    this.index = index;
+    this.item = item;
+  }
+
+  /**
+   * Returns the zero-based position of the failed item in the input.
+   *
+   * @return the index of the item
+   */
+  public long index() {
+    return index;
+  }
+
+  /**
+   * Returns the item the task failed on.
+   *
+   * @return the item, possibly {@code null}
+   */
+  public @Nullable Object item() {
+    return item;
+  }
+
+  @Override
+  public synchronized Throwable getCause() {
+    Throwable cause = super.getCause();
+    if (cause == null) {
+      throw new AssertionError("a TaskFailedException always has a cause");
+    }
+    return cause;
+  }
+}

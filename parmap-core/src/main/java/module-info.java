@@ -1,0 +1,6 @@
+/** parmap: make a loop parallel in one call, with results in input order. */
+module dev.parmap {
+  requires static org.jspecify;
+
+  exports dev.parmap;
+}

@@ -1,0 +1,118 @@
+package dev.parmap;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.core.importer.Location;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** Pins the public face of the core module and that it depends on the JDK alone. */
+class ApiSurfaceTest {
+
+  /** The classes of the core module only (not of test-support, which shares the prefix). */
+  private static final JavaClasses CORE =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importLocations(
+              Set.of(Location.of(Pool.class.getProtectionDomain().getCodeSource().getLocation())));
+
+  @Test
+  void theExportedTypesAreExactlyThese() {
+    Set<String> publicTypes =
+        CORE.stream()
+            .filter(
+                c ->
+                    c.getModifiers().contains(com.tngtech.archunit.core.domain.JavaModifier.PUBLIC))
+            .filter(c -> !c.isNestedClass())
+            .map(c -> c.getSimpleName())
+            .collect(Collectors.toCollection(TreeSet::new));
+    assertThat(publicTypes)
+        .containsExactly(
+            "Action",
+            "CallInterruptedException",
+            "InputFailedException",
+            "Parmap",
+            "ParmapException",
+            "Pool",
+            "Task",
+            "TaskFailedException");
+  }
+
+  @Test
+  void thePublicMethodsOfPoolAndParmapAreExactlyThese() {
+    assertThat(publicMethods(Pool.class))
+        .containsExactly(
+            "close",
+            "forEach",
+            "isClosed",
+            "map",
+            "mapAsync",
+            "stream",
+            "streamUnordered",
+            "submit",
+            "terminate",
+            "threads",
+            "threads",
+            "toString",
+            "using",
+            "virtual",
+            "virtual");
+    assertThat(publicMethods(Parmap.class)).containsExactly("forEach", "map");
+  }
+
+  @Test
+  void coreDependsOnTheJdkAlone() {
+    classes()
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage("dev.parmap..", "java..", "org.jspecify.annotations..")
+        .check(CORE);
+  }
+
+  @Test
+  void theModuleExportsOnlyThePublicPackage() {
+    Module module = Pool.class.getModule();
+    if (module.isNamed()) {
+      assertThat(module.getDescriptor().exports())
+          .singleElement()
+          .satisfies(e -> assertThat(e.source()).isEqualTo("dev.parmap"));
+    } else {
+      // Tests run on the class path: read the compiled descriptor instead.
+      var descriptor =
+          java.lang.module.ModuleFinder.of(java.nio.file.Path.of("target/classes"))
+              .find("dev.parmap")
+              .orElseThrow()
+              .descriptor();
+      assertThat(descriptor.exports())
+          .singleElement()
+          .satisfies(e -> assertThat(e.source()).isEqualTo("dev.parmap"));
+      assertThat(descriptor.requires())
+          .allSatisfy(
+              r ->
+                  assertThat(
+                          r.name().equals("java.base")
+                              || r.modifiers()
+                                  .contains(
+                                      java.lang.module.ModuleDescriptor.Requires.Modifier.STATIC))
+                      .as("module %s is required at run time", r.name())
+                      .isTrue());
+    }
+  }
+
+  private static java.util.List<String> publicMethods(Class<?> type) {
+    return Arrays.stream(type.getDeclaredMethods())
+        .filter(m -> Modifier.isPublic(m.getModifiers()))
+        .map(Method::getName)
+        .sorted()
+        .toList();
+  }
+}
