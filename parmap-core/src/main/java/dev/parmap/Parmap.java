@@ -1,6 +1,8 @@
 package dev.parmap;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collector;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -58,5 +60,33 @@ public final class Parmap {
     try (Pool pool = Pool.virtual()) {
       pool.forEach(items, action);
     }
+  }
+
+  /**
+   * A collector that applies {@code task} to the stream's elements in parallel and collects the
+   * results in encounter order: {@code items.stream().collect(Parmap.toList(task))} is {@code
+   * Parmap.map(items, task)} at the end of a stream pipeline.
+   *
+   * <p>The elements are gathered first (a collector sees them one by one and cannot know the end
+   * before the stream finishes), then mapped as {@link #map} does, with the same contract: a fresh
+   * {@link Pool#virtual()} pool, fail fast, no thread left behind. To map lazily and in bounded
+   * memory, use {@link Pool#stream} instead. On a parallel stream the elements are gathered in
+   * parallel and still mapped once, in order.
+   *
+   * @param task applied to each element; may return {@code null}
+   * @return a collector of the results in encounter order, as an unmodifiable list
+   * @throws NullPointerException if {@code task} is null
+   */
+  public static <T extends @Nullable Object, R extends @Nullable Object>
+      Collector<T, ?, List<R>> toList(Task<? super T, ? extends R> task) {
+    Pool.notNull(task, "task");
+    return Collector.<T, ArrayList<T>, List<R>>of(
+        ArrayList::new,
+        ArrayList::add,
+        (left, right) -> {
+          left.addAll(right);
+          return left;
+        },
+        items -> map(items, task));
   }
 }

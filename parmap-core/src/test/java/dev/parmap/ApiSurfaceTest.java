@@ -66,7 +66,7 @@ class ApiSurfaceTest {
             "using",
             "virtual",
             "virtual");
-    assertThat(publicMethods(Parmap.class)).containsExactly("forEach", "map");
+    assertThat(publicMethods(Parmap.class)).containsExactly("forEach", "map", "toList");
   }
 
   @Test
