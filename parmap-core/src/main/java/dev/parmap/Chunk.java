@@ -1,5 +1,7 @@
 package dev.parmap;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -41,6 +43,20 @@ final class Chunk {
   /** Time spent running the chunk's items. */
   long nanos;
 
+  /** Set once by whichever thread runs the chunk: a pool thread, or a driver that helps. */
+  @SuppressWarnings("UnusedVariable") // accessed through CLAIMED
+  private volatile boolean claimed;
+
+  private static final VarHandle CLAIMED;
+
+  static {
+    try {
+      CLAIMED = MethodHandles.lookup().findVarHandle(Chunk.class, "claimed", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   // Guarded by the run's lock.
   @Nullable Thread runner;
   boolean interruptedByStop;
@@ -75,6 +91,15 @@ final class Chunk {
   static Chunk ofItems(
       long firstIndex, int size, @Nullable Object[] items, @Nullable Object @Nullable [] results) {
     return new Chunk(firstIndex, size, items, null, 0, results, 0);
+  }
+
+  /** Returns whether the calling thread won the right to run this chunk. */
+  boolean claim() {
+    return CLAIMED.compareAndSet(this, false, true);
+  }
+
+  boolean isClaimed() {
+    return claimed;
   }
 
   @Nullable Object item(int i) {

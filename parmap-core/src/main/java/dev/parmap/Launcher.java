@@ -31,6 +31,11 @@ abstract class Launcher {
    */
   abstract @Nullable Thread launch(Runnable work);
 
+  /** Whether {@link #acquire()} may wait: the pool runs at most a fixed number of tasks at once. */
+  boolean limitsConcurrency() {
+    return false;
+  }
+
   /** Waits, if the pool limits concurrency, until the calling task may run. */
   void acquire() throws InterruptedException {}
 
@@ -59,6 +64,11 @@ abstract class Launcher {
       }
       thread.start();
       return thread;
+    }
+
+    @Override
+    boolean limitsConcurrency() {
+      return permits != null;
     }
 
     @Override

@@ -47,10 +47,12 @@ import org.jspecify.annotations.Nullable;
  *   <li><b>Order.</b> {@link #map}, {@link #mapAsync} and {@link #stream} give one result per item,
  *       in the order of the input, whatever order the items finish in. {@link #streamUnordered}
  *       gives them in the order they finish.
- *   <li><b>Input.</b> Items are read lazily, on the calling thread, and at most a bounded window of
- *       items read but not yet handed over is held (16,384 by default), so an input far larger than
- *       memory can be streamed. The input is read once, by one thread at a time. {@code null} items
- *       are allowed and passed to the task; a task may return {@code null}.
+ *   <li><b>Input.</b> Items are read lazily, by the thread that drives the call (the caller of
+ *       {@code map} or {@code forEach}, the consumer of a stream, a pool thread for {@code
+ *       mapAsync}), and at most a bounded window of items read but not yet handed over is held
+ *       (16,384 by default), so an input far larger than memory can be streamed. The input is read
+ *       once, by one thread at a time. {@code null} items are allowed and passed to the task; a
+ *       task may return {@code null}.
  *   <li><b>Fail fast.</b> When a task throws for an item, no further item starts, the running tasks
  *       are interrupted, the call waits until every one of them has ended, and then throws a {@link
  *       TaskFailedException} naming the item and its index, with the task's exception as its cause.
@@ -86,7 +88,6 @@ public final class Pool implements AutoCloseable {
   private static final ThreadLocal<@Nullable Pool> CURRENT_POOL = new ThreadLocal<>();
 
   private final String description;
-  private final String threadPrefix;
   private final Launcher launcher;
   private final ThreadFactory asyncThreads;
 
@@ -97,11 +98,11 @@ public final class Pool implements AutoCloseable {
   private final Set<Run<?, ?>> runs = new HashSet<>();
   private int blockingCalls;
   private final Set<Submission<?>> submissions = new HashSet<>();
+  private final List<Thread> endedSubmissionThreads = new ArrayList<>();
 
   private Pool(String kind, Launcher launcher, String threadPrefix) {
     this.description = "Pool." + kind;
     this.launcher = launcher;
-    this.threadPrefix = threadPrefix;
     this.asyncThreads = Thread.ofVirtual().name(threadPrefix + "async-", 0).factory();
   }
 
@@ -317,9 +318,21 @@ public final class Pool implements AutoCloseable {
       CompletableFuture<List<R>> mapAsync(
           Iterable<? extends T> items, Task<? super T, ? extends R> task) {
     Run<T, R> run = start(items, task, Run.Mode.LIST, "Pool.mapAsync", true);
-    Submission<List<R>> submission = new Submission<>(run::toList, false);
-    Thread driver = asyncThreads.newThread(submission);
-    driver.start();
+    Submission<List<R>> submission = new Submission<>(run::toList, false, true);
+    submission.ifNeverRun = run::close; // cancelled before its thread started: end the call
+    lock.lock();
+    try {
+      submissions.add(submission); // close() waits until the future is complete
+    } finally {
+      lock.unlock();
+    }
+    try {
+      asyncThreads.newThread(submission).start();
+    } catch (RuntimeException | OutOfMemoryError e) {
+      submission.completeExceptionally(e);
+      submissionEnded(submission, null);
+      run.close();
+    }
     return submission;
   }
 
@@ -335,7 +348,7 @@ public final class Pool implements AutoCloseable {
    */
   public <R extends @Nullable Object> CompletableFuture<R> submit(Callable<R> task) {
     notNull(task, "task");
-    Submission<R> submission = new Submission<>(task, true);
+    Submission<R> submission = new Submission<>(task, true, launcher instanceof Launcher.Virtual);
     lock.lock();
     try {
       checkOpen("submit");
@@ -347,7 +360,7 @@ public final class Pool implements AutoCloseable {
       launcher.launch(submission);
     } catch (RuntimeException | OutOfMemoryError e) {
       submission.completeExceptionally(e);
-      submissionEnded(submission);
+      submissionEnded(submission, null);
     }
     return submission;
   }
@@ -370,7 +383,7 @@ public final class Pool implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (CURRENT_POOL.get() == this) {
+    if (isRunningTaskOnCurrentThread()) {
       throw new IllegalStateException(
           "close() called from inside a task of "
               + this
@@ -398,6 +411,17 @@ public final class Pool implements AutoCloseable {
     for (Run<?, ?> stream : streams) {
       stream.detachAndAwaitQuiescence();
     }
+    List<Thread> ended;
+    lock.lock();
+    try {
+      ended = new ArrayList<>(endedSubmissionThreads);
+      endedSubmissionThreads.clear();
+    } finally {
+      lock.unlock();
+    }
+    for (Thread thread : ended) {
+      interrupted |= joinUninterruptibly(thread);
+    }
     launcher.shutdown();
     if (interrupted) {
       Thread.currentThread().interrupt();
@@ -413,7 +437,7 @@ public final class Pool implements AutoCloseable {
    * @throws IllegalStateException if called from a task of this pool (it would wait for itself)
    */
   public void terminate() {
-    if (CURRENT_POOL.get() == this) {
+    if (isRunningTaskOnCurrentThread()) {
       throw new IllegalStateException(
           "terminate() called from inside a task of " + this + ": it would wait for its own task");
     }
@@ -501,9 +525,19 @@ public final class Pool implements AutoCloseable {
     }
   }
 
-  private void submissionEnded(Submission<?> submission) {
+  /**
+   * Called by a submission's thread as its last step; a thread made for it alone is remembered
+   * until {@link #close()} joins it, so that none is alive when close() returns.
+   */
+  private void submissionEnded(Submission<?> submission, @Nullable Thread ownThread) {
     lock.lock();
     try {
+      if (ownThread != null) {
+        if (endedSubmissionThreads.size() >= 64) {
+          endedSubmissionThreads.removeIf(thread -> !thread.isAlive());
+        }
+        endedSubmissionThreads.add(ownThread);
+      }
       submissions.remove(submission);
       idle.signalAll();
     } finally {
@@ -516,7 +550,9 @@ public final class Pool implements AutoCloseable {
       run.stop(reason);
     }
     for (Submission<?> submission : submissions) {
-      submission.cancel(true);
+      if (submission.isTask) {
+        submission.cancel(true); // a mapAsync's run was stopped above: it fails as terminated
+      }
     }
   }
 
@@ -525,6 +561,11 @@ public final class Pool implements AutoCloseable {
       throw new IllegalStateException(
           what + " called on a closed pool (" + this + "): create a new pool for new work");
     }
+  }
+
+  /** Whether the current thread is running a task of this pool (a call made now is nested). */
+  boolean isRunningTaskOnCurrentThread() {
+    return CURRENT_POOL.get() == this;
   }
 
   /** Marks the current thread as running a task of this pool; returns what to restore. */
@@ -539,6 +580,19 @@ public final class Pool implements AutoCloseable {
       CURRENT_POOL.remove();
     } else {
       CURRENT_POOL.set(outer);
+    }
+  }
+
+  /** Joins {@code thread}; returns whether the caller was interrupted meanwhile (flag cleared). */
+  private static boolean joinUninterruptibly(Thread thread) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        thread.join();
+        return interrupted;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
     }
   }
 
@@ -559,13 +613,21 @@ public final class Pool implements AutoCloseable {
       implements Runnable {
     private final Callable<V> body;
     private final boolean isTask;
+    private final boolean ownThread;
+    @Nullable Runnable ifNeverRun;
     // Guarded by this.
     private @Nullable Thread runner;
     private boolean interrupted;
 
-    Submission(Callable<V> body, boolean isTask) {
+    /**
+     * @param isTask a user task (takes a concurrency permit, marks the thread as the pool's), as
+     *     opposed to the driver of {@code mapAsync}
+     * @param ownThread whether it runs on a thread made for it alone, to be joined by close()
+     */
+    Submission(Callable<V> body, boolean isTask, boolean ownThread) {
       this.body = body;
       this.isTask = isTask;
+      this.ownThread = ownThread;
     }
 
     @Override
@@ -573,6 +635,10 @@ public final class Pool implements AutoCloseable {
       try {
         synchronized (this) {
           if (isDone()) {
+            Runnable skip = ifNeverRun;
+            if (skip != null) {
+              skip.run();
+            }
             return; // cancelled before it started
           }
           runner = Thread.currentThread();
@@ -603,7 +669,7 @@ public final class Pool implements AutoCloseable {
             Thread.interrupted(); // ours: do not leave it on a pool thread
           }
         }
-        submissionEnded(this);
+        submissionEnded(this, ownThread ? Thread.currentThread() : null);
       }
     }
 

@@ -26,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  * consumes their completions; every field marked "driver only" is touched by it alone. Chunks run
  * on pool threads and talk to the driver only through {@link #lock}: each registers itself as
  * running, and at its end queues itself in {@link #completions} and signals {@link #changed}.
- * {@link #stop} and {@link #awaitQuiescence} are safe from any thread.
+ * {@link #stop} and {@link #detachAndAwaitQuiescence} are safe from any thread.
  *
  * <p><b>Invariants.</b> {@code inFlight} counts chunks launched and not yet completed; a chunk is
  * in {@code running} exactly while a thread runs its items, and only then can it be interrupted (so
@@ -69,7 +69,8 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
 
   // The input (driver only).
   private final @Nullable List<?> list;
-  private final @Nullable Iterator<?> iterator;
+  private final @Nullable Iterable<?> iterable;
+  private @Nullable Iterator<?> iterator; // from iterable, at the first read
   private final long knownSize;
   private long nextIndex;
   private boolean exhausted;
@@ -82,6 +83,8 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
   private final Condition changed = lock.newCondition();
   private final ArrayDeque<Chunk> completions = new ArrayDeque<>();
   private final Set<Chunk> running = new HashSet<>();
+  private final Set<Thread> permitWaiters = new HashSet<>();
+  private final Set<Thread> interruptedWaiters = new HashSet<>();
   private int inFlight;
   private boolean detached;
   private volatile boolean stopped;
@@ -91,6 +94,8 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
   // Driver only.
   private final ArrayDeque<Chunk> batch = new ArrayDeque<>();
   private final ArrayDeque<Chunk> pending = new ArrayDeque<>();
+  private final boolean helping;
+  private final ArrayDeque<Chunk> unclaimed = new ArrayDeque<>();
   private int driverInFlight;
   private long outstanding;
   private long lastProgressNanos;
@@ -114,15 +119,11 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
     this.sizer = new ChunkSizer(launcher.parallelism, launcher.maxInFlight);
     if (items instanceof List<?> l && items instanceof RandomAccess) {
       this.list = l;
-      this.iterator = null;
+      this.iterable = null;
       this.knownSize = l.size();
     } else {
       this.list = null;
-      try {
-        this.iterator = items.iterator();
-      } catch (RuntimeException e) {
-        throw new InputFailedException(0, e);
-      }
+      this.iterable = items;
       this.knownSize = items instanceof Collection<?> c ? c.size() : -1;
     }
     boolean random = list != null;
@@ -138,6 +139,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
     boolean holdsNothingExtra = random && (mode == Mode.LIST || mode == Mode.FOR_EACH);
     this.window = holdsNothingExtra ? Long.MAX_VALUE : pool.window();
     this.lastProgressNanos = System.nanoTime();
+    this.helping = pool.isRunningTaskOnCurrentThread();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -216,6 +218,11 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
           runner.interrupt();
         }
       }
+      for (Thread waiter : permitWaiters) {
+        if (interruptedWaiters.add(waiter)) {
+          waiter.interrupt();
+        }
+      }
       changed.signalAll();
     } finally {
       lock.unlock();
@@ -243,49 +250,99 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
   // ---------------------------------------------------------------------------------------------
   // Chunks (pool threads)
 
-  private void runChunk(Chunk chunk) {
-    Thread self = Thread.currentThread();
-    boolean start;
-    lock.lock();
+  /**
+   * Runs the chunk if no other thread has claimed it. {@code inline} is for a driver that helps: it
+   * already holds whatever concurrency permit its own task needed.
+   *
+   * <p>A pool thread first waits for its permit (for {@code Pool.virtual(n)}), and only then claims
+   * the chunk: while it waits, a helping driver may take the chunk over, and {@link #stop} can
+   * interrupt the wait.
+   */
+  private void runChunk(Chunk chunk, boolean inline) {
+    boolean permit = !inline && launcher.limitsConcurrency() && awaitPermit(chunk);
     try {
-      start = !stopped;
-      if (start) {
-        chunk.runner = self;
-        running.add(chunk);
+      if (!chunk.claim()) {
+        return; // a helping driver ran it already
       }
-    } finally {
-      lock.unlock();
-    }
-    if (start) {
-      Pool outer = pool.enterTask();
+      if (inline) {
+        releaseWaiter(chunk);
+      }
+      Thread self = Thread.currentThread();
+      boolean start;
+      lock.lock();
       try {
-        launcher.acquire();
+        start = !stopped && (permit || inline || !launcher.limitsConcurrency());
+        if (start) {
+          chunk.runner = self;
+          running.add(chunk);
+        }
+      } finally {
+        lock.unlock();
+      }
+      if (start) {
+        Pool outer = pool.enterTask();
         try {
           execute(chunk);
         } finally {
-          launcher.release();
+          pool.exitTask(outer);
         }
-      } catch (InterruptedException e) { // waiting for a permit of a Pool.virtual(n)
-        chunk.failure = e; // only parmap interrupts its threads: a consequence of a stop
+      }
+      lock.lock();
+      try {
+        if (start) {
+          running.remove(chunk);
+          chunk.runner = null;
+          if (chunk.interruptedByStop) {
+            Thread.interrupted(); // ours: do not leave it on a pool thread that moves on
+          }
+        }
+        inFlight--;
+        completions.add(chunk);
+        changed.signalAll();
       } finally {
-        pool.exitTask(outer);
+        lock.unlock();
+      }
+    } finally {
+      if (permit) {
+        launcher.release();
       }
     }
+  }
+
+  /**
+   * Waits for a concurrency permit of the pool, unless the call stops first.
+   *
+   * @return whether the permit was acquired (the caller must release it)
+   */
+  private boolean awaitPermit(Chunk chunk) {
+    Thread self = Thread.currentThread();
     lock.lock();
     try {
-      if (start) {
-        running.remove(chunk);
-        chunk.runner = null;
-        if (chunk.interruptedByStop) {
-          Thread.interrupted(); // ours: do not leave it on a pool thread that moves on
-        }
+      if (stopped || chunk.isClaimed()) {
+        return false;
       }
-      inFlight--;
-      completions.add(chunk);
-      changed.signalAll();
+      permitWaiters.add(self);
     } finally {
       lock.unlock();
     }
+    boolean acquired = false;
+    try {
+      launcher.acquire();
+      acquired = true;
+    } catch (InterruptedException e) {
+      // Only stop() interrupts a thread waiting here: the chunk will be skipped.
+    } finally {
+      lock.lock();
+      try {
+        permitWaiters.remove(self);
+        if (interruptedWaiters.remove(self)) {
+          Thread.interrupted(); // ours, and possibly set after the permit came
+        }
+      } finally {
+        lock.unlock();
+      }
+    }
+    return acquired;
   }
 
   @SuppressWarnings("unchecked")
@@ -309,8 +366,8 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
       stopped = true; // fail fast: from now on no item starts, in any chunk
       lock.lock();
       try {
-        // A failure after parmap interrupted the chunk is a consequence of the stop, not news.
-        chunk.failedOnItsOwn = !chunk.interruptedByStop;
+        // An interruption after parmap interrupted the chunk is a consequence of the stop.
+        chunk.failedOnItsOwn = !(chunk.interruptedByStop && causedByInterruption(e));
       } finally {
         lock.unlock();
       }
@@ -318,6 +375,40 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
     }
     chunk.done = i;
     chunk.nanos = System.nanoTime() - started;
+  }
+
+  /**
+   * After a helping driver claimed {@code chunk}, wakes the pool thread launched for it if that
+   * thread waits for a permit: it would otherwise wait for the permit its own driver holds. A
+   * thread that has not started waiting yet sees the claim (both sides decide under the lock).
+   */
+  private void releaseWaiter(Chunk chunk) {
+    Thread launched = chunk.launchedThread;
+    if (launched == null) {
+      return;
+    }
+    lock.lock();
+    try {
+      if (permitWaiters.contains(launched) && interruptedWaiters.add(launched)) {
+        launched.interrupt();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Whether {@code failure} reports an interruption (directly or as a cause). */
+  static boolean causedByInterruption(Throwable failure) {
+    Throwable cause = failure;
+    for (int depth = 0; cause != null && depth < 16; depth++) {
+      if (cause instanceof InterruptedException
+          || cause instanceof java.io.InterruptedIOException
+          || cause instanceof java.nio.channels.ClosedByInterruptException) {
+        return true;
+      }
+      cause = cause.getCause();
+    }
+    return false;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -355,7 +446,18 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
     }
     Iterator<?> source = iterator;
     if (source == null) {
-      throw new IllegalStateException("a run reads from a list or an iterator");
+      Iterable<?> items = iterable;
+      if (items == null) {
+        throw new IllegalStateException("a run reads from a list or an iterable");
+      }
+      try {
+        source = items.iterator();
+      } catch (Throwable e) { // reported like any input failure
+        exhausted = true;
+        fail(new InputFailedException(0, e), e);
+        return null;
+      }
+      iterator = source;
     }
     @Nullable Object[] items = new Object[want];
     int n = 0;
@@ -416,7 +518,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
       lock.unlock();
     }
     try {
-      chunk.launchedThread = launcher.launch(() -> runChunk(chunk));
+      chunk.launchedThread = launcher.launch(() -> runChunk(chunk, false));
     } catch (RuntimeException | OutOfMemoryError e) { // rejected, or no thread could be created
       lock.lock();
       try {
@@ -429,6 +531,9 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
     }
     driverInFlight++;
     outstanding += chunk.size;
+    if (helping) {
+      unclaimed.add(chunk);
+    }
     if (mode == Mode.ORDERED) {
       pending.add(chunk);
     } else if (listChunks != null) {
@@ -440,12 +545,17 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
   // ---------------------------------------------------------------------------------------------
   // Completions (driver)
 
-  /** Waits until at least one chunk completes (or a probe interval passes), then processes. */
+  /**
+   * Waits until at least one chunk completes (or a probe interval passes), then processes. A
+   * spurious wake-up just returns with nothing processed: every caller loops.
+   */
+  @SuppressWarnings("WaitNotInLoop")
   private void awaitEvents() throws InterruptedException {
     boolean probe = sizer.costUnknown() && !exhausted && !stopped;
+    boolean helped = helping && helpOnce();
     lock.lock();
     try {
-      if (completions.isEmpty()) {
+      if (completions.isEmpty() && !helped) {
         if (probe) {
           changed.await(ChunkSizer.TARGET_NANOS, TimeUnit.NANOSECONDS);
         } else {
@@ -462,6 +572,25 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
       return;
     }
     processBatch();
+  }
+
+  /**
+   * Runs, on the driver thread, the oldest launched chunk that no pool thread has started yet. Only
+   * for a call made from inside a task of the same pool: the pool's threads may all be busy with
+   * tasks that wait for this very call (a nested map on {@code Pool.threads(1)}), so the call must
+   * be able to finish with no pool thread at all.
+   *
+   * @return whether a chunk was run
+   */
+  private boolean helpOnce() {
+    Chunk chunk;
+    while ((chunk = unclaimed.poll()) != null) {
+      if (!chunk.isClaimed()) {
+        runChunk(chunk, true);
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Processes the completions that are already there, without waiting. */
@@ -563,6 +692,12 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
   private void drain() {
     boolean interrupted = Thread.interrupted();
     while (driverInFlight > 0) {
+      if (helping) {
+        // Queued chunks may never get a pool thread: claim them (they skip, being stopped).
+        while (helpOnce()) {
+          interrupted |= Thread.interrupted();
+        }
+      }
       lock.lock();
       try {
         while (completions.isEmpty()) {
@@ -633,7 +768,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
    * Items and results are stored as {@code Object}s; they are of the user's types, which may be
    * nullable: the cast is safe by construction.
    */
-  @SuppressWarnings({"unchecked", "NullAway"})
+  @SuppressWarnings({"unchecked", "NullAway", "TypeParameterUnusedInFormals"})
   private static <X extends @Nullable Object> X cast(@Nullable Object value) {
     return (X) value;
   }

@@ -8,8 +8,8 @@ import org.jspecify.annotations.Nullable;
  * <p>The message names the item's index and a short form of the item; {@link #getCause()} is
  * exactly the exception the task threw (never wrapped again). Failures of other items that happened
  * independently before the call stopped are attached as {@linkplain #getSuppressed() suppressed}
- * exceptions (each a {@code TaskFailedException} itself); failures caused by parmap interrupting
- * the remaining tasks are not.
+ * exceptions (each a {@code TaskFailedException} itself, at most 16); interruptions caused by
+ * parmap stopping the remaining tasks are not.
  */
 public final class TaskFailedException extends ParmapException {
   private static final long serialVersionUID = 1L;
@@ -25,7 +25,14 @@ public final class TaskFailedException extends ParmapException {
    * @param cause what the task threw
    */
   public TaskFailedException(long index, @Nullable Object item, Throwable cause) {
-    super("task failed on item #" + index + " (" + Items.describe(item) + "): " + cause, cause);
+    super(
+        "task failed on item #"
+            + index
+            + " ("
+            + Items.describe(item)
+            + "): "
+            + java.util.Objects.requireNonNull(cause, "cause must not be null"),
+        cause);
     this.index = index;
     this.item = item;
   }

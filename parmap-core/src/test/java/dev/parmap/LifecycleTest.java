@@ -327,4 +327,39 @@ class LifecycleTest {
       assertThat(c).hasToString("Pool.virtual(5)");
     }
   }
+
+  @Test
+  void closeReturnsOnlyOnceEveryMapAsyncFutureIsComplete() {
+    for (int round = 0; round < 200; round++) {
+      Pool pool = Pool.virtual();
+      CompletableFuture<List<Integer>> future = pool.mapAsync(List.of(1, 2), x -> x);
+      pool.close();
+      assertThat(future).as("round %d", round).isCompletedWithValue(List.of(1, 2));
+    }
+  }
+
+  @Test
+  void aMapAsyncCancelledBeforeItStartsEndsCleanly() {
+    for (int round = 0; round < 200; round++) {
+      Pool pool = Pool.virtual();
+      CompletableFuture<List<Integer>> future = pool.mapAsync(List.of(1, 2), x -> x);
+      future.cancel(true);
+      pool.close(); // must not wait for a call that never started
+      assertThat(future).isDone();
+    }
+  }
+
+  @Test
+  void mapAsyncReportsAnInputFailureThroughTheFuture() {
+    Iterable<Integer> broken =
+        () -> {
+          throw new IllegalStateException("no iterator");
+        };
+    try (Pool pool = Pool.virtual()) {
+      CompletableFuture<List<Integer>> future = pool.mapAsync(broken, x -> x);
+      assertThatThrownBy(() -> future.get(30, TimeUnit.SECONDS))
+          .cause()
+          .isInstanceOf(InputFailedException.class);
+    }
+  }
 }

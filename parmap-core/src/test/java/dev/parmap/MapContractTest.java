@@ -82,9 +82,12 @@ class MapContractTest {
 
   @Test
   void mapOfNoItemsReturnsAnEmptyListAndRunsNothing() {
-    assertThat(Parmap.map(List.<String>of(), s -> s)).isEmpty();
-    Iterable<String> empty = List.<String>of()::iterator;
-    assertThat(Parmap.map(empty, s -> s)).isEmpty();
+    java.util.concurrent.atomic.AtomicInteger runs =
+        new java.util.concurrent.atomic.AtomicInteger();
+    assertThat(Parmap.map(List.<String>of(), s -> runs.incrementAndGet())).isEmpty();
+    Iterable<String> empty = () -> java.util.Collections.emptyIterator();
+    assertThat(Parmap.map(empty, s -> runs.incrementAndGet())).isEmpty();
+    assertThat(runs).hasValue(0);
   }
 
   @Test

@@ -260,4 +260,20 @@ class StreamTest {
           .hasMessageContaining("closed");
     }
   }
+
+  @Test
+  void theInputIsNotTouchedUntilTheStreamIsConsumed() {
+    AtomicInteger iteratorCalls = new AtomicInteger();
+    Iterable<Integer> items =
+        () -> {
+          iteratorCalls.incrementAndGet();
+          return List.of(1, 2).iterator();
+        };
+    try (Pool pool = Pool.virtual();
+        Stream<Integer> results = pool.stream(items, i -> i)) {
+      assertThat(iteratorCalls).hasValue(0);
+      assertThat(results.toList()).containsExactly(1, 2);
+      assertThat(iteratorCalls).hasValue(1);
+    }
+  }
 }
