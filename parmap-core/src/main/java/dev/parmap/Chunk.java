@@ -37,7 +37,7 @@ final class Chunk {
   /** What the item at {@code done} threw, if anything. */
   @Nullable Throwable failure;
 
-  /** Whether {@link #failure} happened before parmap interrupted the chunk (set under lock). */
+  /** Whether {@link #failure} is news, not an interruption caused by parmap stopping the call. */
   boolean failedOnItsOwn;
 
   /** Time spent running the chunk's items. */
@@ -57,7 +57,7 @@ final class Chunk {
     }
   }
 
-  // Guarded by the run's lock.
+  // Guarded by the chunk's own monitor.
   @Nullable Thread runner;
   boolean interruptedByStop;
 

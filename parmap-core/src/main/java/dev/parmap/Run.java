@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.RandomAccess;
 import java.util.Set;
 import java.util.Spliterator;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -24,16 +27,17 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Threads.</b> One <em>driver</em> thread at a time (the caller of {@code map}, the consumer
  * of a stream, or the coordinator of {@code mapAsync}) reads the input, launches chunks and
  * consumes their completions; every field marked "driver only" is touched by it alone. Chunks run
- * on pool threads and talk to the driver only through {@link #lock}: each registers itself as
- * running, and at its end queues itself in {@link #completions} and signals {@link #changed}.
- * {@link #stop} and {@link #detachAndAwaitQuiescence} are safe from any thread.
+ * on pool threads: each registers itself in {@code running} (a concurrent set, so that starting
+ * chunks do not contend on a lock), and at its end queues itself in {@link #completions} and
+ * signals {@link #changed} if someone waits (see {@link #signalWaiters}). {@link #stop} and {@link
+ * #detachAndAwaitQuiescence} are safe from any thread.
  *
- * <p><b>Invariants.</b> {@code inFlight} counts chunks launched and not yet completed; a chunk is
- * in {@code running} exactly while a thread runs its items, and only then can it be interrupted (so
- * a pool thread is never interrupted after it has moved on to other work). Once {@code stopped} is
- * set no chunk starts a new item. The driver returns or throws only once {@code driverInFlight}
- * (launched minus completions it has processed) is zero and every per-chunk thread has been joined:
- * nothing started by the call outlives it.
+ * <p><b>Invariants.</b> {@code inFlight} counts chunks launched and not yet completed; a chunk's
+ * {@code runner} is set exactly while a thread runs its items, and only then can it be interrupted
+ * (both under the chunk's monitor, so a pool thread is never interrupted after it has moved on to
+ * other work). Once {@code stopped} is set no chunk starts a new item. The driver returns or throws
+ * only once {@code driverInFlight} (launched minus completions it has processed) is zero and every
+ * per-chunk thread has been joined: nothing started by the call outlives it.
  *
  * <p><b>Window.</b> {@code outstanding} counts items read from the input and not yet handed over
  * (consumed from a stream, or completed for {@code map}/{@code forEach}); the driver reads no more
@@ -81,12 +85,13 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
   // Shared with the chunks: guarded by lock, except the volatile flags.
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
-  private final ArrayDeque<Chunk> completions = new ArrayDeque<>();
-  private final Set<Chunk> running = new HashSet<>();
+  private final ConcurrentLinkedQueue<Chunk> completions = new ConcurrentLinkedQueue<>();
+  private volatile int waiters; // threads waiting on changed; written under lock
+  private final Set<Chunk> running = ConcurrentHashMap.newKeySet();
   private final Set<Thread> permitWaiters = new HashSet<>();
   private final Set<Thread> interruptedWaiters = new HashSet<>();
-  private int inFlight;
-  private boolean detached;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private volatile boolean detached;
   private volatile boolean stopped;
   private volatile boolean chunkFailed;
   private volatile @Nullable String abortReason;
@@ -209,15 +214,17 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
       abortReason = reason;
     }
     stopped = true;
-    lock.lock();
-    try {
-      for (Chunk chunk : running) {
+    for (Chunk chunk : running) {
+      synchronized (chunk) {
         Thread runner = chunk.runner;
         if (runner != null && !chunk.interruptedByStop) {
           chunk.interruptedByStop = true;
           runner.interrupt();
         }
       }
+    }
+    lock.lock();
+    try {
       for (Thread waiter : permitWaiters) {
         if (interruptedWaiters.add(waiter)) {
           waiter.interrupt();
@@ -234,8 +241,13 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
     lock.lock();
     try {
       detached = true;
-      while (inFlight > 0) {
-        changed.awaitUninterruptibly();
+      waiters++;
+      try {
+        while (inFlight.get() > 0) {
+          changed.awaitUninterruptibly();
+        }
+      } finally {
+        waiters--;
       }
     } finally {
       lock.unlock();
@@ -267,17 +279,15 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
       if (inline) {
         releaseWaiter(chunk);
       }
-      Thread self = Thread.currentThread();
-      boolean start;
-      lock.lock();
-      try {
-        start = !stopped && (permit || inline || !launcher.limitsConcurrency());
-        if (start) {
-          chunk.runner = self;
-          running.add(chunk);
+      boolean start = permit || inline || !launcher.limitsConcurrency();
+      if (start) {
+        // Registered before reading the flag, as stop() sets the flag before reading the set:
+        // either this thread sees the stop, or stop() sees this chunk and interrupts it.
+        synchronized (chunk) {
+          chunk.runner = Thread.currentThread();
         }
-      } finally {
-        lock.unlock();
+        running.add(chunk);
+        start = !stopped;
       }
       if (start) {
         Pool outer = pool.enterTask();
@@ -287,21 +297,18 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
           pool.exitTask(outer);
         }
       }
-      lock.lock();
-      try {
-        if (start) {
-          running.remove(chunk);
+      synchronized (chunk) {
+        if (chunk.runner != null) {
           chunk.runner = null;
           if (chunk.interruptedByStop) {
             Thread.interrupted(); // ours: do not leave it on a pool thread that moves on
           }
         }
-        inFlight--;
-        completions.add(chunk);
-        changed.signalAll();
-      } finally {
-        lock.unlock();
       }
+      running.remove(chunk);
+      inFlight.decrementAndGet();
+      completions.add(chunk);
+      signalWaiters();
     } finally {
       if (permit) {
         launcher.release();
@@ -364,12 +371,9 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
     } catch (Throwable e) { // every failure is reported: Errors included
       chunk.failure = e;
       stopped = true; // fail fast: from now on no item starts, in any chunk
-      lock.lock();
-      try {
+      synchronized (chunk) {
         // An interruption after parmap interrupted the chunk is a consequence of the stop.
         chunk.failedOnItsOwn = !(chunk.interruptedByStop && causedByInterruption(e));
-      } finally {
-        lock.unlock();
       }
       chunkFailed = true;
     }
@@ -504,28 +508,21 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
   }
 
   private boolean launch(Chunk chunk) {
-    lock.lock();
-    try {
-      if (detached) {
-        failure =
-            new IllegalStateException(
-                "the pool was closed before this stream was consumed: consume or close result"
-                    + " streams before closing their pool");
-        return false;
-      }
-      inFlight++;
-    } finally {
-      lock.unlock();
+    // Counted before reading the flag, as detachAndAwaitQuiescence() sets the flag before reading
+    // the count: either this launch sees the pool closed, or close() waits for this chunk.
+    inFlight.incrementAndGet();
+    if (detached) {
+      uncount();
+      failure =
+          new IllegalStateException(
+              "the pool was closed before this stream was consumed: consume or close result"
+                  + " streams before closing their pool");
+      return false;
     }
     try {
       chunk.launchedThread = launcher.launch(() -> runChunk(chunk, false));
     } catch (RuntimeException | OutOfMemoryError e) { // rejected, or no thread could be created
-      lock.lock();
-      try {
-        inFlight--;
-      } finally {
-        lock.unlock();
-      }
+      uncount();
       fail(new ParmapException(what + " could not start a task on " + pool + ": " + e, e), e);
       return false;
     }
@@ -542,6 +539,38 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
     return true;
   }
 
+  /** Takes back the count of a chunk that was not launched after all. */
+  private void uncount() {
+    inFlight.decrementAndGet();
+    signalWaiters();
+  }
+
+  /**
+   * Wakes the threads waiting on {@link #changed}, if any. Completions are queued and counted
+   * without a lock; a waiter registers in {@link #waiters} before it checks the queue and the
+   * count, and a completing chunk checks {@code waiters} after it queued and counted: either the
+   * waiter sees the change, or the chunk sees the waiter and signals it (under the lock, so not
+   * before the waiter is waiting).
+   */
+  private void signalWaiters() {
+    if (waiters > 0) {
+      lock.lock();
+      try {
+        changed.signalAll();
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  /** Moves the queued completions to the driver's batch. */
+  private void takeCompletions() {
+    Chunk chunk;
+    while ((chunk = completions.poll()) != null) {
+      batch.add(chunk);
+    }
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Completions (driver)
 
@@ -553,20 +582,26 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
   private void awaitEvents() throws InterruptedException {
     boolean probe = sizer.costUnknown() && !exhausted && !stopped;
     boolean helped = helping && helpOnce();
-    lock.lock();
-    try {
-      if (completions.isEmpty() && !helped) {
-        if (probe) {
-          changed.await(ChunkSizer.TARGET_NANOS, TimeUnit.NANOSECONDS);
-        } else {
-          changed.await();
+    if (completions.isEmpty() && !helped) {
+      lock.lock();
+      try {
+        waiters++;
+        try {
+          if (completions.isEmpty()) {
+            if (probe) {
+              changed.await(ChunkSizer.TARGET_NANOS, TimeUnit.NANOSECONDS);
+            } else {
+              changed.await();
+            }
+          }
+        } finally {
+          waiters--;
         }
+      } finally {
+        lock.unlock();
       }
-      batch.addAll(completions);
-      completions.clear();
-    } finally {
-      lock.unlock();
     }
+    takeCompletions();
     if (batch.isEmpty()) {
       sizer.noProgressFor(System.nanoTime() - lastProgressNanos);
       return;
@@ -595,13 +630,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
 
   /** Processes the completions that are already there, without waiting. */
   private void pollEvents() {
-    lock.lock();
-    try {
-      batch.addAll(completions);
-      completions.clear();
-    } finally {
-      lock.unlock();
-    }
+    takeCompletions();
     processBatch();
   }
 
@@ -698,16 +727,22 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
           interrupted |= Thread.interrupted();
         }
       }
-      lock.lock();
-      try {
-        while (completions.isEmpty()) {
-          changed.awaitUninterruptibly();
+      if (completions.isEmpty()) {
+        lock.lock();
+        try {
+          waiters++;
+          try {
+            while (completions.isEmpty()) {
+              changed.awaitUninterruptibly();
+            }
+          } finally {
+            waiters--;
+          }
+        } finally {
+          lock.unlock();
         }
-        batch.addAll(completions);
-        completions.clear();
-      } finally {
-        lock.unlock();
       }
+      takeCompletions();
       // Items released by process() are not needed any more; failures after stop are ignored.
       Chunk chunk;
       while ((chunk = batch.poll()) != null) {
