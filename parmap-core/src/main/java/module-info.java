@@ -3,4 +3,5 @@ module dev.parmap {
   requires static org.jspecify;
 
   exports dev.parmap;
+  exports dev.parmap.policy;
 }

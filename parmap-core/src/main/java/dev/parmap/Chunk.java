@@ -61,6 +61,23 @@ final class Chunk {
   @Nullable Thread runner;
   boolean interruptedByStop;
 
+  /** Attempts of the last item that succeeded (item policies only). */
+  int attempts = 1;
+
+  /** Every attempt's failure of the failed item (fail fast), in order. */
+  @Nullable List<Throwable> failures;
+
+  /** The item being run (relative to the chunk): written racily, read for reports only. */
+  int current;
+
+  /** With outcomes: attempts of the item that a stop cut short. */
+  int cutAttempts;
+
+  /** Guarded by the chunk's monitor: the attempt the timeout alarm may interrupt. */
+  private long attemptId;
+
+  private boolean timedOut;
+
   // Used by the driver only.
   @Nullable Thread launchedThread;
   boolean completed;
@@ -91,6 +108,35 @@ final class Chunk {
   static Chunk ofItems(
       long firstIndex, int size, @Nullable Object[] items, @Nullable Object @Nullable [] results) {
     return new Chunk(firstIndex, size, items, null, 0, results, 0);
+  }
+
+  /** Starts an attempt of the current item; returns its id for {@link #timeOut}. */
+  synchronized long beginAttempt() {
+    return ++attemptId;
+  }
+
+  /** Called by the timeout alarm: interrupts the runner if attempt {@code id} is still running. */
+  synchronized void timeOut(long id) {
+    Thread thread = runner;
+    if (attemptId == id && thread != null) {
+      timedOut = true;
+      thread.interrupt();
+    }
+  }
+
+  /**
+   * Ends the current attempt: no alarm can interrupt it any more.
+   *
+   * @return whether its alarm fired (the interrupt it caused is cleared)
+   */
+  synchronized boolean endAttempt() {
+    attemptId++;
+    boolean fired = timedOut;
+    timedOut = false;
+    if (fired) {
+      Thread.interrupted();
+    }
+    return fired;
   }
 
   /** Returns whether the calling thread won the right to run this chunk. */

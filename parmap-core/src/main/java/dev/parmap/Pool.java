@@ -90,20 +90,40 @@ public final class Pool implements AutoCloseable {
   private final String description;
   private final Launcher launcher;
   private final ThreadFactory asyncThreads;
+  private final String threadPrefix;
 
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition idle = lock.newCondition();
-  // Guarded by lock.
-  private boolean closed;
-  private final Set<Run<?, ?>> runs = new HashSet<>();
-  private int blockingCalls;
-  private final Set<Submission<?>> submissions = new HashSet<>();
-  private final List<Thread> endedSubmissionThreads = new ArrayList<>();
+  private final Lifecycle life;
+  private final MapOptions options;
+
+  /** What a pool and its {@link #with} views share: their work, and whether they are closed. */
+  private static final class Lifecycle {
+    final ReentrantLock lock = new ReentrantLock();
+    final Condition idle = lock.newCondition();
+    // Guarded by lock.
+    boolean closed;
+    final Set<Run<?, ?>> runs = new HashSet<>();
+    int blockingCalls;
+    final Set<Submission<?>> submissions = new HashSet<>();
+    final List<Thread> endedSubmissionThreads = new ArrayList<>();
+  }
 
   private Pool(String kind, Launcher launcher, String threadPrefix) {
     this.description = "Pool." + kind;
     this.launcher = launcher;
+    this.threadPrefix = threadPrefix;
     this.asyncThreads = Thread.ofVirtual().name(threadPrefix + "async-", 0).factory();
+    this.life = new Lifecycle();
+    this.options = MapOptions.defaults();
+  }
+
+  /** A view of {@code base} whose calls use {@code options}. */
+  private Pool(Pool base, MapOptions options) {
+    this.description = base.description;
+    this.launcher = base.launcher;
+    this.threadPrefix = base.threadPrefix;
+    this.asyncThreads = base.asyncThreads;
+    this.life = base.life;
+    this.options = options;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -231,7 +251,7 @@ public final class Pool implements AutoCloseable {
    */
   public <T extends @Nullable Object, R extends @Nullable Object> List<R> map(
       Iterable<? extends T> items, Task<? super T, ? extends R> task) {
-    return this.<T, R>start(items, task, Run.Mode.LIST, "Pool.map", true).toList();
+    return this.<T, R>start(items, task, Run.Mode.LIST, "Pool.map", true, false).toList();
   }
 
   /**
@@ -255,7 +275,8 @@ public final class Pool implements AutoCloseable {
           action.accept(item);
           return null;
         };
-    start(items, task, Run.Mode.FOR_EACH, "Pool.forEach", true).runAll();
+    this.<T, @Nullable Object>start(items, task, Run.Mode.FOR_EACH, "Pool.forEach", true, false)
+        .runAll();
   }
 
   /**
@@ -270,10 +291,14 @@ public final class Pool implements AutoCloseable {
    * running tasks have been interrupted and have ended). If the code consuming the stream throws,
    * the running tasks are interrupted and awaited before the exception leaves.
    *
-   * <p><b>Close the stream</b> (try-with-resources) when you may stop before its end: closing
-   * interrupts the running tasks and waits for them. A stream abandoned without closing lets its
-   * running tasks finish, starts no new ones, and holds at most the window of results. Like every
-   * stream it must be used by one thread at a time, including its {@code close()}.
+   * <p><b>Closing</b> the stream interrupts its running tasks and waits for them. Every terminal
+   * operation closes the stream as it returns or throws: after any of them, short-circuiting ones
+   * such as {@code limit(n).toList()} and {@code findFirst()} included, no task of the stream is
+   * running. Close it yourself (try-with-resources) only if you traverse it with {@code iterator()}
+   * or {@code spliterator()} (as {@code gather} and {@code Stream.concat} do), or may abandon it
+   * before its terminal operation: an unclosed stream lets its running tasks finish, starts no new
+   * ones, and holds at most the window of results. Like every stream it must be used by one thread
+   * at a time, including its {@code close()}.
    *
    * @param items the items; may contain {@code null}
    * @param task applied to each item; may return {@code null}
@@ -283,12 +308,12 @@ public final class Pool implements AutoCloseable {
    */
   public <T extends @Nullable Object, R extends @Nullable Object> Stream<R> stream(
       Iterable<? extends T> items, Task<? super T, ? extends R> task) {
-    return streamOf(this.<T, R>start(items, task, Run.Mode.ORDERED, "Pool.stream", false));
+    return streamOf(this.<T, R>start(items, task, Run.Mode.ORDERED, "Pool.stream", false, false));
   }
 
   /**
-   * As {@link #stream}, but results come in the order they finish: Python's {@code
-   * pool.imap_unordered(task, items)}.
+   * As {@link #stream}, closing included, but results come in the order they finish: Python's
+   * {@code pool.imap_unordered(task, items)}.
    *
    * @param items the items; may contain {@code null}
    * @param task applied to each item; may return {@code null}
@@ -299,7 +324,7 @@ public final class Pool implements AutoCloseable {
   public <T extends @Nullable Object, R extends @Nullable Object> Stream<R> streamUnordered(
       Iterable<? extends T> items, Task<? super T, ? extends R> task) {
     return streamOf(
-        this.<T, R>start(items, task, Run.Mode.UNORDERED, "Pool.streamUnordered", false));
+        this.<T, R>start(items, task, Run.Mode.UNORDERED, "Pool.streamUnordered", false, false));
   }
 
   /**
@@ -317,14 +342,14 @@ public final class Pool implements AutoCloseable {
   public <T extends @Nullable Object, R extends @Nullable Object>
       CompletableFuture<List<R>> mapAsync(
           Iterable<? extends T> items, Task<? super T, ? extends R> task) {
-    Run<T, R> run = start(items, task, Run.Mode.LIST, "Pool.mapAsync", true);
+    Run<T, R> run = this.<T, R>start(items, task, Run.Mode.LIST, "Pool.mapAsync", true, false);
     Submission<List<R>> submission = new Submission<>(run::toList, false, true);
     submission.ifNeverRun = run::close; // cancelled before its thread started: end the call
-    lock.lock();
+    life.lock.lock();
     try {
-      submissions.add(submission); // close() waits until the future is complete
+      life.submissions.add(submission); // close() waits until the future is complete
     } finally {
-      lock.unlock();
+      life.lock.unlock();
     }
     try {
       asyncThreads.newThread(submission).start();
@@ -349,12 +374,12 @@ public final class Pool implements AutoCloseable {
   public <R extends @Nullable Object> CompletableFuture<R> submit(Callable<R> task) {
     notNull(task, "task");
     Submission<R> submission = new Submission<>(task, true, launcher instanceof Launcher.Virtual);
-    lock.lock();
+    life.lock.lock();
     try {
       checkOpen("submit");
-      submissions.add(submission);
+      life.submissions.add(submission);
     } finally {
-      lock.unlock();
+      life.lock.unlock();
     }
     try {
       launcher.launch(submission);
@@ -363,6 +388,76 @@ public final class Pool implements AutoCloseable {
       submissionEnded(submission, null);
     }
     return submission;
+  }
+
+  /**
+   * This pool with {@code options} for its calls: timeouts, deadline, retry, rate limit, maximum
+   * concurrency (see {@link MapOptions} for how they combine). The result is a view: it shares this
+   * pool's threads, work and lifecycle, so closing either one closes both, and its calls count as
+   * this pool's for {@link #close()}. Views are cheap; make one per set of options.
+   *
+   * <pre>{@code
+   * try (Pool pool = Pool.virtual().with(options)) {
+   *     List<Page> pages = pool.map(urls, Http::get);
+   * }
+   * }</pre>
+   *
+   * @param options the options of the view's calls (they replace, not add to, this pool's)
+   * @return a view of this pool with those options
+   */
+  public Pool with(MapOptions options) {
+    notNull(options, "options");
+    return new Pool(this, options);
+  }
+
+  /**
+   * The options this pool's calls use.
+   *
+   * @return {@link MapOptions#defaults()} unless this is a {@link #with} view
+   */
+  public MapOptions options() {
+    return options;
+  }
+
+  /**
+   * Applies {@code task} to every item and reports one {@link Outcome} per item, in input order,
+   * instead of failing fast: a failed item does not stop the others. Blocks until every item is
+   * done. With a {@linkplain MapOptions#deadline() deadline}, the items it cuts short (and, for a
+   * {@link java.util.List} input, the items not yet read) are failures whose cause is a {@link
+   * DeadlineExceededException}; for other inputs the items not yet read are not reported.
+   *
+   * @param items the items; read once, lazily; may contain {@code null}
+   * @param task applied to each item; may return {@code null}
+   * @return the outcomes, in input order
+   * @throws InputFailedException if the items' iterator threw
+   * @throws CallInterruptedException if the calling thread was interrupted while waiting
+   * @throws IllegalStateException if the pool is closed
+   * @throws NullPointerException if {@code items} or {@code task} is null
+   */
+  public <T extends @Nullable Object, R extends @Nullable Object> Outcomes<T, R> mapOutcomes(
+      Iterable<? extends T> items, Task<? super T, ? extends R> task) {
+    List<Outcome<T, R>> all =
+        this.<T, Outcome<T, R>>start(items, task, Run.Mode.LIST, "Pool.mapOutcomes", true, true)
+            .toList();
+    return new Outcomes<>(all);
+  }
+
+  /**
+   * As {@link #mapOutcomes}, but lazily: a stream of one {@link Outcome} per item, in input order,
+   * with the same laziness, window and closing rules as {@link #stream}.
+   *
+   * @param items the items; may contain {@code null}
+   * @param task applied to each item; may return {@code null}
+   * @return a sequential, ordered stream of the outcomes
+   * @throws IllegalStateException if the pool is closed
+   * @throws NullPointerException if {@code items} or {@code task} is null
+   */
+  public <T extends @Nullable Object, R extends @Nullable Object>
+      Stream<Outcome<T, R>> streamOutcomes(
+          Iterable<? extends T> items, Task<? super T, ? extends R> task) {
+    return streamOf(
+        this.<T, Outcome<T, R>>start(
+            items, task, Run.Mode.ORDERED, "Pool.streamOutcomes", false, true));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -391,12 +486,12 @@ public final class Pool implements AutoCloseable {
     }
     boolean interrupted = false;
     List<Run<?, ?>> streams;
-    lock.lock();
+    life.lock.lock();
     try {
-      closed = true;
-      while (blockingCalls > 0 || !submissions.isEmpty()) {
+      life.closed = true;
+      while (life.blockingCalls > 0 || !life.submissions.isEmpty()) {
         try {
-          idle.await();
+          life.idle.await();
         } catch (InterruptedException e) {
           if (!interrupted) {
             interrupted = true;
@@ -404,20 +499,20 @@ public final class Pool implements AutoCloseable {
           }
         }
       }
-      streams = new ArrayList<>(runs);
+      streams = new ArrayList<>(life.runs);
     } finally {
-      lock.unlock();
+      life.lock.unlock();
     }
     for (Run<?, ?> stream : streams) {
       stream.detachAndAwaitQuiescence();
     }
     List<Thread> ended;
-    lock.lock();
+    life.lock.lock();
     try {
-      ended = new ArrayList<>(endedSubmissionThreads);
-      endedSubmissionThreads.clear();
+      ended = new ArrayList<>(life.endedSubmissionThreads);
+      life.endedSubmissionThreads.clear();
     } finally {
-      lock.unlock();
+      life.lock.unlock();
     }
     for (Thread thread : ended) {
       interrupted |= joinUninterruptibly(thread);
@@ -441,12 +536,12 @@ public final class Pool implements AutoCloseable {
       throw new IllegalStateException(
           "terminate() called from inside a task of " + this + ": it would wait for its own task");
     }
-    lock.lock();
+    life.lock.lock();
     try {
-      closed = true;
+      life.closed = true;
       stopAllLocked("the pool was terminated");
     } finally {
-      lock.unlock();
+      life.lock.unlock();
     }
     close();
   }
@@ -457,17 +552,17 @@ public final class Pool implements AutoCloseable {
    * @return {@code true} once the pool refuses new work
    */
   public boolean isClosed() {
-    lock.lock();
+    life.lock.lock();
     try {
-      return closed;
+      return life.closed;
     } finally {
-      lock.unlock();
+      life.lock.unlock();
     }
   }
 
   @Override
   public String toString() {
-    return description;
+    return options == MapOptions.defaults() ? description : description + ".with(" + options + ")";
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -477,51 +572,61 @@ public final class Pool implements AutoCloseable {
     return launcher;
   }
 
+  /** The start of the names of the threads this pool makes, e.g. {@code parmap-virtual-3-}. */
+  String threadPrefix() {
+    return threadPrefix;
+  }
+
   int window() {
     return DEFAULT_WINDOW;
   }
 
+  /**
+   * Registers a new call. {@code R} is the type handed over: the task's results, or their {@link
+   * Outcome}s when {@code outcomes} is set.
+   */
   private <T extends @Nullable Object, R extends @Nullable Object> Run<T, R> start(
       Iterable<? extends T> items,
-      Task<? super T, ? extends R> task,
+      Task<? super T, ?> task,
       Run.Mode mode,
       String what,
-      boolean blocking) {
+      boolean blocking,
+      boolean outcomes) {
     notNull(items, "items");
     notNull(task, mode == Run.Mode.FOR_EACH ? "action" : "task");
-    lock.lock();
+    life.lock.lock();
     try {
       checkOpen(what); // fail before touching the input
     } finally {
-      lock.unlock();
+      life.lock.unlock();
     }
-    Run<T, R> run = new Run<>(this, items, task, mode, what, blocking);
-    lock.lock();
+    Run<T, R> run = new Run<>(this, items, task, mode, what, blocking, options, outcomes);
+    life.lock.lock();
     try {
       checkOpen(what);
-      runs.add(run);
+      life.runs.add(run);
       if (blocking) {
-        blockingCalls++;
+        life.blockingCalls++;
       }
       return run;
     } finally {
-      lock.unlock();
+      life.lock.unlock();
     }
   }
 
   private static <R extends @Nullable Object> Stream<R> streamOf(Run<?, R> run) {
-    return StreamSupport.stream(run.spliterator(), false).onClose(run::close);
+    return new ClosingStream<>(StreamSupport.stream(run.spliterator(), false).onClose(run::close));
   }
 
   void deregister(Run<?, ?> run) {
-    lock.lock();
+    life.lock.lock();
     try {
-      if (runs.remove(run) && run.isBlocking()) {
-        blockingCalls--;
+      if (life.runs.remove(run) && run.isBlocking()) {
+        life.blockingCalls--;
       }
-      idle.signalAll();
+      life.idle.signalAll();
     } finally {
-      lock.unlock();
+      life.lock.unlock();
     }
   }
 
@@ -530,26 +635,26 @@ public final class Pool implements AutoCloseable {
    * until {@link #close()} joins it, so that none is alive when close() returns.
    */
   private void submissionEnded(Submission<?> submission, @Nullable Thread ownThread) {
-    lock.lock();
+    life.lock.lock();
     try {
       if (ownThread != null) {
-        if (endedSubmissionThreads.size() >= 64) {
-          endedSubmissionThreads.removeIf(thread -> !thread.isAlive());
+        if (life.endedSubmissionThreads.size() >= 64) {
+          life.endedSubmissionThreads.removeIf(thread -> !thread.isAlive());
         }
-        endedSubmissionThreads.add(ownThread);
+        life.endedSubmissionThreads.add(ownThread);
       }
-      submissions.remove(submission);
-      idle.signalAll();
+      life.submissions.remove(submission);
+      life.idle.signalAll();
     } finally {
-      lock.unlock();
+      life.lock.unlock();
     }
   }
 
   private void stopAllLocked(String reason) {
-    for (Run<?, ?> run : runs) {
+    for (Run<?, ?> run : life.runs) {
       run.stop(reason);
     }
-    for (Submission<?> submission : submissions) {
+    for (Submission<?> submission : life.submissions) {
       if (submission.isTask) {
         submission.cancel(true); // a mapAsync's run was stopped above: it fails as terminated
       }
@@ -557,7 +662,7 @@ public final class Pool implements AutoCloseable {
   }
 
   private void checkOpen(String what) {
-    if (closed) {
+    if (life.closed) {
       throw new IllegalStateException(
           what + " called on a closed pool (" + this + "): create a new pool for new work");
     }

@@ -1,5 +1,6 @@
 package dev.parmap;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,6 +14,7 @@ import java.util.Set;
 import java.util.Spliterator;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
@@ -59,13 +61,25 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
   /** The largest list parmap can return (the usual JDK limit for array sizes). */
   static final long MAX_LIST_SIZE = Integer.MAX_VALUE - 8;
 
+  /** Bound on the indexes a {@link DeadlineExceededException} lists. */
+  private static final int MAX_REPORTED_UNFINISHED = 1000;
+
   /** Bound on the suppressed failures attached to the primary one. */
   private static final int MAX_SUPPRESSED = 16;
 
   private final Pool pool;
   private final Launcher launcher;
-  private final Task<? super T, ? extends R> task;
+  private final Task<@Nullable Object, @Nullable Object> task;
   private final Mode mode;
+  private final MapOptions options;
+
+  /** Whether items report {@link Outcome}s instead of failing the call fast. */
+  private final boolean outcomes;
+
+  private final @Nullable Attempts attempts;
+  private final @Nullable ScheduledThreadPoolExecutor timer;
+  private final @Nullable ThreadRegistry timerThreads;
+  private final long deadlineAt; // System.nanoTime(); Long.MAX_VALUE for none
   private final String what;
   private final boolean blocking;
   private final long window;
@@ -95,6 +109,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
   private volatile boolean stopped;
   private volatile boolean chunkFailed;
   private volatile @Nullable String abortReason;
+  private volatile @Nullable DeadlineExceededException deadlinePassed; // per-item cause
 
   // Driver only.
   private final ArrayDeque<Chunk> batch = new ArrayDeque<>();
@@ -107,21 +122,52 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
   private @Nullable RuntimeException failure;
   private @Nullable Error fatal;
   private boolean finished;
+  private long finishedItems;
+  private final List<Long> unfinished = new ArrayList<>(); // after the deadline, the first ones
+  private long unfinishedCount;
+  private @Nullable ParmapException stuck;
 
+  /**
+   * A call of {@code task} on {@code items}. With {@code outcomes}, the results handed over are
+   * {@link Outcome}s of the task's results ({@code R} is then {@code Outcome<T, ?>}); otherwise
+   * they are the task's results.
+   */
+  @SuppressWarnings("unchecked")
   Run(
       Pool pool,
       Iterable<? extends T> items,
-      Task<? super T, ? extends R> task,
+      Task<? super T, ?> task,
       Mode mode,
       String what,
-      boolean blocking) {
+      boolean blocking,
+      MapOptions options,
+      boolean outcomes) {
     this.pool = pool;
     this.launcher = pool.launcher();
-    this.task = task;
+    this.task = (Task<@Nullable Object, @Nullable Object>) task;
     this.mode = mode;
     this.what = what;
     this.blocking = blocking;
-    this.sizer = new ChunkSizer(launcher.parallelism, launcher.maxInFlight);
+    this.options = options;
+    this.outcomes = outcomes;
+    int concurrency = options.maxConcurrency().orElse(Integer.MAX_VALUE);
+    this.sizer =
+        new ChunkSizer(
+            Math.min(launcher.parallelism, concurrency),
+            Math.min(launcher.maxInFlight, concurrency));
+    if (options.timeout().isPresent()) {
+      this.timerThreads = new ThreadRegistry(pool.threadPrefix() + "timer-");
+      ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, timerThreads);
+      scheduler.setRemoveOnCancelPolicy(true); // alarms of finished attempts do not pile up
+      this.timer = scheduler;
+    } else {
+      this.timerThreads = null;
+      this.timer = null;
+    }
+    this.attempts = options.hasItemPolicies() ? new Attempts(options, timer, () -> stopped) : null;
+    long now = System.nanoTime();
+    this.deadlineAt =
+        options.deadline().map(d -> saturatedAdd(now, d.toNanos())).orElse(Long.MAX_VALUE);
     if (items instanceof List<?> l && items instanceof RandomAccess) {
       this.list = l;
       this.iterable = null;
@@ -143,8 +189,13 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
     // only matters where the call would otherwise hold items or results of its own.
     boolean holdsNothingExtra = random && (mode == Mode.LIST || mode == Mode.FOR_EACH);
     this.window = holdsNothingExtra ? Long.MAX_VALUE : pool.window();
-    this.lastProgressNanos = System.nanoTime();
+    this.lastProgressNanos = now;
     this.helping = pool.isRunningTaskOnCurrentThread();
+  }
+
+  private static long saturatedAdd(long a, long b) {
+    long sum = a + b;
+    return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -197,6 +248,10 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
     try {
       stop(null);
       drain();
+      ParmapException abandoned = stuck;
+      if (abandoned != null) {
+        throw abandoned;
+      }
     } finally {
       end();
     }
@@ -352,9 +407,14 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
     return acquired;
   }
 
-  @SuppressWarnings("unchecked")
   private void execute(Chunk chunk) {
     long started = System.nanoTime();
+    chunk.done = attempts == null && !outcomes ? runPlain(chunk) : runWithPolicies(chunk);
+    chunk.nanos = System.nanoTime() - started;
+  }
+
+  /** The hot loop: no policies, fail fast. Returns the number of items done. */
+  private int runPlain(Chunk chunk) {
     @Nullable Object[] out = chunk.results;
     int offset = chunk.resultOffset;
     int i = 0;
@@ -363,22 +423,92 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
         if (stopped) {
           break;
         }
-        R result = task.apply(Run.<T>cast(chunk.item(i)));
+        chunk.current = i;
+        Object result = task.apply(chunk.item(i));
         if (out != null) {
           out[offset + i] = result;
         }
       }
     } catch (Throwable e) { // every failure is reported: Errors included
-      chunk.failure = e;
-      stopped = true; // fail fast: from now on no item starts, in any chunk
-      synchronized (chunk) {
-        // An interruption after parmap interrupted the chunk is a consequence of the stop.
-        chunk.failedOnItsOwn = !(chunk.interruptedByStop && causedByInterruption(e));
-      }
-      chunkFailed = true;
+      itemFailed(chunk, i, null, List.of(e), 0);
     }
-    chunk.done = i;
-    chunk.nanos = System.nanoTime() - started;
+    return i;
+  }
+
+  /** Items under retry/timeout/rate limit, or reported as outcomes. */
+  private int runWithPolicies(Chunk chunk) {
+    Attempts policy = attempts;
+    @Nullable Object[] out = chunk.results;
+    int offset = chunk.resultOffset;
+    int i = 0;
+    for (; i < chunk.size; i++) {
+      if (stopped) {
+        break;
+      }
+      chunk.current = i;
+      Object item = chunk.item(i);
+      long index = chunk.firstIndex + i;
+      long begin = System.nanoTime();
+      Object result;
+      try {
+        if (policy != null) {
+          result = policy.run(task, item, index, chunk);
+        } else {
+          chunk.attempts = 1;
+          result = task.apply(item);
+        }
+      } catch (Attempts.Failed f) {
+        if (itemFailed(chunk, i, item, f.failures, f.nanos)) {
+          continue;
+        }
+        return i;
+      } catch (Throwable e) { // every failure is reported: Errors included
+        if (itemFailed(chunk, i, item, List.of(e), System.nanoTime() - begin)) {
+          continue;
+        }
+        return i;
+      }
+      if (out != null) {
+        Duration took = Duration.ofNanos(System.nanoTime() - begin);
+        out[offset + i] =
+            outcomes ? new Outcome.Success<>(item, index, chunk.attempts, took, result) : result;
+      }
+    }
+    return i;
+  }
+
+  /**
+   * Records that item {@code i} of the chunk failed for good.
+   *
+   * @return whether the chunk goes on with its next item (outcomes are collected)
+   */
+  private boolean itemFailed(
+      Chunk chunk, int i, @Nullable Object item, List<Throwable> failures, long nanos) {
+    Throwable last = failures.get(failures.size() - 1);
+    boolean consequence;
+    synchronized (chunk) {
+      // An interruption after parmap interrupted the chunk is a consequence of the stop, not news.
+      consequence = chunk.interruptedByStop && causedByInterruption(last);
+    }
+    if (outcomes) {
+      if (consequence) {
+        chunk.cutAttempts = failures.size(); // the deadline, if that was it, reports the item
+        return false;
+      }
+      @Nullable Object[] out = chunk.results;
+      if (out != null) {
+        out[chunk.resultOffset + i] =
+            new Outcome.Failure<>(
+                item, chunk.firstIndex + i, failures.size(), Duration.ofNanos(nanos), last);
+      }
+      return true;
+    }
+    chunk.failure = last;
+    chunk.failures = failures;
+    chunk.failedOnItsOwn = !consequence;
+    stopped = true; // fail fast: from now on no item starts, in any chunk
+    chunkFailed = true;
+    return false;
   }
 
   /**
@@ -421,6 +551,10 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
   private void dispatch() {
     while (!stopped && !exhausted && failure == null && fatal == null) {
       if (driverInFlight >= sizer.inFlightCap() || outstanding >= window) {
+        return;
+      }
+      if (deadlineAt != Long.MAX_VALUE && System.nanoTime() - deadlineAt >= 0) {
+        deadlineReached();
         return;
       }
       long remaining = knownSize >= 0 ? Math.max(0, knownSize - nextIndex) : -1;
@@ -580,7 +714,15 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
    */
   @SuppressWarnings("WaitNotInLoop")
   private void awaitEvents() throws InterruptedException {
-    boolean probe = sizer.costUnknown() && !exhausted && !stopped;
+    long wait = sizer.costUnknown() && !exhausted && !stopped ? ChunkSizer.TARGET_NANOS : -1;
+    if (deadlineAt != Long.MAX_VALUE && !stopped) {
+      long left = deadlineAt - System.nanoTime();
+      if (left <= 0) {
+        deadlineReached();
+        return;
+      }
+      wait = wait < 0 ? left : Math.min(wait, left);
+    }
     boolean helped = helping && helpOnce();
     if (completions.isEmpty() && !helped) {
       lock.lock();
@@ -588,8 +730,8 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
         waiters++;
         try {
           if (completions.isEmpty()) {
-            if (probe) {
-              changed.await(ChunkSizer.TARGET_NANOS, TimeUnit.NANOSECONDS);
+            if (wait >= 0) {
+              changed.await(wait, TimeUnit.NANOSECONDS);
             } else {
               changed.await();
             }
@@ -600,6 +742,9 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
       } finally {
         lock.unlock();
       }
+    }
+    if (deadlineAt != Long.MAX_VALUE && !stopped && System.nanoTime() - deadlineAt >= 0) {
+      deadlineReached();
     }
     takeCompletions();
     if (batch.isEmpty()) {
@@ -671,7 +816,16 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
       }
     } else if (chunk.failedOnItsOwn) {
       long index = chunk.firstIndex + chunk.done;
-      fail(new TaskFailedException(index, itemOf(chunk), error), error);
+      List<Throwable> failures = chunk.failures;
+      fail(
+          new TaskFailedException(
+              index, itemOf(chunk), failures != null ? failures : List.of(error)),
+          error);
+    }
+    finishedItems += chunk.done;
+    DeadlineExceededException cut = deadlinePassed;
+    if (cut != null && chunk.done < chunk.size) {
+      cutShort(chunk, cut);
     }
     chunk.items = null; // the items are not needed any more: let them go
     switch (mode) {
@@ -687,6 +841,29 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
     return interrupted;
   }
 
+  /**
+   * Records the items of a chunk that the deadline kept from finishing; with outcomes, fills their
+   * slots with failures so that the chunk counts as done.
+   */
+  private void cutShort(Chunk chunk, DeadlineExceededException cut) {
+    @Nullable Object[] out = outcomes ? chunk.results : null;
+    for (int k = chunk.done; k < chunk.size; k++) {
+      long index = chunk.firstIndex + k;
+      if (unfinished.size() < MAX_REPORTED_UNFINISHED) {
+        unfinished.add(index);
+      }
+      unfinishedCount++;
+      if (out != null) {
+        int attemptsRun = k == chunk.done ? chunk.cutAttempts : 0;
+        out[chunk.resultOffset + k] =
+            new Outcome.Failure<>(chunk.item(k), index, attemptsRun, Duration.ZERO, cut);
+      }
+    }
+    if (out != null) {
+      chunk.done = chunk.size;
+    }
+  }
+
   private @Nullable Object itemOf(Chunk chunk) {
     // Items are released once processed; the failed item is needed for the report.
     try {
@@ -694,6 +871,15 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
     } catch (RuntimeException e) {
       return null;
     }
+  }
+
+  /** The deadline has passed: no further item starts, and the running ones are interrupted. */
+  private void deadlineReached() {
+    Duration deadline = options.deadline().orElseThrow();
+    if (deadlinePassed == null) {
+      deadlinePassed = new DeadlineExceededException(what, deadline);
+    }
+    stop(null);
   }
 
   /** Records a failure: the first one becomes the call's, later ones its suppressed. */
@@ -720,7 +906,9 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
   /** Waits until no chunk is in flight, processing completions; keeps the interrupt flag. */
   private void drain() {
     boolean interrupted = Thread.interrupted();
-    while (driverInFlight > 0) {
+    long grace = options.cancellationGrace().toNanos();
+    long lastCompletion = System.nanoTime();
+    while (driverInFlight > 0 && stuck == null) {
       if (helping) {
         // Queued chunks may never get a pool thread: claim them (they skip, being stopped).
         while (helpOnce()) {
@@ -733,7 +921,16 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
           waiters++;
           try {
             while (completions.isEmpty()) {
-              changed.awaitUninterruptibly();
+              long left = lastCompletion + grace - System.nanoTime();
+              if (left <= 0) {
+                stuck = stuckReport();
+                break;
+              }
+              try {
+                changed.awaitNanos(left);
+              } catch (InterruptedException e) {
+                interrupted = true;
+              }
             }
           } finally {
             waiters--;
@@ -742,6 +939,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
           lock.unlock();
         }
       }
+      lastCompletion = System.nanoTime();
       takeCompletions();
       // Items released by process() are not needed any more; failures after stop are ignored.
       Chunk chunk;
@@ -756,17 +954,66 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
     }
   }
 
-  /** After the main loop: drains, then throws the call's failure if there is one. */
+  /**
+   * Tasks that ignored interruption for the whole grace period: the call gives up on them. Java
+   * cannot stop a thread; the report shows where each one is stuck.
+   */
+  private ParmapException stuckReport() {
+    ParmapException report =
+        new ParmapException(
+            what
+                + " gave up waiting for tasks that ignore interruption: after "
+                + options.cancellationGrace()
+                + " they are still running (their threads are left behind; see the suppressed"
+                + " exceptions for where each one is)",
+            null);
+    for (Chunk chunk : running) {
+      Thread thread;
+      synchronized (chunk) {
+        thread = chunk.runner;
+      }
+      if (thread != null) {
+        long index = chunk.firstIndex + chunk.current;
+        ParmapException where =
+            new ParmapException(
+                "item #" + index + " is still running on thread " + thread.getName(), null);
+        where.setStackTrace(thread.getStackTrace());
+        report.addSuppressed(where);
+      }
+    }
+    return report;
+  }
+
+  /**
+   * After the main loop: drains, then throws the call's failure if there is one. Returns normally
+   * when there is none, or when the deadline passed and the outcomes report it.
+   */
   private void finishOrThrow() {
     if (failure == null && fatal == null && !stopped) {
       return;
     }
     stop(null);
     drain();
+    ParmapException abandoned = stuck;
+    Throwable primary = fatal != null ? fatal : failure;
+    if (abandoned != null) {
+      if (primary != null) {
+        abandoned.addSuppressed(primary);
+      }
+      throw abandoned;
+    }
     if (fatal != null) {
       throw fatal;
     }
     RuntimeException report = failure;
+    if (report == null && deadlinePassed != null) {
+      if (outcomes) {
+        return; // each unfinished item's outcome says so
+      }
+      report =
+          new DeadlineExceededException(
+              what, options.deadline().orElseThrow(), finishedItems, unfinished, unfinishedCount);
+    }
     if (report == null) {
       String reason = abortReason;
       report =
@@ -786,6 +1033,9 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
       if (earlier != null) {
         report.addSuppressed(earlier); // a task had failed before the interrupt: keep it
       }
+      if (stuck != null) {
+        report.addSuppressed(stuck);
+      }
       throw report;
     } finally {
       end();
@@ -795,7 +1045,32 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
   private void end() {
     if (!finished) {
       finished = true;
+      stopTimer();
       pool.deregister(this);
+    }
+  }
+
+  /** Stops the timeout alarms' thread and waits until it has terminated. */
+  private void stopTimer() {
+    ScheduledThreadPoolExecutor scheduler = timer;
+    ThreadRegistry threads = timerThreads;
+    if (scheduler == null || threads == null) {
+      return;
+    }
+    scheduler.shutdownNow();
+    boolean interrupted = false;
+    while (true) {
+      try {
+        if (scheduler.awaitTermination(1, TimeUnit.DAYS)) {
+          break;
+        }
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    interrupted |= threads.joinAll();
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -810,6 +1085,14 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
 
   private List<R> assemble() {
     @Nullable Object[] all = sharedResults;
+    DeadlineExceededException cut = deadlinePassed;
+    if (all != null && cut != null && outcomes && list != null) {
+      // The rest of a list was never read: its items are reported as cut short too.
+      for (long index = nextIndex; index < knownSize; index++) {
+        all[(int) index] =
+            new Outcome.Failure<>(list.get((int) index), index, 0, Duration.ZERO, cut);
+      }
+    }
     if (all == null) {
       ArrayList<Chunk> chunks = listChunks;
       if (chunks == null) {
@@ -836,6 +1119,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
 
   private final class Results implements Spliterator<R> {
     private @Nullable Chunk current;
+    private boolean wound;
 
     @Override
     @SuppressWarnings("unchecked")
@@ -848,8 +1132,9 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
           if (chunkFailed) {
             pollEvents(); // a task failed: surface it now, not when its item reaches the head
           }
-          if (failure != null || fatal != null || stopped) {
-            finishOrThrow();
+          if (!wound && (failure != null || fatal != null || stopped)) {
+            finishOrThrow(); // returns only when outcomes report a passed deadline
+            wound = true; // then hand over what is buffered, and end
           }
           Chunk chunk = current;
           if (chunk != null && chunk.consumed < chunk.done) {
@@ -861,7 +1146,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
           current = null;
           pollEvents();
           dispatch(); // keep the pool busy while the consumer works on what is ready
-          if (failure != null || fatal != null || stopped) {
+          if (!wound && (failure != null || fatal != null || stopped)) {
             continue;
           }
           Chunk next = nextReady();
@@ -870,7 +1155,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
           } else if (driverInFlight > 0) {
             awaitEvents();
           } else {
-            if (!exhausted) {
+            if (!exhausted && !wound) {
               throw new IllegalStateException("parmap bug: stream stalled with input left");
             }
             end();

@@ -1,5 +1,6 @@
 package dev.parmap;
 
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,6 +17,7 @@ public final class TaskFailedException extends ParmapException {
 
   private final long index;
   private final transient @Nullable Object item;
+  private final transient List<Throwable> attemptFailures;
 
   /**
    * Creates the exception for the item at {@code index}.
@@ -35,6 +37,45 @@ public final class TaskFailedException extends ParmapException {
         cause);
     this.index = index;
     this.item = item;
+    this.attemptFailures = List.of(cause);
+  }
+
+  /**
+   * For an item that was attempted several times: {@code failures} in attempt order, last = cause.
+   */
+  TaskFailedException(long index, @Nullable Object item, List<Throwable> failures) {
+    super(
+        "task failed on item #"
+            + index
+            + " ("
+            + Items.describe(item)
+            + ")"
+            + (failures.size() > 1 ? " after " + failures.size() + " attempts" : "")
+            + ": "
+            + failures.get(failures.size() - 1),
+        failures.get(failures.size() - 1));
+    this.index = index;
+    this.item = item;
+    this.attemptFailures = List.copyOf(failures);
+  }
+
+  /**
+   * How many times the item was attempted: 1 unless a {@link dev.parmap.policy.Retry} policy tried
+   * again.
+   *
+   * @return the number of attempts, at least 1
+   */
+  public int attempts() {
+    return attemptFailures.size();
+  }
+
+  /**
+   * What each attempt threw, in order; the last one is {@link #getCause()}.
+   *
+   * @return one failure per attempt
+   */
+  public List<Throwable> attemptFailures() {
+    return attemptFailures;
   }
 
   /**

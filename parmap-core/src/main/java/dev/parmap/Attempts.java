@@ -1,0 +1,120 @@
+package dev.parmap;
+
+import dev.parmap.policy.Retry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs one item under a call's item policies (rate limit, timeout per attempt, retry with backoff).
+ * This is all the engine knows of them: {@link #run} returns the result or throws {@link Failed}
+ * with every attempt's failure.
+ */
+final class Attempts {
+  private final Retry retry;
+  private final @Nullable Duration timeout;
+  private final @Nullable RateLimiter limiter;
+  private final @Nullable ScheduledExecutorService timer;
+  private final Ticker ticker;
+  private final BooleanSupplier stopping;
+
+  Attempts(MapOptions options, @Nullable ScheduledExecutorService timer, BooleanSupplier stopping) {
+    this.retry = options.retry();
+    this.timeout = options.timeout().orElse(null);
+    this.ticker = options.ticker;
+    this.limiter =
+        options
+            .rateLimit()
+            .map(limit -> new RateLimiter(limit.interval().toNanos(), ticker))
+            .orElse(null);
+    this.timer = timer;
+    this.stopping = stopping;
+  }
+
+  /** Every attempt of an item failed (or the call stopped between attempts). */
+  static final class Failed extends Exception {
+    private static final long serialVersionUID = 1L;
+    final transient List<Throwable> failures;
+    final long nanos;
+
+    Failed(List<Throwable> failures, long nanos) {
+      super(null, null, false, false); // a carrier, never shown: no stack trace
+      this.failures = failures;
+      this.nanos = nanos;
+    }
+
+    Throwable last() {
+      return failures.get(failures.size() - 1);
+    }
+  }
+
+  /**
+   * Runs {@code task} on {@code item}, attempting again as the retry policy allows. On success,
+   * {@code chunk.attempts} holds the number of attempts.
+   */
+  <T extends @Nullable Object, R extends @Nullable Object> R run(
+      Task<T, R> task, T item, long index, Chunk chunk) throws Failed {
+    long first = ticker.nanoTime();
+    List<Throwable> failures = null;
+    for (int attempt = 1; ; attempt++) {
+      Throwable failure;
+      try {
+        if (attempt > 1) {
+          ticker.sleep(retry.delayBefore(attempt, ticker.random()).toNanos());
+        }
+        if (limiter != null) {
+          limiter.acquire();
+        }
+        R result = attemptOnce(task, item, index, chunk);
+        chunk.attempts = attempt;
+        return result;
+      } catch (Throwable e) { // every failure is the item's: Errors included
+        failure = e;
+      }
+      if (failures == null) {
+        failures = new ArrayList<>(Math.min(retry.maxAttempts(), 8));
+      }
+      failures.add(failure);
+      if (attempt >= retry.maxAttempts()
+          || stopping.getAsBoolean()
+          || !retry.shouldRetry(failure)) {
+        throw new Failed(failures, ticker.nanoTime() - first);
+      }
+    }
+  }
+
+  private <T extends @Nullable Object, R extends @Nullable Object> R attemptOnce(
+      Task<T, R> task, T item, long index, Chunk chunk) throws Exception {
+    Duration limit = timeout;
+    ScheduledExecutorService scheduler = timer;
+    if (limit == null || scheduler == null) {
+      return task.apply(item);
+    }
+    long attempt = chunk.beginAttempt();
+    ScheduledFuture<?> alarm =
+        scheduler.schedule(() -> chunk.timeOut(attempt), limit.toNanos(), TimeUnit.NANOSECONDS);
+    R result;
+    try {
+      result = task.apply(item);
+    } catch (Throwable e) {
+      alarm.cancel(false);
+      if (chunk.endAttempt()) {
+        TimeoutException timedOut =
+            new TimeoutException(
+                "item #" + index + " took longer than " + limit + " and was interrupted");
+        timedOut.initCause(e);
+        throw timedOut;
+      }
+      throw e;
+    }
+    alarm.cancel(false);
+    chunk.endAttempt(); // a success that came as the alarm fired is still a success
+    return result;
+  }
+}

@@ -1,0 +1,294 @@
+package dev.parmap;
+
+import dev.parmap.policy.RateLimit;
+import dev.parmap.policy.Retry;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The policies of a call: per-item timeout, overall deadline, retry, rate limit and maximum
+ * concurrency. An immutable value: build it once and reuse it; apply it with {@link
+ * Pool#with(MapOptions)}.
+ *
+ * <pre>{@code
+ * MapOptions options = MapOptions.builder()
+ *     .timeout(Duration.ofSeconds(2))                  // per attempt
+ *     .retry(Retry.maxAttempts(3).retryOn(IOException.class, TimeoutException.class))
+ *     .rateLimit(RateLimit.of(50, Duration.ofSeconds(1)))
+ *     .maxConcurrency(16)
+ *     .deadline(Duration.ofMinutes(1))                 // for the whole call
+ *     .build();
+ * try (Pool pool = Pool.virtual().with(options)) {
+ *     Outcomes<String, Page> outcomes = pool.mapOutcomes(urls, Http::get);
+ * }
+ * }</pre>
+ *
+ * <h2>How the policies combine</h2>
+ *
+ * <ul>
+ *   <li><b>Timeout</b> is per attempt: an attempt that runs longer is interrupted and fails with a
+ *       {@link java.util.concurrent.TimeoutException} (whose cause is what the task threw when
+ *       interrupted, if anything). If the retry policy accepts a {@code TimeoutException}, the item
+ *       is attempted again with a fresh timeout.
+ *   <li><b>Retry</b> decides per failure; the waits between attempts follow its backoff. The
+ *       attempts of an item are all visible in its failure ({@link TaskFailedException#attempts()},
+ *       {@link TaskFailedException#attemptFailures()}, {@link Outcome#attempts()}). An item that
+ *       succeeds on a later attempt is a success.
+ *   <li><b>Rate limit</b> spaces every attempt's start, retries included, across all the threads of
+ *       the call. It is waited for inside the item's time, before its timeout starts.
+ *   <li><b>Deadline</b> bounds the whole call, retries and backoff included: when it passes, no
+ *       further attempt starts, running ones are interrupted and awaited, and the call throws
+ *       {@link DeadlineExceededException} (or, for outcomes, reports the unfinished items as
+ *       failures with that cause).
+ *   <li><b>Max concurrency</b> bounds the items of this call running at once, below whatever the
+ *       pool allows.
+ * </ul>
+ *
+ * Fail fast stays the rule for {@code map}, {@code forEach} and {@code stream}: an item whose last
+ * attempt fails stops the call. {@link Pool#mapOutcomes} and {@link Pool#streamOutcomes} instead
+ * report one {@link Outcome} per item.
+ */
+public final class MapOptions {
+  private static final MapOptions DEFAULTS = new Builder().build();
+
+  private final @Nullable Duration timeout;
+  private final @Nullable Duration deadline;
+  private final Retry retry;
+  private final @Nullable RateLimit rateLimit;
+  private final int maxConcurrency;
+  private final Duration cancellationGrace;
+  final Ticker ticker;
+
+  private MapOptions(Builder builder) {
+    this.timeout = builder.timeout;
+    this.deadline = builder.deadline;
+    this.retry = builder.retry;
+    this.rateLimit = builder.rateLimit;
+    this.maxConcurrency = builder.maxConcurrency;
+    this.cancellationGrace = builder.cancellationGrace;
+    this.ticker = builder.ticker;
+  }
+
+  /**
+   * No policies: one attempt per item, no time limits, the pool's concurrency. What every call uses
+   * unless told otherwise.
+   *
+   * @return the default options
+   */
+  public static MapOptions defaults() {
+    return DEFAULTS;
+  }
+
+  /**
+   * A builder that starts from the defaults.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder that starts from these options.
+   *
+   * @return a new builder holding these values
+   */
+  public Builder toBuilder() {
+    Builder builder = new Builder();
+    builder.timeout = timeout;
+    builder.deadline = deadline;
+    builder.retry = retry;
+    builder.rateLimit = rateLimit;
+    builder.maxConcurrency = maxConcurrency;
+    builder.cancellationGrace = cancellationGrace;
+    builder.ticker = ticker;
+    return builder;
+  }
+
+  /**
+   * The longest an attempt may run.
+   *
+   * @return the timeout per attempt, if any
+   */
+  public Optional<Duration> timeout() {
+    return Optional.ofNullable(timeout);
+  }
+
+  /**
+   * The longest the whole call may run.
+   *
+   * @return the deadline, relative to the start of each call, if any
+   */
+  public Optional<Duration> deadline() {
+    return Optional.ofNullable(deadline);
+  }
+
+  /**
+   * The retry policy.
+   *
+   * @return the policy; {@link Retry#none()} by default
+   */
+  public Retry retry() {
+    return retry;
+  }
+
+  /**
+   * The rate limit on attempt starts.
+   *
+   * @return the limit, if any
+   */
+  public Optional<RateLimit> rateLimit() {
+    return Optional.ofNullable(rateLimit);
+  }
+
+  /**
+   * The most items of one call running at once.
+   *
+   * @return the limit, if any (otherwise the pool's)
+   */
+  public OptionalInt maxConcurrency() {
+    return maxConcurrency > 0 ? OptionalInt.of(maxConcurrency) : OptionalInt.empty();
+  }
+
+  /**
+   * How long a stopping call waits for a task that ignores interruption before it gives up on it.
+   *
+   * @return the grace period; 30 s by default
+   */
+  public Duration cancellationGrace() {
+    return cancellationGrace;
+  }
+
+  /** Whether any policy changes how items run (the engine's fast path otherwise). */
+  boolean hasItemPolicies() {
+    return timeout != null || retry.maxAttempts() > 1 || rateLimit != null;
+  }
+
+  @Override
+  public String toString() {
+    return "MapOptions[timeout="
+        + timeout
+        + ", deadline="
+        + deadline
+        + ", retry="
+        + retry
+        + ", rateLimit="
+        + rateLimit
+        + ", maxConcurrency="
+        + (maxConcurrency > 0 ? maxConcurrency : "pool's")
+        + "]";
+  }
+
+  /** Builds {@link MapOptions}. Not thread-safe; the options it builds are. */
+  public static final class Builder {
+    private @Nullable Duration timeout;
+    private @Nullable Duration deadline;
+    private Retry retry = Retry.none();
+    private @Nullable RateLimit rateLimit;
+    private int maxConcurrency;
+    private Duration cancellationGrace = Duration.ofSeconds(30);
+    private Ticker ticker = Ticker.SYSTEM;
+
+    private Builder() {}
+
+    /**
+     * Interrupts an attempt that runs longer than {@code timeout}.
+     *
+     * @param timeout positive
+     * @return this builder
+     * @throws IllegalArgumentException if {@code timeout} is not positive
+     */
+    public Builder timeout(Duration timeout) {
+      this.timeout = positive(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * Ends the call when {@code deadline} has passed since it started.
+     *
+     * @param deadline positive
+     * @return this builder
+     * @throws IllegalArgumentException if {@code deadline} is not positive
+     */
+    public Builder deadline(Duration deadline) {
+      this.deadline = positive(deadline, "deadline");
+      return this;
+    }
+
+    /**
+     * Attempts failed items again, as {@code retry} says.
+     *
+     * @param retry the policy
+     * @return this builder
+     */
+    public Builder retry(Retry retry) {
+      this.retry = Objects.requireNonNull(retry, "retry must not be null");
+      return this;
+    }
+
+    /**
+     * Spaces the starts of attempts.
+     *
+     * @param rateLimit the limit
+     * @return this builder
+     */
+    public Builder rateLimit(RateLimit rateLimit) {
+      this.rateLimit = Objects.requireNonNull(rateLimit, "rateLimit must not be null");
+      return this;
+    }
+
+    /**
+     * Runs at most {@code maxConcurrency} items of a call at once.
+     *
+     * @param maxConcurrency at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if {@code maxConcurrency < 1}
+     */
+    public Builder maxConcurrency(int maxConcurrency) {
+      Pool.positive(maxConcurrency, "maxConcurrency");
+      this.maxConcurrency = maxConcurrency;
+      return this;
+    }
+
+    /**
+     * How long a stopping call waits for tasks that ignore interruption. Java cannot kill a thread:
+     * when this passes, the call gives up on such a task and throws a {@link ParmapException}
+     * naming the item and showing its thread's stack trace; that thread is then still running, the
+     * one exception to "nothing left behind".
+     *
+     * @param grace positive
+     * @return this builder
+     * @throws IllegalArgumentException if {@code grace} is not positive
+     */
+    public Builder cancellationGrace(Duration grace) {
+      this.cancellationGrace = positive(grace, "cancellationGrace");
+      return this;
+    }
+
+    /** For tests: the clock and sleeper the policies use. */
+    Builder ticker(Ticker ticker) {
+      this.ticker = ticker;
+      return this;
+    }
+
+    /**
+     * Builds the options.
+     *
+     * @return an immutable value
+     */
+    public MapOptions build() {
+      return new MapOptions(this);
+    }
+
+    private static Duration positive(Duration value, String name) {
+      Objects.requireNonNull(value, name + " must not be null");
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive, but was " + value);
+      }
+      return value;
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package dev.parmap;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The state of a {@link dev.parmap.policy.RateLimit} within one call: hands out start times spaced
+ * by the interval. Lock-free: a start reserves its slot with a compare-and-set, then sleeps until
+ * it. A slot reserved by a start that is interrupted before using it stays used (the limit errs on
+ * the slow side).
+ */
+final class RateLimiter {
+  private final long intervalNanos;
+  private final Ticker ticker;
+  private final AtomicLong nextSlot;
+
+  RateLimiter(long intervalNanos, Ticker ticker) {
+    this.intervalNanos = intervalNanos;
+    this.ticker = ticker;
+    this.nextSlot = new AtomicLong(ticker.nanoTime());
+  }
+
+  /** Waits until the calling start may begin. */
+  void acquire() throws InterruptedException {
+    while (true) {
+      long now = ticker.nanoTime();
+      long next = nextSlot.get();
+      long slot = Math.max(now, next);
+      if (nextSlot.compareAndSet(next, slot + intervalNanos)) {
+        ticker.sleep(slot - now);
+        return;
+      }
+    }
+  }
+}
