@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -330,8 +331,10 @@ public final class Pool implements AutoCloseable {
   /**
    * Starts {@link #map} in the background: Python's {@code pool.map_async(task, items)}. The future
    * completes with the ordered results, or exceptionally with what {@code map} would have thrown.
-   * Cancelling it with {@code cancel(true)} interrupts the running tasks; {@link #close()} waits
-   * for them to end. The items are read on a background thread of the pool.
+   * {@code cancel(true)} interrupts the running tasks and returns once they have ended (waiting at
+   * most the {@linkplain MapOptions#cancellationGrace() cancellation grace} for tasks that ignore
+   * interruption); {@link #close()} waits for them too. The items are read on a background thread
+   * of the pool.
    *
    * @param items the items; may contain {@code null}
    * @param task applied to each item; may return {@code null}
@@ -364,7 +367,8 @@ public final class Pool implements AutoCloseable {
   /**
    * Runs one task on the pool: Python's {@code pool.apply_async(task)}. The future completes with
    * the task's result or, exceptionally, with exactly what it threw. {@code cancel(true)}
-   * interrupts the task if it is running. {@link #close()} waits for submitted tasks.
+   * interrupts the task if it is running and returns once it has ended (at most the cancellation
+   * grace later, for a task that ignores interruption). {@link #close()} waits for submitted tasks.
    *
    * @param task the task
    * @return a future of its result
@@ -656,7 +660,7 @@ public final class Pool implements AutoCloseable {
     }
     for (Submission<?> submission : life.submissions) {
       if (submission.isTask) {
-        submission.cancel(true); // a mapAsync's run was stopped above: it fails as terminated
+        submission.cancelNow(); // a mapAsync's run was stopped above: it fails as terminated
       }
     }
   }
@@ -719,6 +723,7 @@ public final class Pool implements AutoCloseable {
     private final Callable<V> body;
     private final boolean isTask;
     private final boolean ownThread;
+    private final CountDownLatch ended = new CountDownLatch(1);
     @Nullable Runnable ifNeverRun;
     // Guarded by this.
     private @Nullable Thread runner;
@@ -775,22 +780,53 @@ public final class Pool implements AutoCloseable {
           }
         }
         submissionEnded(this, ownThread ? Thread.currentThread() : null);
+        ended.countDown();
       }
     }
 
+    /**
+     * Cancels; with {@code mayInterruptIfRunning}, also interrupts the running work and waits until
+     * it has ended (at most the options' cancellation grace, for work that ignores interruption),
+     * unless called from that work itself.
+     */
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
       boolean cancelled = super.cancel(mayInterruptIfRunning);
-      if (cancelled && mayInterruptIfRunning) {
-        synchronized (this) {
-          Thread thread = runner;
-          if (thread != null) {
-            interrupted = true;
-            thread.interrupt();
+      Thread thread = cancelled && mayInterruptIfRunning ? interruptRunner() : null;
+      if (thread != null && thread != Thread.currentThread()) {
+        boolean interruptedWhileWaiting = false;
+        long deadline = System.nanoTime() + options.cancellationGrace().toNanos();
+        while (true) {
+          try {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || ended.await(left, TimeUnit.NANOSECONDS)) {
+              break;
+            }
+          } catch (InterruptedException e) {
+            interruptedWhileWaiting = true;
           }
+        }
+        if (interruptedWhileWaiting) {
+          Thread.currentThread().interrupt();
         }
       }
       return cancelled;
+    }
+
+    /** Cancels and interrupts without waiting (for terminate(), which waits for all work). */
+    void cancelNow() {
+      if (super.cancel(true)) {
+        interruptRunner();
+      }
+    }
+
+    private synchronized @Nullable Thread interruptRunner() {
+      Thread thread = runner;
+      if (thread != null) {
+        interrupted = true;
+        thread.interrupt();
+      }
+      return thread;
     }
   }
 }
