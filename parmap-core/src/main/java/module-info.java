@@ -4,4 +4,5 @@ module dev.parmap {
 
   exports dev.parmap;
   exports dev.parmap.policy;
+  exports dev.parmap.observe;
 }

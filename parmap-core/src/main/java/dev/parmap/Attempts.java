@@ -73,6 +73,7 @@ final class Attempts {
         }
         R result = attemptOnce(task, item, index, chunk);
         chunk.attempts = attempt;
+        chunk.retries += attempt - 1;
         return result;
       } catch (Throwable e) { // every failure is the item's: Errors included
         failure = e;

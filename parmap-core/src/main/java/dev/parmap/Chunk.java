@@ -61,6 +61,19 @@ final class Chunk {
   @Nullable Thread runner;
   boolean interruptedByStop;
 
+  /** The name of the thread that ran the chunk; null if it was skipped. */
+  @Nullable String threadName;
+
+  boolean virtualThread;
+
+  /** When the chunk's items started running (System.nanoTime). */
+  long startNanos;
+
+  /** Items that failed for good (outcomes), and attempts beyond the first (retry). */
+  int failedItems;
+
+  int retries;
+
   /** Attempts of the last item that succeeded (item policies only). */
   int attempts = 1;
 

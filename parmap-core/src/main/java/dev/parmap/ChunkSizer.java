@@ -38,6 +38,10 @@ final class ChunkSizer {
     this.maxInFlight = maxInFlight;
   }
 
+  int parallelism() {
+    return parallelism;
+  }
+
   /** Whether no measurement exists yet, so the driver should probe with a timed wait. */
   boolean costUnknown() {
     return nanosPerItem < 0;

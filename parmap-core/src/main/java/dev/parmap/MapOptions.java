@@ -1,8 +1,12 @@
 package dev.parmap;
 
+import dev.parmap.observe.ContextPropagator;
+import dev.parmap.observe.ProgressListener;
 import dev.parmap.policy.RateLimit;
 import dev.parmap.policy.Retry;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -60,9 +64,15 @@ public final class MapOptions {
   private final @Nullable RateLimit rateLimit;
   private final int maxConcurrency;
   private final Duration cancellationGrace;
+  private final @Nullable ProgressListener listener;
+  private final Duration progressInterval;
+  private final List<ContextPropagator> propagators;
   final Ticker ticker;
 
   private MapOptions(Builder builder) {
+    this.listener = builder.listener;
+    this.progressInterval = builder.progressInterval;
+    this.propagators = List.copyOf(builder.propagators);
     this.timeout = builder.timeout;
     this.deadline = builder.deadline;
     this.retry = builder.retry;
@@ -104,6 +114,9 @@ public final class MapOptions {
     builder.rateLimit = rateLimit;
     builder.maxConcurrency = maxConcurrency;
     builder.cancellationGrace = cancellationGrace;
+    builder.listener = listener;
+    builder.progressInterval = progressInterval;
+    builder.propagators.addAll(propagators);
     builder.ticker = ticker;
     return builder;
   }
@@ -162,6 +175,33 @@ public final class MapOptions {
     return cancellationGrace;
   }
 
+  /**
+   * The listener that follows each call.
+   *
+   * @return the listener, if any
+   */
+  public Optional<ProgressListener> listener() {
+    return Optional.ofNullable(listener);
+  }
+
+  /**
+   * The least time between two progress events.
+   *
+   * @return 100 ms by default
+   */
+  public Duration progressInterval() {
+    return progressInterval;
+  }
+
+  /**
+   * What carries the caller's context into the tasks, in the order they apply.
+   *
+   * @return the propagators; empty by default
+   */
+  public List<ContextPropagator> propagators() {
+    return propagators;
+  }
+
   /** Whether any policy changes how items run (the engine's fast path otherwise). */
   boolean hasItemPolicies() {
     return timeout != null || retry.maxAttempts() > 1 || rateLimit != null;
@@ -190,6 +230,9 @@ public final class MapOptions {
     private @Nullable RateLimit rateLimit;
     private int maxConcurrency;
     private Duration cancellationGrace = Duration.ofSeconds(30);
+    private @Nullable ProgressListener listener;
+    private Duration progressInterval = Duration.ofMillis(100);
+    private final List<ContextPropagator> propagators = new ArrayList<>();
     private Ticker ticker = Ticker.SYSTEM;
 
     private Builder() {}
@@ -265,6 +308,41 @@ public final class MapOptions {
      */
     public Builder cancellationGrace(Duration grace) {
       this.cancellationGrace = positive(grace, "cancellationGrace");
+      return this;
+    }
+
+    /**
+     * Follows each call with {@code listener}: progress, chunk events, statistics.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public Builder listener(ProgressListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener must not be null");
+      return this;
+    }
+
+    /**
+     * The least time between two progress events.
+     *
+     * @param interval positive
+     * @return this builder
+     * @throws IllegalArgumentException if {@code interval} is not positive
+     */
+    public Builder progressInterval(Duration interval) {
+      this.progressInterval = positive(interval, "progressInterval");
+      return this;
+    }
+
+    /**
+     * Carries context captured by {@code propagator} on the calling thread into every task (added
+     * after those already given; they apply in order and are undone in reverse order).
+     *
+     * @param propagator the propagator
+     * @return this builder
+     */
+    public Builder propagate(ContextPropagator propagator) {
+      propagators.add(Objects.requireNonNull(propagator, "propagator must not be null"));
       return this;
     }
 

@@ -1,8 +1,10 @@
 package dev.parmap;
 
+import dev.parmap.observe.RunStats;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -106,6 +108,7 @@ public final class Pool implements AutoCloseable {
     int blockingCalls;
     final Set<Submission<?>> submissions = new HashSet<>();
     final List<Thread> endedSubmissionThreads = new ArrayList<>();
+    volatile @Nullable RunStats lastStats;
   }
 
   private Pool(String kind, Launcher launcher, String threadPrefix) {
@@ -574,6 +577,22 @@ public final class Pool implements AutoCloseable {
 
   Launcher launcher() {
     return launcher;
+  }
+
+  /** Remembers the statistics of a call that ended, for {@link #lastStats()}. */
+  void recordStats(RunStats stats) {
+    life.lastStats = stats;
+  }
+
+  /**
+   * The statistics of the call of this pool (or of one of its {@link #with} views) that ended last,
+   * on any thread. Recorded for every call at little cost; for the statistics of a specific call
+   * made while others run, use a {@link dev.parmap.observe.ProgressListener}.
+   *
+   * @return the statistics, if a call has ended
+   */
+  public Optional<RunStats> lastStats() {
+    return Optional.ofNullable(life.lastStats);
   }
 
   /** The start of the names of the threads this pool makes, e.g. {@code parmap-virtual-3-}. */

@@ -1,5 +1,10 @@
 package dev.parmap;
 
+import dev.parmap.observe.ChunkEvent;
+import dev.parmap.observe.ContextPropagator;
+import dev.parmap.observe.Progress;
+import dev.parmap.observe.ProgressListener;
+import dev.parmap.observe.RunStats;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -80,6 +85,10 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
   private final @Nullable ScheduledThreadPoolExecutor timer;
   private final @Nullable ThreadRegistry timerThreads;
   private final long deadlineAt; // System.nanoTime(); Long.MAX_VALUE for none
+  private final List<ContextPropagator.Snapshot> context;
+  private final @Nullable ProgressListener listener;
+  private final boolean chunkEvents;
+  private final StatsRecorder stats;
   private final String what;
   private final boolean blocking;
   private final long window;
@@ -126,6 +135,9 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
   private final List<Long> unfinished = new ArrayList<>(); // after the deadline, the first ones
   private long unfinishedCount;
   private @Nullable ParmapException stuck;
+  private boolean began;
+  private long nextProgressAt;
+  private @Nullable RuntimeException listenerFailure; // from onFinish, thrown after the call
 
   /**
    * A call of {@code task} on {@code items}. With {@code outcomes}, the results handed over are
@@ -165,7 +177,15 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
       this.timer = null;
     }
     this.attempts = options.hasItemPolicies() ? new Attempts(options, timer, () -> stopped) : null;
+    List<ContextPropagator.Snapshot> captured = new ArrayList<>();
+    for (ContextPropagator propagator : options.propagators()) {
+      captured.add(propagator.capture()); // on the calling thread
+    }
+    this.context = List.copyOf(captured);
+    this.listener = options.listener().orElse(null);
+    this.chunkEvents = listener != null && listener.wantsChunks();
     long now = System.nanoTime();
+    this.stats = new StatsRecorder(what, sizer.parallelism(), now);
     this.deadlineAt =
         options.deadline().map(d -> saturatedAdd(now, d.toNanos())).orElse(Long.MAX_VALUE);
     if (items instanceof List<?> l && items instanceof RandomAccess) {
@@ -204,15 +224,48 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
   /** Runs the call to the end and returns the results in input order. */
   List<R> toList() {
     drive();
+    throwListenerFailure();
     return assemble();
   }
 
   /** Runs the call to the end, dropping results. */
   void runAll() {
     drive();
+    throwListenerFailure();
+  }
+
+  private void throwListenerFailure() {
+    RuntimeException thrown = listenerFailure;
+    if (thrown != null) {
+      throw thrown;
+    }
+  }
+
+  /** Tells the listener that the call starts (once, on the driver). */
+  private void begin() {
+    if (began) {
+      return;
+    }
+    began = true;
+    ProgressListener follower = listener;
+    if (follower != null) {
+      long total = list != null || knownSize >= 0 ? knownSize : -1;
+      notifyListener(() -> follower.onStart(what, total));
+      nextProgressAt = stats.startNanos() + options.progressInterval().toNanos();
+    }
+  }
+
+  /** Calls the listener; if it throws, the call stops and fails with that cause. */
+  private void notifyListener(Runnable event) {
+    try {
+      event.run();
+    } catch (RuntimeException e) {
+      fail(new ParmapException(what + ": its progress listener threw " + e, e), e);
+    }
   }
 
   private void drive() {
+    begin();
     try {
       while (true) {
         dispatch();
@@ -347,7 +400,11 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
       if (start) {
         Pool outer = pool.enterTask();
         try {
-          execute(chunk);
+          if (context.isEmpty()) {
+            execute(chunk);
+          } else {
+            executeInContext(chunk);
+          }
         } finally {
           pool.exitTask(outer);
         }
@@ -408,9 +465,33 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
   }
 
   private void execute(Chunk chunk) {
+    Thread self = Thread.currentThread();
+    chunk.threadName = self.getName();
+    chunk.virtualThread = self.isVirtual();
     long started = System.nanoTime();
+    chunk.startNanos = started;
     chunk.done = attempts == null && !outcomes ? runPlain(chunk) : runWithPolicies(chunk);
     chunk.nanos = System.nanoTime() - started;
+  }
+
+  /** Runs the chunk with the caller's context applied, and undoes it afterwards. */
+  private void executeInContext(Chunk chunk) {
+    ArrayDeque<ContextPropagator.Scope> scopes = new ArrayDeque<>(context.size());
+    try {
+      for (ContextPropagator.Snapshot snapshot : context) {
+        scopes.push(snapshot.apply());
+      }
+      execute(chunk);
+    } catch (RuntimeException e) { // applying the context failed: the chunk's first item fails
+      chunk.threadName = Thread.currentThread().getName();
+      chunk.done = 0;
+      itemFailed(chunk, 0, chunk.item(0), List.of(e), 0);
+    } finally {
+      ContextPropagator.Scope scope;
+      while ((scope = scopes.poll()) != null) {
+        scope.close();
+      }
+    }
   }
 
   /** The hot loop: no policies, fail fast. Returns the number of items done. */
@@ -490,11 +571,13 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
       // An interruption after parmap interrupted the chunk is a consequence of the stop, not news.
       consequence = chunk.interruptedByStop && causedByInterruption(last);
     }
+    chunk.retries += failures.size() - 1;
     if (outcomes) {
       if (consequence) {
         chunk.cutAttempts = failures.size(); // the deadline, if that was it, reports the item
         return false;
       }
+      chunk.failedItems++;
       @Nullable Object[] out = chunk.results;
       if (out != null) {
         out[chunk.resultOffset + i] =
@@ -505,6 +588,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
     }
     chunk.failure = last;
     chunk.failures = failures;
+    chunk.failedItems++;
     chunk.failedOnItsOwn = !consequence;
     stopped = true; // fail fast: from now on no item starts, in any chunk
     chunkFailed = true;
@@ -823,6 +907,20 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
           error);
     }
     finishedItems += chunk.done;
+    stats.record(chunk);
+    ProgressListener follower = listener;
+    if (follower != null) {
+      if (chunkEvents && chunk.threadName != null) {
+        ChunkEvent event = stats.event(chunk);
+        notifyListener(() -> follower.onChunk(event));
+      }
+      long now = System.nanoTime();
+      if (now - nextProgressAt >= 0) {
+        nextProgressAt = now + options.progressInterval().toNanos();
+        Progress progress = stats.progress(progressTotal(), now);
+        notifyListener(() -> follower.onProgress(progress));
+      }
+    }
     DeadlineExceededException cut = deadlinePassed;
     if (cut != null && chunk.done < chunk.size) {
       cutShort(chunk, cut);
@@ -1047,7 +1145,27 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
       finished = true;
       stopTimer();
       pool.deregister(this);
+      long now = System.nanoTime();
+      RunStats result = stats.finish(now);
+      pool.recordStats(result);
+      ProgressListener follower = listener;
+      if (follower != null && began) {
+        try {
+          follower.onProgress(stats.progress(progressTotal(), now));
+          follower.onFinish(result);
+        } catch (RuntimeException e) {
+          listenerFailure = e; // thrown once the call has ended normally; else it is suppressed
+          Throwable primary = fatal != null ? fatal : failure;
+          if (primary != null) {
+            primary.addSuppressed(e);
+          }
+        }
+      }
     }
+  }
+
+  private long progressTotal() {
+    return list != null || knownSize >= 0 ? knownSize : -1;
   }
 
   /** Stops the timeout alarms' thread and waits until it has terminated. */
@@ -1127,6 +1245,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
       if (finished) {
         return false;
       }
+      begin();
       try {
         while (true) {
           if (chunkFailed) {

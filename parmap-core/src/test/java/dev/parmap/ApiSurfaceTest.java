@@ -49,6 +49,11 @@ class ApiSurfaceTest {
             "dev.parmap.Pool",
             "dev.parmap.Task",
             "dev.parmap.TaskFailedException",
+            "dev.parmap.observe.ChunkEvent",
+            "dev.parmap.observe.ContextPropagator",
+            "dev.parmap.observe.Progress",
+            "dev.parmap.observe.ProgressListener",
+            "dev.parmap.observe.RunStats",
             "dev.parmap.policy.RateLimit",
             "dev.parmap.policy.Retry");
   }
@@ -60,6 +65,7 @@ class ApiSurfaceTest {
             "close",
             "forEach",
             "isClosed",
+            "lastStats",
             "map",
             "mapAsync",
             "mapOutcomes",
@@ -94,7 +100,7 @@ class ApiSurfaceTest {
     if (module.isNamed()) {
       assertThat(module.getDescriptor().exports())
           .extracting(e -> e.source())
-          .containsExactlyInAnyOrder("dev.parmap", "dev.parmap.policy");
+          .containsExactlyInAnyOrder("dev.parmap", "dev.parmap.policy", "dev.parmap.observe");
     } else {
       // Tests run on the class path: read the compiled descriptor instead.
       var descriptor =
@@ -104,7 +110,7 @@ class ApiSurfaceTest {
               .descriptor();
       assertThat(descriptor.exports())
           .extracting(e -> e.source())
-          .containsExactlyInAnyOrder("dev.parmap", "dev.parmap.policy");
+          .containsExactlyInAnyOrder("dev.parmap", "dev.parmap.policy", "dev.parmap.observe");
       assertThat(descriptor.requires())
           .allSatisfy(
               r ->

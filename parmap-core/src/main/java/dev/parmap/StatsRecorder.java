@@ -1,0 +1,138 @@
+package dev.parmap;
+
+import dev.parmap.observe.ChunkEvent;
+import dev.parmap.observe.Progress;
+import dev.parmap.observe.RunStats;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Accumulates a call's statistics from its completed chunks. Driver only: not thread-safe, and
+ * nothing here is touched by the threads that run items.
+ */
+final class StatsRecorder {
+  /** Latency buckets: 4 per power of two from 1 ns, so a bucket is about 19% wide. */
+  private static final int BUCKETS_PER_DOUBLING = 4;
+
+  private static final int BUCKETS = 64 * BUCKETS_PER_DOUBLING;
+
+  private final String what;
+  private final int parallelism;
+  private final long startNanos;
+  private final long[] latency = new long[BUCKETS];
+  private final long[] chunkSizes = new long[32];
+  private final Map<String, Long> busyByThread = new HashMap<>();
+  private long items;
+  private long failures;
+  private long retries;
+  private long busyNanos;
+  private long chunks;
+
+  StatsRecorder(String what, int parallelism, long startNanos) {
+    this.what = what;
+    this.parallelism = parallelism;
+    this.startNanos = startNanos;
+  }
+
+  long startNanos() {
+    return startNanos;
+  }
+
+  void record(Chunk chunk) {
+    if (chunk.threadName == null) {
+      return; // skipped: the call had stopped before it started
+    }
+    chunks++;
+    int finished = chunk.done;
+    items += finished;
+    failures += chunk.failedItems;
+    retries += chunk.retries;
+    busyNanos += chunk.nanos;
+    String thread = chunk.virtualThread ? "virtual" : chunk.threadName;
+    busyByThread.merge(thread, chunk.nanos, Long::sum);
+    chunkSizes[31 - Integer.numberOfLeadingZeros(Math.max(1, chunk.size))]++;
+    if (finished > 0) {
+      latency[bucket(chunk.nanos / finished)] += finished;
+    }
+  }
+
+  ChunkEvent event(Chunk chunk) {
+    long start = chunk.startNanos - startNanos;
+    String thread = chunk.threadName;
+    return new ChunkEvent(
+        thread != null ? thread : "",
+        chunk.virtualThread,
+        chunk.firstIndex,
+        chunk.size,
+        chunk.done,
+        chunk.failedItems,
+        chunk.retries,
+        start,
+        start + chunk.nanos);
+  }
+
+  Progress progress(long total, long now) {
+    return new Progress(total, items, failures, retries, Duration.ofNanos(now - startNanos));
+  }
+
+  RunStats finish(long now) {
+    Map<String, Duration> busy = new HashMap<>();
+    busyByThread.forEach((thread, nanos) -> busy.put(thread, Duration.ofNanos(nanos)));
+    SortedMap<Integer, Long> sizes = new TreeMap<>();
+    for (int i = 0; i < chunkSizes.length; i++) {
+      if (chunkSizes[i] > 0) {
+        sizes.put(1 << i, chunkSizes[i]);
+      }
+    }
+    return new RunStats(
+        what,
+        items,
+        items - failures,
+        failures,
+        retries,
+        Duration.ofNanos(now - startNanos),
+        Duration.ofNanos(busyNanos),
+        Collections.unmodifiableMap(busy),
+        parallelism,
+        percentile(0.50),
+        percentile(0.95),
+        percentile(0.99),
+        chunks,
+        Collections.unmodifiableSortedMap(sizes));
+  }
+
+  private Duration percentile(double p) {
+    long total = 0;
+    for (long count : latency) {
+      total += count;
+    }
+    if (total == 0) {
+      return Duration.ZERO;
+    }
+    long rank = (long) Math.ceil(p * total);
+    long seen = 0;
+    for (int i = 0; i < BUCKETS; i++) {
+      seen += latency[i];
+      if (seen >= rank) {
+        return Duration.ofNanos(upperBound(i));
+      }
+    }
+    return Duration.ofNanos(upperBound(BUCKETS - 1));
+  }
+
+  static int bucket(long nanos) {
+    if (nanos <= 1) {
+      return 0;
+    }
+    int index = (int) Math.ceil(Math.log(nanos) / Math.log(2) * BUCKETS_PER_DOUBLING);
+    return Math.min(index, BUCKETS - 1);
+  }
+
+  static long upperBound(int bucket) {
+    return (long) Math.pow(2, (double) bucket / BUCKETS_PER_DOUBLING);
+  }
+}

@@ -1,0 +1,48 @@
+package dev.parmap.observe;
+
+/**
+ * Carries context from the thread that makes a call to the threads that run its tasks: a logging
+ * MDC, a trace id, a security principal. Set it with {@link
+ * dev.parmap.MapOptions.Builder#propagate}.
+ *
+ * <p>{@link #capture()} runs once, on the calling thread, when the call is made. The snapshot's
+ * {@link Snapshot#apply()} runs on a pool thread before each chunk of items, and the returned
+ * {@link Scope}'s {@link Scope#close()} after it, on the same thread: restore there what was there
+ * before (usually nothing), so that no context leaks into unrelated work of a shared thread.
+ *
+ * <p><b>Thread locals and virtual threads.</b> Plain {@link ThreadLocal}s are not inherited: a task
+ * sees its own thread's values, not the caller's. {@link InheritableThreadLocal}s are copied when a
+ * thread is created, so a {@code Pool.virtual()} task (a new thread per chunk) sees the values of
+ * the thread that created it (the call's driver) while a {@code Pool.threads(n)} task sees whatever
+ * its long-lived thread inherited when it was created. Neither is reliable for request context:
+ * propagate it explicitly with this interface.
+ */
+@FunctionalInterface
+public interface ContextPropagator {
+
+  /**
+   * Captures the calling thread's context.
+   *
+   * @return a snapshot to apply around the call's tasks
+   */
+  Snapshot capture();
+
+  /** Context captured from the calling thread. */
+  @FunctionalInterface
+  interface Snapshot {
+    /**
+     * Installs the captured context on the current thread.
+     *
+     * @return what undoes it
+     */
+    Scope apply();
+  }
+
+  /** Undoes an {@link Snapshot#apply()}. */
+  @FunctionalInterface
+  interface Scope extends AutoCloseable {
+    /** Restores the thread's previous context. */
+    @Override
+    void close();
+  }
+}

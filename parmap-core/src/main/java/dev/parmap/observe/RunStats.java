@@ -1,0 +1,97 @@
+package dev.parmap.observe;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.SortedMap;
+
+/**
+ * What a call did, measured by the engine as it ran: counts, time, how busy the threads were, item
+ * latency percentiles, and the chunk sizes the adaptive chunking chose.
+ *
+ * <p>Latencies are per item. For chunks of several cheap items, each item of a chunk is counted at
+ * the chunk's average (the engine times chunks, not items, to stay cheap); percentiles come from a
+ * logarithmic histogram with buckets about 19% wide.
+ *
+ * @param what which call, e.g. {@code "Pool.map"}
+ * @param items items that finished, successfully or not
+ * @param successes items that succeeded
+ * @param failures items that failed
+ * @param retries attempts beyond the first, over all items
+ * @param wallTime from the start of the call to its end
+ * @param busyTime the sum of the time threads spent running the call's chunks
+ * @param busyTimeByThread busy time per platform thread name; all virtual threads are summed under
+ *     {@code "virtual"}
+ * @param parallelism how many tasks the pool can usefully run at once for CPU work
+ * @param latencyP50 median item latency
+ * @param latencyP95 95th percentile item latency
+ * @param latencyP99 99th percentile item latency
+ * @param chunks how many chunks ran
+ * @param chunkSizes how many chunks had each size, by power-of-two bucket (key: the bucket's
+ *     smallest size: 1, 2, 4, 8...)
+ */
+public record RunStats(
+    String what,
+    long items,
+    long successes,
+    long failures,
+    long retries,
+    Duration wallTime,
+    Duration busyTime,
+    Map<String, Duration> busyTimeByThread,
+    int parallelism,
+    Duration latencyP50,
+    Duration latencyP95,
+    Duration latencyP99,
+    long chunks,
+    SortedMap<Integer, Long> chunkSizes) {
+
+  /**
+   * How much of the pool's capacity the call used: busy time over wall time × parallelism. Above 1
+   * for blocking work on virtual threads (more tasks wait at once than there are processors).
+   *
+   * @return the utilisation, 0 when no time passed
+   */
+  public double utilisation() {
+    long wall = wallTime.toNanos();
+    return wall > 0 ? (double) busyTime.toNanos() / ((double) wall * parallelism) : 0;
+  }
+
+  /**
+   * Items finished per second of wall time.
+   *
+   * @return the throughput, 0 when no time passed
+   */
+  public double throughput() {
+    long wall = wallTime.toNanos();
+    return wall > 0 ? items / (wall / 1e9) : 0;
+  }
+
+  /**
+   * The average number of items per chunk.
+   *
+   * @return items over chunks, 0 without chunks
+   */
+  public double meanChunkSize() {
+    return chunks > 0 ? (double) items / chunks : 0;
+  }
+
+  @Override
+  public String toString() {
+    return String.format(
+        "%s: %d items (%d ok, %d failed, %d retries) in %.1f ms, %.0f items/s, utilisation %.0f%%,"
+            + " latency p50 %s p95 %s p99 %s, %d chunks (mean %.1f items)",
+        what,
+        items,
+        successes,
+        failures,
+        retries,
+        wallTime.toNanos() / 1e6,
+        throughput(),
+        utilisation() * 100,
+        latencyP50,
+        latencyP95,
+        latencyP99,
+        chunks,
+        meanChunkSize());
+  }
+}

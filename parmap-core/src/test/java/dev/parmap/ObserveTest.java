@@ -1,0 +1,253 @@
+package dev.parmap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.parmap.observe.ChunkEvent;
+import dev.parmap.observe.ContextPropagator;
+import dev.parmap.observe.Progress;
+import dev.parmap.observe.ProgressListener;
+import dev.parmap.observe.RunStats;
+import dev.parmap.policy.Retry;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** Progress events, run statistics and context propagation. */
+class ObserveTest {
+
+  /** Records every event, and whether two ever overlapped. */
+  static final class Recorder implements ProgressListener {
+    final List<String> events = Collections.synchronizedList(new ArrayList<>());
+    final List<ChunkEvent> chunks = Collections.synchronizedList(new ArrayList<>());
+    final List<Progress> progress = Collections.synchronizedList(new ArrayList<>());
+    final AtomicBoolean overlapped = new AtomicBoolean();
+    final AtomicInteger inside = new AtomicInteger();
+    volatile long total = -2;
+    volatile RunStats stats;
+
+    private void enter() {
+      if (inside.incrementAndGet() > 1) {
+        overlapped.set(true);
+      }
+    }
+
+    private void exit() {
+      inside.decrementAndGet();
+    }
+
+    @Override
+    public void onStart(String what, long total) {
+      enter();
+      this.total = total;
+      events.add("start " + what);
+      exit();
+    }
+
+    @Override
+    public void onProgress(Progress p) {
+      enter();
+      progress.add(p);
+      exit();
+    }
+
+    @Override
+    public boolean wantsChunks() {
+      return true;
+    }
+
+    @Override
+    public void onChunk(ChunkEvent chunk) {
+      enter();
+      chunks.add(chunk);
+      exit();
+    }
+
+    @Override
+    public void onFinish(RunStats stats) {
+      enter();
+      this.stats = stats;
+      events.add("finish");
+      exit();
+    }
+  }
+
+  @Test
+  void theListenerSeesStartChunksProgressAndFinishInOrderAndNeverConcurrently() {
+    Recorder recorder = new Recorder();
+    MapOptions options =
+        MapOptions.builder().listener(recorder).progressInterval(Duration.ofNanos(1)).build();
+    int n = 50_000;
+    try (Pool pool = Pool.virtual().with(options)) {
+      assertThat(pool.map(IntStream.range(0, n).boxed().toList(), i -> i + 1)).hasSize(n);
+    }
+    assertThat(recorder.overlapped).isFalse();
+    assertThat(recorder.events).containsExactly("start Pool.map", "finish");
+    assertThat(recorder.total).isEqualTo(n);
+    assertThat(recorder.chunks.stream().mapToLong(ChunkEvent::done).sum()).isEqualTo(n);
+    assertThat(recorder.chunks)
+        .allSatisfy(
+            c -> {
+              assertThat(c.thread()).startsWith("parmap-virtual-");
+              assertThat(c.virtual()).isTrue();
+              assertThat(c.endNanos()).isGreaterThanOrEqualTo(c.startNanos());
+            });
+    Progress last = recorder.progress.get(recorder.progress.size() - 1);
+    assertThat(last.done()).isEqualTo(n);
+    assertThat(last.total()).isEqualTo(n);
+    RunStats stats = recorder.stats;
+    assertThat(stats.items()).isEqualTo(n);
+    assertThat(stats.successes()).isEqualTo(n);
+    assertThat(stats.chunks()).isEqualTo(recorder.chunks.size());
+    assertThat(stats.chunkSizes().values().stream().mapToLong(Long::longValue).sum())
+        .isEqualTo(stats.chunks());
+    assertThat(stats.meanChunkSize()).isGreaterThan(1); // cheap items were grouped
+  }
+
+  @Test
+  void progressOfALazyInputHasAnUnknownTotal() {
+    Recorder recorder = new Recorder();
+    try (Pool pool = Pool.virtual().with(MapOptions.builder().listener(recorder).build());
+        Stream<Long> results = pool.stream(() -> LongStream.range(0, 1000).iterator(), x -> x)) {
+      assertThat(results.count()).isEqualTo(1000);
+    }
+    assertThat(recorder.total).isEqualTo(-1);
+    assertThat(recorder.events).containsExactly("start Pool.stream", "finish");
+    assertThat(recorder.stats.items()).isEqualTo(1000);
+  }
+
+  @Test
+  void statisticsCountFailuresAndRetries() {
+    Recorder recorder = new Recorder();
+    MapOptions options =
+        MapOptions.builder()
+            .listener(recorder)
+            .retry(Retry.maxAttempts(3))
+            .ticker(new FakeTicker(true))
+            .build();
+    try (Pool pool = Pool.threads(2).with(options)) {
+      Outcomes<Integer, Integer> outcomes =
+          pool.mapOutcomes(
+              IntStream.range(0, 10).boxed().toList(),
+              i -> {
+                if (i < 3) {
+                  throw new IOException("always " + i);
+                }
+                return i;
+              });
+      assertThat(outcomes.failures()).hasSize(3);
+    }
+    RunStats stats = recorder.stats;
+    assertThat(stats.items()).isEqualTo(10);
+    assertThat(stats.failures()).isEqualTo(3);
+    assertThat(stats.successes()).isEqualTo(7);
+    assertThat(stats.retries()).isEqualTo(6); // 3 failing items x 2 retries
+    assertThat(stats.busyTimeByThread().keySet()).allMatch(t -> t.startsWith("parmap-threads-"));
+    Progress last = recorder.progress.get(recorder.progress.size() - 1);
+    assertThat(last.failed()).isEqualTo(3);
+    assertThat(last.retried()).isEqualTo(6);
+  }
+
+  @Test
+  void everyCallLeavesItsStatisticsOnThePool() {
+    try (Pool pool = Pool.virtual()) {
+      assertThat(pool.lastStats()).isEmpty();
+      pool.forEach(IntStream.range(0, 1000).boxed().toList(), i -> {});
+      RunStats stats = pool.lastStats().orElseThrow();
+      assertThat(stats.what()).isEqualTo("Pool.forEach");
+      assertThat(stats.items()).isEqualTo(1000);
+      assertThat(stats.wallTime()).isPositive();
+      assertThat(stats.latencyP50()).isLessThanOrEqualTo(stats.latencyP95());
+      assertThat(stats.latencyP95()).isLessThanOrEqualTo(stats.latencyP99());
+      assertThat(stats.throughput()).isPositive();
+      assertThat(stats.utilisation()).isGreaterThanOrEqualTo(0);
+      assertThat(stats.toString()).contains("Pool.forEach: 1000 items");
+    }
+  }
+
+  @Test
+  void aListenerThatThrowsStopsTheCallWithThatCause() {
+    IllegalStateException broken = new IllegalStateException("listener bug");
+    ProgressListener throwing =
+        new ProgressListener() {
+          @Override
+          public void onStart(String what, long total) {
+            throw broken;
+          }
+        };
+    try (Pool pool = Pool.virtual().with(MapOptions.builder().listener(throwing).build())) {
+      ParmapException failure =
+          catchThrowableOfType(ParmapException.class, () -> pool.map(List.of(1, 2, 3), i -> i));
+      assertThat(failure.getCause()).isSameAs(broken);
+      assertThat(failure).hasMessageContaining("progress listener threw");
+    }
+  }
+
+  /** A context kept in a plain thread local, as a logging MDC is. */
+  static final ThreadLocal<String> REQUEST = new ThreadLocal<>();
+
+  static final ContextPropagator REQUEST_PROPAGATOR =
+      () -> {
+        String captured = REQUEST.get();
+        return () -> {
+          String previous = REQUEST.get();
+          REQUEST.set(captured);
+          return () -> {
+            if (previous == null) {
+              REQUEST.remove();
+            } else {
+              REQUEST.set(previous);
+            }
+          };
+        };
+      };
+
+  @Test
+  void theCallersContextIsVisibleInEveryTaskAndClearedAfterwards() throws Exception {
+    MapOptions options = MapOptions.builder().propagate(REQUEST_PROPAGATOR).build();
+    REQUEST.set("request-42");
+    try (Pool pool = Pool.threads(2)) {
+      List<String> seen =
+          pool.with(options).map(IntStream.range(0, 100).boxed().toList(), i -> REQUEST.get());
+      assertThat(seen).hasSize(100).containsOnly("request-42");
+      // The pool's threads do not keep the context after the call.
+      List<String> after =
+          pool.map(IntStream.range(0, 100).boxed().toList(), i -> String.valueOf(REQUEST.get()));
+      assertThat(after).containsOnly("null");
+    } finally {
+      REQUEST.remove();
+    }
+  }
+
+  @Test
+  void aContextThatFailsToApplyFailsTheChunksFirstItem() {
+    ContextPropagator broken =
+        () ->
+            () -> {
+              throw new IllegalStateException("cannot apply");
+            };
+    try (Pool pool = Pool.virtual().with(MapOptions.builder().propagate(broken).build())) {
+      TaskFailedException failure =
+          catchThrowableOfType(TaskFailedException.class, () -> pool.map(List.of("a"), s -> s));
+      assertThat(failure.index()).isZero();
+      assertThat(failure.getCause()).hasMessage("cannot apply");
+    }
+  }
+
+  @Test
+  void latencyBucketsAreMonotoneAndCoverTheirValues() {
+    for (long nanos : new long[] {1, 2, 3, 100, 1_000, 123_456, 10_000_000_000L}) {
+      int bucket = StatsRecorder.bucket(nanos);
+      assertThat(StatsRecorder.upperBound(bucket)).isGreaterThanOrEqualTo(nanos);
+      assertThat(StatsRecorder.upperBound(bucket)).isLessThanOrEqualTo((long) (nanos * 1.2) + 1);
+    }
+  }
+}
