@@ -1,0 +1,102 @@
+package dev.parmap.hazelcast;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceAware;
+import dev.parmap.ParmapException;
+import dev.parmap.Task;
+import java.io.NotSerializableException;
+import java.io.Serializable;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A chunk of consecutive items and the task, sent to a member, which runs the items one after the
+ * other on one of its executor threads.
+ */
+final class ChunkTask implements Callable<ChunkResult>, Serializable, HazelcastInstanceAware {
+  private static final long serialVersionUID = 1L;
+
+  private final UUID call;
+
+  @SuppressWarnings("serial") // items are checked to be Serializable when the chunk is built
+  private final @Nullable Object[] items;
+
+  @SuppressWarnings("serial") // a SerializableTask, checked to serialize at the call
+  private final Task<@Nullable Object, @Nullable Object> task;
+
+  private transient @Nullable HazelcastInstance member;
+
+  @SuppressWarnings("unchecked") // the caller pairs items and task of the same call
+  ChunkTask(UUID call, @Nullable Object[] items, SerializableTask<?, ?> task) {
+    this.call = call;
+    this.items = items;
+    this.task = (Task<@Nullable Object, @Nullable Object>) task;
+  }
+
+  @Override
+  public void setHazelcastInstance(HazelcastInstance member) {
+    this.member = member;
+  }
+
+  @Override
+  public ChunkResult call() {
+    HazelcastInstance self = member;
+    MemberCalls calls = self == null ? new MemberCalls() : MemberCalls.of(self);
+    if (!calls.enter(call)) {
+      return ChunkResult.cancelled();
+    }
+    try {
+      return runItems(calls);
+    } finally {
+      calls.exit(call);
+    }
+  }
+
+  private ChunkResult runItems(MemberCalls calls) {
+    long start = System.nanoTime();
+    @Nullable Object[] results = new Object[items.length];
+    for (int i = 0; i < items.length; i++) {
+      if (calls.isCancelled(call)) {
+        return ChunkResult.cancelled();
+      }
+      @Nullable Object result;
+      try {
+        result = task.apply(items[i]);
+      } catch (Throwable e) { // a task's Error is its failure too; the member itself goes on
+        if (calls.isCancelled(call)) {
+          return ChunkResult.cancelled();
+        }
+        return ChunkResult.failure(i, sendable(e), System.nanoTime() - start);
+      }
+      if (result != null && !(result instanceof Serializable)) {
+        NotSerializableException notSerializable =
+            new NotSerializableException(
+                result.getClass().getName()
+                    + ": the task returned a result that cannot be sent back to the caller;"
+                    + " return Serializable values");
+        return ChunkResult.failure(i, notSerializable, System.nanoTime() - start);
+      }
+      results[i] = result;
+    }
+    return ChunkResult.success(results, System.nanoTime() - start);
+  }
+
+  /**
+   * The task's exception if it can travel back to the caller, or else a {@link ParmapException}
+   * with its description and stack trace (a field of it is not serializable).
+   */
+  private static Throwable sendable(Throwable e) {
+    try {
+      Serialization.serialize(e);
+      return e;
+    } catch (RuntimeException | java.io.IOException notSendable) {
+      ParmapException standIn =
+          new ParmapException(
+              e + " (thrown on a member; this exception cannot be sent back: " + notSendable + ")",
+              null);
+      standIn.setStackTrace(e.getStackTrace());
+      return standIn;
+    }
+  }
+}

@@ -1,0 +1,752 @@
+package dev.parmap.hazelcast;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.core.HazelcastInstanceNotActiveException;
+import com.hazelcast.core.MemberLeftException;
+import com.hazelcast.nio.serialization.HazelcastSerializationException;
+import com.hazelcast.spi.exception.TargetDisconnectedException;
+import com.hazelcast.spi.exception.TargetNotMemberException;
+import dev.parmap.InputFailedException;
+import dev.parmap.ParmapException;
+import dev.parmap.TaskFailedException;
+import java.io.NotSerializableException;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One call on a {@link ClusterPool}: reads the items in chunks, sends each chunk to the least
+ * loaded member, re-sends the chunks of members that leave or time out, and hands the results over
+ * in input order (or completion order).
+ *
+ * <p>Everything here runs on the thread that drives the call (the caller of {@code map}, the
+ * consumer of a stream), one thread at a time: Hazelcast's completion callbacks only put
+ * completions on a queue. So the call starts no thread, and there is no lock beyond that queue.
+ *
+ * <p>Exactly once in the output: a chunk may be running on several members (the first attempt timed
+ * out, a second one was sent), but only the first result that arrives for it is kept; later ones
+ * are dropped.
+ */
+final class ClusterRun<R extends @Nullable Object> {
+
+  enum Mode {
+    LIST,
+    ORDERED,
+    UNORDERED,
+    FOR_EACH
+  }
+
+  /** Items read from the input and not yet handed over, at most (as core's window). */
+  static final int WINDOW = 16_384;
+
+  /** The work one adaptive chunk aims at: long enough to hide the round trip, short for balance. */
+  static final long TARGET_CHUNK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+  /** The largest adaptive chunk, so that one message stays small. */
+  static final int MAX_CHUNK = 1024;
+
+  private static final int MAX_SUPPRESSED = 16;
+
+  private final ClusterPool pool;
+  private final Iterable<?> items;
+  private final SerializableTask<?, ?> task;
+  private final Mode mode;
+  private final String what;
+  private final UUID id = UUID.randomUUID();
+  private final long knownSize;
+  private final long timeoutNanos;
+  private final BlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
+
+  // Driver state: used by one thread at a time.
+  private @Nullable Iterator<?> input;
+  private long read;
+  private long handedOver;
+  private boolean inputDone;
+  private int pendingChunks; // read and not yet fully handed over
+  private final List<Chunk> inOrder = new ArrayList<>(); // ordered modes: pending, input order
+  private int inOrderHead;
+  private final List<Chunk> ready = new ArrayList<>(); // UNORDERED: done, not handed over
+  private int readyHead;
+  private final PriorityQueue<Chunk> toSend =
+      new PriorityQueue<>(Comparator.comparingLong(c -> c.first));
+  private final Set<Attempt> live = new LinkedHashSet<>();
+  private final Map<UUID, Integer> loads = new HashMap<>();
+  private final Map<UUID, String> givenUp = new LinkedHashMap<>();
+  private @Nullable Chunk current;
+  private int cursor;
+  private long doneItems;
+  private long doneNanos;
+  private boolean stopped;
+  private @Nullable RuntimeException failure;
+
+  ClusterRun(
+      ClusterPool pool, Iterable<?> items, SerializableTask<?, ?> task, Mode mode, String what) {
+    this.pool = pool;
+    this.items = items;
+    this.task = task;
+    this.mode = mode;
+    this.what = what;
+    this.knownSize = items instanceof Collection<?> c ? c.size() : -1;
+    this.timeoutNanos = pool.config().chunkTimeout().toNanos();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Handing results over
+
+  /** Runs the whole call and returns the results in input order. */
+  List<R> toList() {
+    List<R> results = new ArrayList<>(knownSize >= 0 ? (int) Math.min(knownSize, 1 << 20) : 16);
+    while (advance()) {
+      results.add(take());
+    }
+    return Collections.unmodifiableList(results);
+  }
+
+  /** Runs the whole call, dropping the results. */
+  void runAll() {
+    while (advance()) {
+      take();
+    }
+  }
+
+  Spliterator<R> spliterator() {
+    int characteristics = mode == Mode.UNORDERED ? 0 : Spliterator.ORDERED;
+    long estimate = knownSize >= 0 ? knownSize : Long.MAX_VALUE;
+    return new Spliterators.AbstractSpliterator<R>(estimate, characteristics) {
+      @Override
+      public boolean tryAdvance(Consumer<? super R> action) {
+        if (!advance()) {
+          return false;
+        }
+        R result = take();
+        try {
+          action.accept(result);
+        } catch (RuntimeException | Error e) {
+          stop(); // the consumer failed: cancel the chunks in flight before the error leaves
+          throw e;
+        }
+        return true;
+      }
+    };
+  }
+
+  /** Ends the call early: cancels the chunks in flight; no chunk is sent afterwards. */
+  void close() {
+    stop();
+    if (failure == null) {
+      failure = new IllegalStateException(what + ": the stream was closed");
+    }
+  }
+
+  // R may be a nullable type (a task may return null): the null stored for it is R's own.
+  @SuppressWarnings("NullAway")
+  private R take() {
+    Chunk chunk = current;
+    if (chunk == null || chunk.results == null) {
+      throw new IllegalStateException("take() without advance()");
+    }
+    @SuppressWarnings("unchecked") // a result of the task
+    R result = (R) chunk.results[cursor];
+    chunk.results[cursor] = null;
+    cursor++;
+    return result;
+  }
+
+  /** Makes the next result available to {@link #take()}; false at the end of the results. */
+  private boolean advance() {
+    RuntimeException failed = failure;
+    if (failed != null) {
+      throw failed;
+    }
+    try {
+      return advanceOrThrow();
+    } catch (RuntimeException | Error e) {
+      stop();
+      if (failure == null && e instanceof RuntimeException re) {
+        failure = re;
+      }
+      throw e;
+    }
+  }
+
+  private boolean advanceOrThrow() {
+    while (true) {
+      Chunk chunk = current;
+      if (chunk != null) {
+        if (cursor < chunk.size) {
+          return true;
+        }
+        handedOver += chunk.size;
+        pendingChunks--;
+        current = null;
+        chunk.results = null;
+      }
+      Chunk next = nextDone();
+      if (next != null) {
+        current = next;
+        cursor = 0;
+        continue;
+      }
+      if (pendingChunks == 0 && inputDone) {
+        stopped = true;
+        return false;
+      }
+      pool.checkRunning(what);
+      dispatch();
+      if (peekDone() == null && !(pendingChunks == 0 && inputDone)) {
+        awaitCompletions();
+      }
+    }
+  }
+
+  private @Nullable Chunk peekDone() {
+    if (mode == Mode.UNORDERED) {
+      return readyHead < ready.size() ? ready.get(readyHead) : null;
+    }
+    if (inOrderHead < inOrder.size()) {
+      Chunk head = inOrder.get(inOrderHead);
+      return head.done ? head : null;
+    }
+    return null;
+  }
+
+  private @Nullable Chunk nextDone() {
+    Chunk next = peekDone();
+    if (next == null) {
+      return null;
+    }
+    if (mode == Mode.UNORDERED) {
+      readyHead++;
+      if (readyHead > 1024 && readyHead * 2 > ready.size()) {
+        ready.subList(0, readyHead).clear();
+        readyHead = 0;
+      }
+    } else {
+      inOrderHead++;
+      if (inOrderHead > 1024 && inOrderHead * 2 > inOrder.size()) {
+        inOrder.subList(0, inOrderHead).clear();
+        inOrderHead = 0;
+      }
+    }
+    return next;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Sending chunks
+
+  /** Sends chunks while some member has room and there is work within the window. */
+  private void dispatch() {
+    while (true) {
+      Chunk chunk = toSend.poll();
+      if (chunk == null) {
+        if (inputDone || read - handedOver >= WINDOW) {
+          return;
+        }
+        chunk = readChunk();
+        if (chunk == null) {
+          return;
+        }
+      }
+      Member member = pickMember();
+      if (member == null) {
+        toSend.add(chunk);
+        return; // every usable member is full: wait for a completion
+      }
+      send(chunk, member);
+    }
+  }
+
+  private @Nullable Chunk readChunk() {
+    Iterator<?> it = input;
+    if (it == null) {
+      try {
+        it = items.iterator();
+      } catch (RuntimeException e) {
+        throw fail(new InputFailedException(0, e));
+      }
+      input = it;
+    }
+    long room = WINDOW - (read - handedOver);
+    int size = (int) Math.max(1, Math.min(chunkSize(), room));
+    List<@Nullable Object> buffer = new ArrayList<>(Math.min(size, 64));
+    while (buffer.size() < size) {
+      long index = read + buffer.size();
+      @Nullable Object item;
+      try {
+        if (!it.hasNext()) {
+          inputDone = true;
+          break;
+        }
+        item = it.next();
+      } catch (RuntimeException | StackOverflowError e) {
+        throw fail(new InputFailedException(index, e));
+      }
+      if (item != null && !(item instanceof Serializable)) {
+        throw fail(
+            new ItemNotSerializableException(
+                index,
+                item,
+                new NotSerializableException(
+                    item.getClass().getName() + " does not implement java.io.Serializable")));
+      }
+      buffer.add(item);
+    }
+    if (buffer.isEmpty()) {
+      return null;
+    }
+    Chunk chunk = new Chunk(read, buffer.toArray());
+    read += chunk.size;
+    pendingChunks++;
+    if (mode != Mode.UNORDERED) {
+      inOrder.add(chunk);
+    }
+    return chunk;
+  }
+
+  /**
+   * The adaptive chunk size: about {@link #TARGET_CHUNK_NANOS} of work by the per-item time
+   * measured so far (one item until something was measured), and, for an input of known size, no
+   * more than half of each worker thread's share of what is left, so that chunks shrink near the
+   * end and all members finish together.
+   */
+  private int chunkSize() {
+    var fixed = pool.config().fixedChunkSize();
+    if (fixed.isPresent()) {
+      return fixed.getAsInt();
+    }
+    if (doneItems == 0) {
+      return 1;
+    }
+    long perItem = Math.max(1, doneNanos / doneItems);
+    long size = Math.clamp(TARGET_CHUNK_NANOS / perItem, 1, MAX_CHUNK);
+    if (knownSize >= 0) {
+      long left = knownSize - read;
+      long threads = Math.max(1, totalThreads());
+      size = Math.min(size, Math.max(1, (left + 2 * threads - 1) / (2 * threads)));
+    }
+    return (int) size;
+  }
+
+  private int totalThreads() {
+    int total = 0;
+    for (Member member : pool.workers()) {
+      if (!givenUp.containsKey(member.getUuid())) {
+        total += threadsOf(member);
+      }
+    }
+    return total;
+  }
+
+  /**
+   * The usable member with the lowest share of its capacity in use, or null if all are full.
+   *
+   * @throws ClusterFailedException if no member is usable
+   */
+  private @Nullable Member pickMember() {
+    Member best = null;
+    double bestShare = Double.MAX_VALUE;
+    boolean anyUsable = false;
+    for (Member member : pool.workers()) {
+      if (givenUp.containsKey(member.getUuid())) {
+        continue;
+      }
+      anyUsable = true;
+      int threads = threadsOf(member);
+      int capacity = threads + Math.max(1, threads / 2);
+      int load = loads.getOrDefault(member.getUuid(), 0);
+      if (load < capacity && (double) load / capacity < bestShare) {
+        best = member;
+        bestShare = (double) load / capacity;
+      }
+    }
+    if (!anyUsable) {
+      throw fail(noMemberLeft());
+    }
+    return best;
+  }
+
+  private static int threadsOf(Member member) {
+    String threads = member.getAttribute(HazelcastSetup.THREADS_ATTRIBUTE);
+    if (threads != null) {
+      try {
+        return Math.max(1, Integer.parseInt(threads));
+      } catch (NumberFormatException e) {
+        // a member not started by parmap: Hazelcast's default pool size
+      }
+    }
+    return HazelcastSetup.DEFAULT_MEMBER_THREADS;
+  }
+
+  private void send(Chunk chunk, Member member) {
+    Future<ChunkResult> future;
+    try {
+      future = pool.chunkExecutor().submitToMember(new ChunkTask(id, chunk.items, task), member);
+    } catch (HazelcastSerializationException e) {
+      throw fail(notSerializable(chunk, e));
+    } catch (RuntimeException e) {
+      if (!pool.isRunning()) {
+        throw fail(new ClusterFailedException(what + ": " + pool + " was shut down", e));
+      }
+      if (isMemberLoss(e)) {
+        toSend.add(chunk);
+        giveUp(member, "could not be reached (" + e + ")");
+        return;
+      }
+      throw fail(new ParmapException(what + ": sending " + chunk + " failed: " + e, e));
+    }
+    if (!(future instanceof CompletionStage<?>)) {
+      throw new IllegalStateException(
+          "Hazelcast's executor future is not a CompletionStage: " + future.getClass());
+    }
+    @SuppressWarnings("unchecked") // the future of a Callable<ChunkResult>
+    CompletionStage<ChunkResult> stage = (CompletionStage<ChunkResult>) future;
+    Attempt attempt = new Attempt(chunk, member, System.nanoTime() + timeoutNanos);
+    live.add(attempt);
+    chunk.liveAttempts++;
+    loads.merge(member.getUuid(), 1, Integer::sum);
+    stage.whenComplete((result, error) -> completions.add(new Completion(attempt, result, error)));
+  }
+
+  /** The call-site error for a chunk that Hazelcast could not serialize: names the item. */
+  private ParmapException notSerializable(Chunk chunk, HazelcastSerializationException e) {
+    for (int i = 0; i < chunk.size; i++) {
+      Exception error = Serialization.check(chunk.items[i]);
+      if (error != null) {
+        ItemNotSerializableException notSerializable =
+            new ItemNotSerializableException(chunk.first + i, chunk.items[i], error);
+        notSerializable.addSuppressed(e);
+        return notSerializable;
+      }
+    }
+    return new ParmapException(what + ": " + chunk + " could not be serialized: " + e, e);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Receiving results
+
+  private void awaitCompletions() {
+    long now = System.nanoTime();
+    long wait = Long.MAX_VALUE;
+    for (Attempt attempt : live) {
+      wait = Math.min(wait, attempt.deadline - now);
+    }
+    if (wait == Long.MAX_VALUE) {
+      throw new IllegalStateException(
+          what + ": nothing in flight and nothing to send, but the call is not done");
+    }
+    Completion completion;
+    try {
+      completion = wait <= 0 ? completions.poll() : completions.poll(wait, TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw fail(
+          new ParmapException(
+              what
+                  + " was interrupted while waiting; its chunks were cancelled on the members"
+                  + " and the thread's interrupt flag is set",
+              e));
+    }
+    while (completion != null) {
+      handle(completion);
+      completion = completions.poll();
+    }
+    giveUpOnLateMembers(System.nanoTime());
+  }
+
+  private void handle(Completion completion) {
+    Attempt attempt = completion.attempt;
+    Chunk chunk = attempt.chunk;
+    if (live.remove(attempt)) {
+      chunk.liveAttempts--;
+      loads.merge(attempt.member.getUuid(), -1, Integer::sum);
+    }
+    if (chunk.done || stopped) {
+      return; // a later copy of a chunk already done (exactly once), or the call is over
+    }
+    Throwable error = completion.error;
+    if (error != null) {
+      Throwable cause = unwrap(error);
+      if (isMemberLoss(cause) || cause instanceof CancellationException) {
+        giveUp(attempt.member, "left the cluster (" + cause + ")");
+        if (chunk.liveAttempts == 0) {
+          toSend.add(chunk);
+        }
+        return;
+      }
+      if (!pool.isRunning()) {
+        throw fail(new ClusterFailedException(what + ": " + pool + " was shut down", cause));
+      }
+      throw fail(remoteFailure(chunk, attempt.member, cause));
+    }
+    ChunkResult result = completion.result;
+    if (result == null || result.failedAt == ChunkResult.CANCELLED) {
+      giveUp(attempt.member, "cancelled a chunk it was not asked to cancel");
+      if (chunk.liveAttempts == 0) {
+        toSend.add(chunk);
+      }
+      return;
+    }
+    Throwable taskFailure = result.failure;
+    if (result.failedAt >= 0 && taskFailure != null) {
+      TaskFailedException failed =
+          new TaskFailedException(
+              chunk.first + result.failedAt, chunk.items[result.failedAt], taskFailure);
+      addOtherFailures(failed);
+      throw fail(failed);
+    }
+    chunk.results = result.results;
+    chunk.done = true;
+    doneItems += chunk.size;
+    doneNanos += result.nanos;
+    if (mode == Mode.UNORDERED) {
+      ready.add(chunk);
+    }
+  }
+
+  /** Attaches the task failures already received from other chunks, as core does. */
+  private void addOtherFailures(TaskFailedException first) {
+    int attached = 0;
+    for (Completion other : completions) {
+      ChunkResult result = other.result;
+      Throwable cause = result == null ? null : result.failure;
+      if (result != null && result.failedAt >= 0 && cause != null && !other.attempt.chunk.done) {
+        Chunk chunk = other.attempt.chunk;
+        first.addSuppressed(
+            new TaskFailedException(
+                chunk.first + result.failedAt, chunk.items[result.failedAt], cause));
+        if (++attached == MAX_SUPPRESSED) {
+          return;
+        }
+      }
+    }
+  }
+
+  /** Gives up on the members of attempts past their deadline: they hang, or run far too long. */
+  private void giveUpOnLateMembers(long now) {
+    List<Member> late = new ArrayList<>();
+    for (Attempt attempt : live) {
+      if (now - attempt.deadline >= 0) {
+        late.add(attempt.member);
+      }
+    }
+    for (Member member : late) {
+      giveUp(
+          member,
+          "did not return a chunk within the chunk timeout of "
+              + pool.config().chunkTimeout()
+              + " (it hangs, or one chunk takes longer than that)");
+    }
+  }
+
+  /**
+   * Sends no more chunks to {@code member} in this call, and re-sends those in flight there. A
+   * result that still arrives from it is accepted if its chunk is not done by then.
+   */
+  private void giveUp(Member member, String reason) {
+    if (givenUp.containsKey(member.getUuid())) {
+      return;
+    }
+    givenUp.put(member.getUuid(), member.getAddress() + " " + reason);
+    for (Iterator<Attempt> it = live.iterator(); it.hasNext(); ) {
+      Attempt attempt = it.next();
+      if (attempt.member.getUuid().equals(member.getUuid())) {
+        it.remove();
+        Chunk chunk = attempt.chunk;
+        chunk.liveAttempts--;
+        if (!chunk.done && chunk.liveAttempts == 0) {
+          toSend.add(chunk);
+        }
+      }
+    }
+    loads.remove(member.getUuid());
+  }
+
+  private ClusterFailedException noMemberLeft() {
+    StringBuilder message =
+        new StringBuilder(what)
+            .append(": no member of cluster '")
+            .append(pool.config().clusterName())
+            .append("' is left to run the remaining chunks (")
+            .append(read - handedOver)
+            .append(" items read and not done)");
+    if (givenUp.isEmpty()) {
+      message.append("; the cluster has no member that runs tasks");
+    }
+    for (String reason : givenUp.values()) {
+      message.append("; member ").append(reason);
+    }
+    return new ClusterFailedException(message.toString(), null);
+  }
+
+  private ParmapException remoteFailure(Chunk chunk, Member member, Throwable cause) {
+    String refused = refusedClass(cause);
+    if (refused != null) {
+      return new ParmapException(
+          what
+              + ": "
+              + chunk
+              + " was refused by the serialization allow-list ("
+              + refused
+              + "). Only allow-listed classes are deserialized: add the package of that class to"
+              + " ClusterConfig.withAllowedPackages on the caller and to the workers' --allow"
+              + " (the same packages on both sides)",
+          cause);
+    }
+    if (hasCause(cause, ClassNotFoundException.class)) {
+      return new ParmapException(
+          what
+              + ": "
+              + chunk
+              + " could not be deserialized ("
+              + cause
+              + "): a class is missing; the task's and items' classes must be on the class path"
+              + " of every member (start workers with --classpath) and of the caller",
+          cause);
+    }
+    return new ParmapException(
+        what + ": " + chunk + " failed on member " + member.getAddress() + ": " + cause, cause);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Stopping
+
+  private RuntimeException fail(RuntimeException e) {
+    stop();
+    if (failure == null) {
+      failure = e;
+    }
+    return e;
+  }
+
+  /**
+   * Stops the call: asks the members that hold its chunks to interrupt them and skip those still
+   * queued. The request is sent without waiting for an answer, so that a member that hangs cannot
+   * hold the call.
+   */
+  private void stop() {
+    if (stopped) {
+      return;
+    }
+    stopped = true;
+    Set<UUID> targets = new HashSet<>();
+    List<Member> members = new ArrayList<>();
+    for (Attempt attempt : live) {
+      if (targets.add(attempt.member.getUuid())) {
+        members.add(attempt.member);
+      }
+    }
+    live.clear();
+    for (Member member : members) {
+      try {
+        var unused = pool.cancelExecutor().submitToMember(new CancelCall(id), member);
+      } catch (RuntimeException e) {
+        // The member or the pool is gone: nothing left there to cancel.
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Helpers
+
+  static boolean isMemberLoss(Throwable e) {
+    return e instanceof MemberLeftException
+        || e instanceof TargetDisconnectedException
+        || e instanceof TargetNotMemberException
+        || e instanceof HazelcastInstanceNotActiveException
+        || e instanceof RejectedExecutionException;
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    Throwable cause = e;
+    while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+        && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
+  }
+
+  private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The message of the filter's refusal ("Resolving class X is not allowed."), if any. */
+  private static @Nullable String refusedClass(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String message = t.getMessage();
+      if (t instanceof SecurityException
+          || (message != null && message.contains("is not allowed"))) {
+        return message != null ? message : t.toString();
+      }
+    }
+    return null;
+  }
+
+  /** Consecutive items sent together; their results once a member returned them. */
+  private static final class Chunk {
+    final long first;
+    final int size;
+    final @Nullable Object[] items;
+    @Nullable Object @Nullable [] results;
+    boolean done;
+    int liveAttempts;
+
+    Chunk(long first, @Nullable Object[] items) {
+      this.first = first;
+      this.size = items.length;
+      this.items = items;
+    }
+
+    @Override
+    public String toString() {
+      return size == 1
+          ? "the chunk of item #" + first
+          : "the chunk of items #" + first + " to #" + (first + size - 1);
+    }
+  }
+
+  /** One sending of a chunk to a member. */
+  private static final class Attempt {
+    final Chunk chunk;
+    final Member member;
+    final long deadline;
+
+    Attempt(Chunk chunk, Member member, long deadline) {
+      this.chunk = chunk;
+      this.member = member;
+      this.deadline = deadline;
+    }
+  }
+
+  private record Completion(
+      Attempt attempt, @Nullable ChunkResult result, @Nullable Throwable error) {}
+}

@@ -1,0 +1,179 @@
+package dev.parmap.hazelcast;
+
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent.LifecycleState;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Starts a cluster member that runs parmap's chunks: the main class of {@code ./build worker}.
+ * Start one per machine (or several on one machine, on different ports), with the class path of
+ * your tasks and items, and connect to them with {@link ClusterPool#client}.
+ *
+ * <pre>
+ * java [Worker.jvmOptions()] -cp parmap-hazelcast.jar:hazelcast.jar:parmap-core.jar:your.jar \
+ *     dev.parmap.hazelcast.Worker --port 5701 --members 10.0.0.5:5701,10.0.0.6:5701 \
+ *     --bind 10.0.0.5 --allow com.acme.crawler
+ * </pre>
+ *
+ * <p>Options (each also has a {@link ClusterConfig} counterpart):
+ *
+ * <ul>
+ *   <li>{@code --cluster-name NAME}: the cluster to form or join (default {@value
+ *       ClusterConfig#DEFAULT_CLUSTER_NAME});
+ *   <li>{@code --bind ADDRESS}: the address to bind to and announce (default {@code 127.0.0.1});
+ *   <li>{@code --port PORT}: the port to listen on, exactly (default 5701);
+ *   <li>{@code --members HOST:PORT,...}: the members to join, one by one, no port ranges; may be
+ *       repeated (default: this member alone);
+ *   <li>{@code --threads N}: chunks run at once (default: the number of processors);
+ *   <li>{@code --allow PACKAGE,...}: packages whose classes may be deserialized, besides parmap's
+ *       and the JDK's basics; may be repeated;
+ *   <li>{@code --heartbeat-timeout SECONDS}: after how long a silent member is removed (default
+ *       10).
+ * </ul>
+ *
+ * <p>When the member is up it prints one line, {@code parmap worker ready: HOST:PORT cluster NAME
+ * threads N}, and runs until the process is stopped (SIGTERM or Ctrl-C shut it down cleanly).
+ */
+public final class Worker {
+
+  /** The line a worker prints when it is ready starts with this. */
+  public static final String READY = "parmap worker ready: ";
+
+  private static final List<String> JVM_OPTIONS =
+      List.of(
+          "--add-modules",
+          "java.se",
+          "--add-exports",
+          "java.base/jdk.internal.ref=ALL-UNNAMED",
+          "--add-opens",
+          "java.base/java.lang=ALL-UNNAMED",
+          "--add-opens",
+          "java.base/sun.nio.ch=ALL-UNNAMED",
+          "--add-opens",
+          "java.management/sun.management=ALL-UNNAMED",
+          "--add-opens",
+          "jdk.management/com.sun.management.internal=ALL-UNNAMED",
+          "--sun-misc-unsafe-memory-access=allow",
+          "-Dhazelcast.phone.home.enabled=false");
+
+  private Worker() {}
+
+  /**
+   * The JVM options a Hazelcast 5.7 member needs on Java 17 and newer (the modules it opens, and no
+   * phone-home), to put before {@code -cp} when starting a worker JVM.
+   *
+   * @return an unmodifiable list of options
+   */
+  public static List<String> jvmOptions() {
+    return JVM_OPTIONS;
+  }
+
+  /**
+   * Starts a member with the options described in the class description and blocks until it shuts
+   * down.
+   *
+   * @param args the options
+   * @throws InterruptedException if the main thread is interrupted while the member runs
+   */
+  public static void main(String[] args) throws InterruptedException {
+    ClusterConfig config;
+    try {
+      config = parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("parmap worker: " + e.getMessage());
+      usage(System.err);
+      System.exit(2);
+      return;
+    }
+    HazelcastInstance member =
+        Hazelcast.newHazelcastInstance(HazelcastSetup.member(config, "worker"));
+    CountDownLatch shutDown = new CountDownLatch(1);
+    member
+        .getLifecycleService()
+        .addLifecycleListener(
+            event -> {
+              if (event.getState() == LifecycleState.SHUTDOWN) {
+                shutDown.countDown();
+              }
+            });
+    System.out.println(
+        READY
+            + config.bindAddress()
+            + ":"
+            + config.port()
+            + " cluster "
+            + config.clusterName()
+            + " threads "
+            + config.threads());
+    System.out.flush();
+    if (member.getLifecycleService().isRunning()) {
+      shutDown.await();
+    }
+  }
+
+  /** The config the arguments describe. */
+  static ClusterConfig parse(String[] args) {
+    ClusterConfig config = ClusterConfig.defaults();
+    List<String> members = new ArrayList<>();
+    List<String> allowed = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      String option = args[i];
+      if (option.equals("--help") || option.equals("-h")) {
+        usage(System.out);
+        System.exit(0);
+      }
+      if (i + 1 >= args.length) {
+        throw new IllegalArgumentException("option " + option + " needs a value");
+      }
+      String value = args[++i];
+      switch (option) {
+        case "--cluster-name" -> config = config.withClusterName(value);
+        case "--bind" -> config = config.withBindAddress(value);
+        case "--port" -> config = config.withPort(integer(option, value));
+        case "--members" -> members.addAll(list(value));
+        case "--threads" -> config = config.withThreads(integer(option, value));
+        case "--allow" -> allowed.addAll(list(value));
+        case "--heartbeat-timeout" ->
+            config = config.withHeartbeatTimeout(Duration.ofSeconds(integer(option, value)));
+        default -> throw new IllegalArgumentException("unknown option " + option);
+      }
+    }
+    if (members.isEmpty()) {
+      members.add(config.bindAddress() + ":" + config.port());
+    }
+    return config.withMembers(members).withAllowedPackages(allowed.toArray(String[]::new));
+  }
+
+  private static int integer(String option, String value) {
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(option + " needs a number, but got '" + value + "'", e);
+    }
+  }
+
+  private static List<String> list(String value) {
+    List<String> values = new ArrayList<>();
+    for (String part : value.split(",", -1)) {
+      if (!part.isBlank()) {
+        values.add(part.strip());
+      }
+    }
+    return values;
+  }
+
+  private static void usage(PrintStream out) {
+    out.println(
+        """
+        usage: Worker [--cluster-name NAME] [--bind ADDRESS] [--port PORT]
+                      [--members HOST:PORT,...] [--threads N] [--allow PACKAGE,...]
+                      [--heartbeat-timeout SECONDS]
+        Starts a Hazelcast member that runs parmap's chunks; see the README, "Running on a cluster".\
+        """);
+  }
+}
