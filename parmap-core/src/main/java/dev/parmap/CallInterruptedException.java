@@ -11,7 +11,13 @@ package dev.parmap;
 public final class CallInterruptedException extends ParmapException {
   private static final long serialVersionUID = 1L;
 
-  CallInterruptedException(String what, InterruptedException cause) {
+  /**
+   * Creates the exception for a call that was interrupted while it waited.
+   *
+   * @param what which call, e.g. {@code "Pool.map"}
+   * @param cause the interruption
+   */
+  public CallInterruptedException(String what, InterruptedException cause) {
     super(
         what
             + " was interrupted while waiting; its running tasks were interrupted and have"

@@ -1,5 +1,6 @@
 package dev.parmap.gatherers;
 
+import dev.parmap.CallInterruptedException;
 import dev.parmap.ParmapException;
 import dev.parmap.Task;
 import dev.parmap.TaskFailedException;
@@ -295,11 +296,7 @@ final class ParallelMapState<T extends @Nullable Object, R extends @Nullable Obj
   private ParmapException interrupted(InterruptedException e) {
     cancel();
     Thread.currentThread().interrupt();
-    ParmapException report =
-        new ParmapException(
-            "ParmapGatherers.map was interrupted while waiting; its running tasks were"
-                + " interrupted and have ended, and the thread's interrupt flag is set",
-            e);
+    ParmapException report = new CallInterruptedException("ParmapGatherers.map", e);
     Slot failedBefore;
     lock.lock();
     try {

@@ -1,6 +1,5 @@
 package dev.parmap.gatherers;
 
-import dev.parmap.ParmapException;
 import dev.parmap.Task;
 import dev.parmap.TaskFailedException;
 import java.util.stream.Gatherer;
@@ -65,9 +64,9 @@ import org.jspecify.annotations.Nullable;
  *       exception propagates unchanged.
  *   <li><b>Interruption.</b> If the stream's thread is interrupted while it waits in the gatherer,
  *       the tasks in flight are interrupted and awaited, the thread's interrupt flag is set again,
- *       and the stream throws a {@link ParmapException} whose cause is the {@link
- *       InterruptedException}. An interrupt that arrives while the stream's thread is elsewhere
- *       stays on the thread and ends the gatherer's next wait.
+ *       and the stream throws a {@link dev.parmap.CallInterruptedException} whose cause is the
+ *       {@link InterruptedException}. An interrupt that arrives while the stream's thread is
+ *       elsewhere stays on the thread and ends the gatherer's next wait.
  *   <li><b>Nothing left behind.</b> When a stream operation returns or throws through the gatherer,
  *       none of its tasks is running and no thread it started is alive. One case is outside the
  *       gatherer's reach: an exception thrown <em>upstream</em> (by the source or an earlier stage)

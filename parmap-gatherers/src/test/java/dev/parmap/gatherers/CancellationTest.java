@@ -3,7 +3,6 @@ package dev.parmap.gatherers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.parmap.ParmapException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -148,7 +147,7 @@ class CancellationTest {
     assertThat(caller.join(Duration.ofSeconds(Latches.PATIENCE_SECONDS))).isTrue();
 
     assertThat(thrown.get())
-        .isExactlyInstanceOf(ParmapException.class)
+        .isExactlyInstanceOf(dev.parmap.CallInterruptedException.class)
         .hasMessageContaining("interrupted")
         .hasCauseInstanceOf(InterruptedException.class);
     assertThat(flagAfterwards).isTrue();
