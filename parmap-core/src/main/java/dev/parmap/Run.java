@@ -283,6 +283,12 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
       finishOrThrow();
     } catch (InterruptedException e) {
       interrupted(e);
+    } catch (RuntimeException | Error e) {
+      // The call's own failure (already drained), or something unexpected on the driver (such as
+      // an OutOfMemoryError): either way nothing of the call may outlive it.
+      stop(null);
+      drain();
+      throw e;
     } finally {
       end();
     }
