@@ -276,4 +276,26 @@ class StreamTest {
       assertThat(iteratorCalls).hasValue(1);
     }
   }
+
+  @Test
+  void aSlowHeadItemDoesNotStallTheItemsBehindIt() {
+    int behind = 2_000;
+    // The head finishes only once every item behind it has finished: the stream can end only if
+    // ordered output keeps the others running while the head is slow.
+    CountDownLatch othersDone = new CountDownLatch(behind);
+    try (Pool pool = Pool.virtual();
+        Stream<Integer> results =
+            pool.stream(
+                IntStream.rangeClosed(0, behind).boxed().toList(),
+                i -> {
+                  if (i == 0) {
+                    assertThat(othersDone.await(60, TimeUnit.SECONDS)).isTrue();
+                  } else {
+                    othersDone.countDown();
+                  }
+                  return i;
+                })) {
+      assertThat(results.toList()).isEqualTo(IntStream.rangeClosed(0, behind).boxed().toList());
+    }
+  }
 }
