@@ -66,6 +66,9 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
   /** The largest list parmap can return (the usual JDK limit for array sizes). */
   static final long MAX_LIST_SIZE = Integer.MAX_VALUE - 8;
 
+  /** Threads of ended chunks kept, at most, before they are joined. */
+  private static final int MAX_UNJOINED = 1024;
+
   /** Bound on the indexes a {@link DeadlineExceededException} lists. */
   private static final int MAX_REPORTED_UNFINISHED = 1000;
 
@@ -125,6 +128,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
   private final ArrayDeque<Chunk> pending = new ArrayDeque<>();
   private final boolean helping;
   private final ArrayDeque<Chunk> unclaimed = new ArrayDeque<>();
+  private final ArrayList<Thread> endedThreads = new ArrayList<>(); // chunk ended, to be joined
   private int driverInFlight;
   private long outstanding;
   private long lastProgressNanos;
@@ -880,21 +884,24 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
     }
   }
 
-  /** Returns whether the driver was interrupted while joining the chunk's thread. */
+  /** Returns whether the driver was interrupted while joining threads of ended chunks. */
   private boolean process(Chunk chunk) {
     boolean interrupted = false;
     Thread thread = chunk.launchedThread;
     if (thread != null) {
-      // The chunk has signalled its end; its thread terminates within microseconds.
-      while (true) {
-        try {
-          thread.join();
-          break;
-        } catch (InterruptedException e) {
-          interrupted = true;
+      // The chunk has signalled its end; its thread terminates within microseconds. Joining it
+      // now would make the driver wait for that before handing the results over: it is joined
+      // when the call ends instead (or when too many are waiting to be joined).
+      chunk.launchedThread = null;
+      if (thread.isAlive()) {
+        endedThreads.add(thread);
+        if (endedThreads.size() >= MAX_UNJOINED) {
+          endedThreads.removeIf(t -> !t.isAlive());
+          if (endedThreads.size() >= MAX_UNJOINED / 2) {
+            interrupted |= joinEndedThreads();
+          }
         }
       }
-      chunk.launchedThread = null;
     }
     driverInFlight--;
     chunk.completed = true;
@@ -1146,9 +1153,33 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
     }
   }
 
+  /**
+   * Joins the threads of ended chunks (each has finished its chunk and is terminating).
+   *
+   * @return whether the driver was interrupted meanwhile (the flag is left cleared)
+   */
+  private boolean joinEndedThreads() {
+    boolean interrupted = false;
+    for (Thread thread : endedThreads) {
+      while (true) {
+        try {
+          thread.join();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    }
+    endedThreads.clear();
+    return interrupted;
+  }
+
   private void end() {
     if (!finished) {
       finished = true;
+      if (joinEndedThreads()) {
+        Thread.currentThread().interrupt();
+      }
       stopTimer();
       pool.deregister(this);
       long now = System.nanoTime();
