@@ -7,6 +7,7 @@ import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.IExecutorService;
+import dev.parmap.CallInterruptedException;
 import dev.parmap.InputFailedException;
 import dev.parmap.ParmapException;
 import dev.parmap.Pool;
@@ -77,8 +78,8 @@ import org.jspecify.annotations.Nullable;
  *   <li><b>Stopping.</b> When a call stops early (a failure, a closed stream, an interrupted
  *       caller), the members holding its chunks are asked to interrupt them and to skip those still
  *       queued; the call does not wait for their answer, so that a member that hangs cannot hold
- *       it. An interrupted caller gets a {@link ParmapException} whose cause is the {@link
- *       InterruptedException}, with its interrupt flag set again.
+ *       it. An interrupted caller gets {@link CallInterruptedException}, with its interrupt flag
+ *       set again.
  *   <li><b>Threads.</b> The calling thread (or the stream's consumer) drives the call; Hazelcast's
  *       own threads deliver the results. A call starts no thread of its own.
  * </ul>
@@ -209,8 +210,9 @@ public final class ClusterPool implements AutoCloseable {
    * @throws TaskFailedException if a task threw (fail fast)
    * @throws InputFailedException if the items' iterator threw
    * @throws ClusterFailedException if no member is left to run the remaining chunks
-   * @throws ParmapException if the calling thread was interrupted, or a chunk could not be run (for
-   *     instance a class outside the allow-list)
+   * @throws CallInterruptedException if the calling thread was interrupted while waiting
+   * @throws ParmapException if a chunk could not be run (for instance a class outside the
+   *     allow-list)
    * @throws IllegalStateException if the pool is closed
    */
   public <T extends @Nullable Object, R extends @Nullable Object> List<R> map(

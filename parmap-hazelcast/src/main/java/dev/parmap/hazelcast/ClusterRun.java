@@ -6,6 +6,7 @@ import com.hazelcast.core.MemberLeftException;
 import com.hazelcast.nio.serialization.HazelcastSerializationException;
 import com.hazelcast.spi.exception.TargetDisconnectedException;
 import com.hazelcast.spi.exception.TargetNotMemberException;
+import dev.parmap.CallInterruptedException;
 import dev.parmap.InputFailedException;
 import dev.parmap.ParmapException;
 import dev.parmap.TaskFailedException;
@@ -464,12 +465,7 @@ final class ClusterRun<R extends @Nullable Object> {
       completion = wait <= 0 ? completions.poll() : completions.poll(wait, TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw fail(
-          new ParmapException(
-              what
-                  + " was interrupted while waiting; its chunks were cancelled on the members"
-                  + " and the thread's interrupt flag is set",
-              e));
+      throw fail(new CallInterruptedException(what, e));
     }
     while (completion != null) {
       handle(completion);

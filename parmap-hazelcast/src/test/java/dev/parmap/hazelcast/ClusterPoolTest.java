@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.parmap.CallInterruptedException;
 import dev.parmap.InputFailedException;
 import dev.parmap.ParmapException;
 import dev.parmap.Pool;
@@ -279,7 +280,7 @@ class ClusterPoolTest {
   }
 
   @Test
-  void interruptedCallerGetsParmapExceptionAndKeepsItsInterruptFlag() {
+  void interruptedCallerGetsCallInterruptedExceptionAndKeepsItsInterruptFlag() {
     Thread.currentThread().interrupt();
     try {
       assertThatThrownBy(
@@ -290,7 +291,7 @@ class ClusterPoolTest {
                         Thread.sleep(100);
                         return i;
                       }))
-          .isInstanceOf(ParmapException.class)
+          .isInstanceOf(CallInterruptedException.class)
           .hasCauseInstanceOf(InterruptedException.class);
       assertThat(Thread.currentThread().isInterrupted()).isTrue();
     } finally {
