@@ -378,7 +378,7 @@ final class ClusterRun<R extends @Nullable Object> {
       }
       anyUsable = true;
       int threads = threadsOf(member);
-      int capacity = threads + Math.max(1, threads / 2);
+      int capacity = threads + Math.max(1, threads / 4);
       int load = loads.getOrDefault(member.getUuid(), 0);
       if (load < capacity && (double) load / capacity < bestShare) {
         best = member;
