@@ -40,17 +40,24 @@ final class Attempts {
   /** Every attempt of an item failed (or the call stopped between attempts). */
   static final class Failed extends Exception {
     private static final long serialVersionUID = 1L;
+
+    /** What each attempt that ran threw, in order (empty if none ran). */
     final transient List<Throwable> failures;
+
+    /** How many attempts ran. */
+    final int attempts;
+
+    /** Why the item ended: the last attempt's failure, or what cut a wait short. */
+    final transient Throwable last;
+
     final long nanos;
 
-    Failed(List<Throwable> failures, long nanos) {
+    Failed(List<Throwable> failures, int attempts, Throwable last, long nanos) {
       super(null, null, false, false); // a carrier, never shown: no stack trace
       this.failures = failures;
+      this.attempts = attempts;
+      this.last = last;
       this.nanos = nanos;
-    }
-
-    Throwable last() {
-      return failures.get(failures.size() - 1);
     }
   }
 
@@ -61,9 +68,8 @@ final class Attempts {
   <T extends @Nullable Object, R extends @Nullable Object> R run(
       Task<T, R> task, T item, long index, Chunk chunk) throws Failed {
     long first = ticker.nanoTime();
-    List<Throwable> failures = null;
+    List<Throwable> failures = new ArrayList<>(Math.min(retry.maxAttempts(), 8));
     for (int attempt = 1; ; attempt++) {
-      Throwable failure;
       try {
         if (attempt > 1) {
           ticker.sleep(retry.delayBefore(attempt, ticker.random()).toNanos());
@@ -71,6 +77,13 @@ final class Attempts {
         if (limiter != null) {
           limiter.acquire();
         }
+      } catch (InterruptedException e) {
+        // A wait between attempts was cut short (the call is stopping): the item ends with the
+        // attempts that ran, none if it never started.
+        throw new Failed(failures, attempt - 1, e, ticker.nanoTime() - first);
+      }
+      Throwable failure;
+      try {
         R result = attemptOnce(task, item, index, chunk);
         chunk.attempts = attempt;
         chunk.retries += attempt - 1;
@@ -78,14 +91,11 @@ final class Attempts {
       } catch (Throwable e) { // every failure is the item's: Errors included
         failure = e;
       }
-      if (failures == null) {
-        failures = new ArrayList<>(Math.min(retry.maxAttempts(), 8));
-      }
       failures.add(failure);
       if (attempt >= retry.maxAttempts()
           || stopping.getAsBoolean()
           || !retry.shouldRetry(failure)) {
-        throw new Failed(failures, ticker.nanoTime() - first);
+        throw new Failed(failures, attempt, failure, ticker.nanoTime() - first);
       }
     }
   }

@@ -133,7 +133,8 @@ public final class MapOptions {
   /**
    * The longest the whole call may run.
    *
-   * @return the deadline, relative to the start of each call, if any
+   * @return the deadline, counted from the start of each call (for a result stream: from its
+   *     creation), if any
    */
   public Optional<Duration> deadline() {
     return Optional.ofNullable(deadline);
@@ -167,7 +168,8 @@ public final class MapOptions {
   }
 
   /**
-   * How long a stopping call waits for a task that ignores interruption before it gives up on it.
+   * How long a stopping call waits for its tasks to end, since the last one ended, before it gives
+   * up on those that ignore interruption.
    *
    * @return the grace period; 30 s by default
    */

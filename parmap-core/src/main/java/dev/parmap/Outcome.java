@@ -37,7 +37,8 @@ public sealed interface Outcome<T extends @Nullable Object, R extends @Nullable 
   int attempts();
 
   /**
-   * The time from the first attempt's start to the last attempt's end, backoff included.
+   * The time the item took: from the start of its first attempt (its first rate-limit wait
+   * included) to the end of its last, backoff included; zero for an item the deadline cut short.
    *
    * @return the duration
    */

@@ -14,9 +14,22 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Outcomes<T extends @Nullable Object, R extends @Nullable Object> {
   private final List<Outcome<T, R>> all;
+  private final boolean complete;
 
-  Outcomes(List<Outcome<T, R>> all) {
+  Outcomes(List<Outcome<T, R>> all, boolean complete) {
     this.all = Collections.unmodifiableList(all);
+    this.complete = complete;
+  }
+
+  /**
+   * Whether there is an outcome for every item of the input. Always, except when the call's
+   * deadline passed before an input that is not a {@link java.util.Collection} had been read to its
+   * end: its remaining items were never read, so they have no outcome.
+   *
+   * @return {@code false} if items of the input are missing
+   */
+  public boolean isComplete() {
+    return complete;
   }
 
   /**
@@ -61,9 +74,13 @@ public final class Outcomes<T extends @Nullable Object, R extends @Nullable Obje
   /**
    * Whether every item succeeded.
    *
-   * @return {@code true} if there is no failure
+   * @return {@code true} if there is no failure and the outcomes are {@linkplain #isComplete()
+   *     complete}
    */
   public boolean allSucceeded() {
+    if (!complete) {
+      return false;
+    }
     for (Outcome<T, R> outcome : all) {
       if (!outcome.isSuccess()) {
         return false;
@@ -78,6 +95,8 @@ public final class Outcomes<T extends @Nullable Object, R extends @Nullable Obje
    * @return the results, as {@link Pool#map} would have returned them
    * @throws TaskFailedException for the first failed item, with the other failures attached as
    *     suppressed (at most 16)
+   * @throws IllegalStateException if no item failed but the outcomes are not {@linkplain
+   *     #isComplete() complete}
    */
   public List<R> resultsOrThrow() {
     List<R> results = new ArrayList<>(all.size());
@@ -99,6 +118,12 @@ public final class Outcomes<T extends @Nullable Object, R extends @Nullable Obje
     if (first != null) {
       throw first;
     }
+    if (!complete) {
+      throw new IllegalStateException(
+          "the call's deadline passed before the whole input was read: "
+              + all.size()
+              + " items have outcomes, the rest of the input has none");
+    }
     return Collections.unmodifiableList(results);
   }
 
@@ -111,6 +136,8 @@ public final class Outcomes<T extends @Nullable Object, R extends @Nullable Obje
         + (all.size() - failed)
         + " succeeded, "
         + failed
-        + " failed]";
+        + " failed"
+        + (complete ? "" : ", incomplete: the deadline passed before the input's end")
+        + "]";
   }
 }

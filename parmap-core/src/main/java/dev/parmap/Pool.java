@@ -430,8 +430,9 @@ public final class Pool implements AutoCloseable {
    * Applies {@code task} to every item and reports one {@link Outcome} per item, in input order,
    * instead of failing fast: a failed item does not stop the others. Blocks until every item is
    * done. With a {@linkplain MapOptions#deadline() deadline}, the items it cuts short (and, for a
-   * {@link java.util.List} input, the items not yet read) are failures whose cause is a {@link
-   * DeadlineExceededException}; for other inputs the items not yet read are not reported.
+   * {@link java.util.Collection} input, the items not yet read) are failures whose cause is a
+   * {@link DeadlineExceededException}; for other inputs the items not yet read have no outcome and
+   * {@link Outcomes#isComplete()} says so.
    *
    * @param items the items; read once, lazily; may contain {@code null}
    * @param task applied to each item; may return {@code null}
@@ -443,15 +444,18 @@ public final class Pool implements AutoCloseable {
    */
   public <T extends @Nullable Object, R extends @Nullable Object> Outcomes<T, R> mapOutcomes(
       Iterable<? extends T> items, Task<? super T, ? extends R> task) {
-    List<Outcome<T, R>> all =
-        this.<T, Outcome<T, R>>start(items, task, Run.Mode.LIST, "Pool.mapOutcomes", true, true)
-            .toList();
-    return new Outcomes<>(all);
+    Run<T, Outcome<T, R>> run =
+        this.<T, Outcome<T, R>>start(items, task, Run.Mode.LIST, "Pool.mapOutcomes", true, true);
+    List<Outcome<T, R>> all = run.toList();
+    return new Outcomes<>(all, run.complete());
   }
 
   /**
-   * As {@link #mapOutcomes}, but lazily: a stream of one {@link Outcome} per item, in input order,
-   * with the same laziness, window and closing rules as {@link #stream}.
+   * As {@link #mapOutcomes}, but lazily: a stream of one {@link Outcome} per item read, in input
+   * order, with the same laziness, window and closing rules as {@link #stream}. With a {@linkplain
+   * MapOptions#deadline() deadline} (counted from the creation of the stream), the stream ends once
+   * it passes: the items read by then that did not finish are failures whose cause is a {@link
+   * DeadlineExceededException}, and the rest of the input is not read and has no outcome.
    *
    * @param items the items; may contain {@code null}
    * @param task applied to each item; may return {@code null}

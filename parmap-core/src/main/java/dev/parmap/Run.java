@@ -495,7 +495,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
     } catch (RuntimeException e) { // applying the context failed: the chunk's first item fails
       chunk.threadName = Thread.currentThread().getName();
       chunk.done = 0;
-      itemFailed(chunk, 0, chunk.item(0), List.of(e), 0);
+      itemFailed(chunk, 0, chunk.item(0), List.of(e), 0, e, 0);
     } finally {
       ContextPropagator.Scope scope;
       while ((scope = scopes.poll()) != null) {
@@ -521,7 +521,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
         }
       }
     } catch (Throwable e) { // every failure is reported: Errors included
-      itemFailed(chunk, i, null, List.of(e), 0);
+      itemFailed(chunk, i, null, List.of(e), 1, e, 0);
     }
     return i;
   }
@@ -549,12 +549,12 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
           result = task.apply(item);
         }
       } catch (Attempts.Failed f) {
-        if (itemFailed(chunk, i, item, f.failures, f.nanos)) {
+        if (itemFailed(chunk, i, item, f.failures, f.attempts, f.last, f.nanos)) {
           continue;
         }
         return i;
       } catch (Throwable e) { // every failure is reported: Errors included
-        if (itemFailed(chunk, i, item, List.of(e), System.nanoTime() - begin)) {
+        if (itemFailed(chunk, i, item, List.of(e), 1, e, System.nanoTime() - begin)) {
           continue;
         }
         return i;
@@ -569,22 +569,28 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
   }
 
   /**
-   * Records that item {@code i} of the chunk failed for good.
+   * Records that item {@code i} of the chunk failed for good: {@code attempts} attempts ran, {@code
+   * failures} is what they threw, {@code last} what ended the item.
    *
    * @return whether the chunk goes on with its next item (outcomes are collected)
    */
   private boolean itemFailed(
-      Chunk chunk, int i, @Nullable Object item, List<Throwable> failures, long nanos) {
-    Throwable last = failures.get(failures.size() - 1);
+      Chunk chunk,
+      int i,
+      @Nullable Object item,
+      List<Throwable> failures,
+      int attempts,
+      Throwable last,
+      long nanos) {
     boolean consequence;
     synchronized (chunk) {
       // An interruption after parmap interrupted the chunk is a consequence of the stop, not news.
       consequence = chunk.interruptedByStop && causedByInterruption(last);
     }
-    chunk.retries += failures.size() - 1;
+    chunk.retries += Math.max(0, attempts - 1);
     if (outcomes) {
       if (consequence) {
-        chunk.cutAttempts = failures.size(); // the deadline, if that was it, reports the item
+        chunk.cutAttempts = attempts; // the deadline, if that was it, reports the item
         return false;
       }
       chunk.failedItems++;
@@ -592,12 +598,12 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
       if (out != null) {
         out[chunk.resultOffset + i] =
             new Outcome.Failure<>(
-                item, chunk.firstIndex + i, failures.size(), Duration.ofNanos(nanos), last);
+                item, chunk.firstIndex + i, attempts, Duration.ofNanos(nanos), last);
       }
       return true;
     }
     chunk.failure = last;
-    chunk.failures = failures;
+    chunk.failures = failures.isEmpty() ? List.of(last) : failures;
     chunk.failedItems++;
     chunk.failedOnItsOwn = !consequence;
     stopped = true; // fail fast: from now on no item starts, in any chunk
@@ -1238,6 +1244,39 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
     return (X) value;
   }
 
+  /**
+   * Whether every item of the input is accounted for: true unless the deadline ended the call
+   * before an input of unknown size was read to its end.
+   */
+  boolean complete() {
+    return deadlinePassed == null || (outcomes && knownSize >= 0 && mode == Mode.LIST);
+  }
+
+  /**
+   * After the deadline, with outcomes, reads the rest of a collection (its size is known, it is in
+   * memory) to report its items as cut short. Stops quietly if the iterator fails.
+   */
+  private List<Outcome.Failure<?, ?>> readTheRest(DeadlineExceededException cut) {
+    List<Outcome.Failure<?, ?>> rest = new ArrayList<>();
+    try {
+      Iterator<?> source = iterator;
+      if (source == null) {
+        Iterable<?> items = iterable;
+        if (items == null) {
+          return rest;
+        }
+        source = items.iterator();
+      }
+      long index = nextIndex;
+      while (index < knownSize && source.hasNext()) {
+        rest.add(new Outcome.Failure<>(source.next(), index++, 0, Duration.ZERO, cut));
+      }
+    } catch (RuntimeException e) {
+      // The input failed while being read for the report: what was read is reported.
+    }
+    return rest;
+  }
+
   private List<R> assemble() {
     @Nullable Object[] all = sharedResults;
     DeadlineExceededException cut = deadlinePassed;
@@ -1253,7 +1292,9 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
       if (chunks == null) {
         throw new IllegalStateException("only map runs assemble a list");
       }
-      all = new Object[(int) nextIndex];
+      List<Outcome.Failure<?, ?>> unread =
+          cut != null && outcomes && knownSize >= 0 ? readTheRest(cut) : List.of();
+      all = new Object[(int) nextIndex + unread.size()];
       int at = 0;
       for (Chunk chunk : chunks) {
         @Nullable Object[] part = chunk.results;
@@ -1263,6 +1304,9 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
         at += chunk.size;
       }
       chunks.clear();
+      for (Outcome.Failure<?, ?> failed : unread) {
+        all[at++] = failed;
+      }
     }
     @SuppressWarnings("unchecked")
     List<R> results = (List<R>) Collections.unmodifiableList(Arrays.asList(all));

@@ -379,6 +379,79 @@ class ResilienceTest {
     }
   }
 
+  @Test
+  void aDeadlineThatCutsABackoffShortCountsOnlyTheAttemptsThatRan() {
+    // The backoff uses the real clock: 60 s, far beyond the 1 s deadline, so the deadline always
+    // interrupts the wait before the second attempt.
+    MapOptions options =
+        MapOptions.builder()
+            .deadline(Duration.ofSeconds(1))
+            .retry(Retry.maxAttempts(5).withBackoff(Duration.ofSeconds(60), Duration.ofSeconds(60)))
+            .build();
+    AtomicInteger ran = new AtomicInteger();
+    try (Pool pool = Pool.virtual().with(options)) {
+      Outcomes<Integer, Integer> outcomes =
+          pool.mapOutcomes(
+              List.of(1),
+              i -> {
+                ran.incrementAndGet();
+                throw new IOException("first attempt fails");
+              });
+      Outcome.Failure<Integer, Integer> failure = outcomes.failures().get(0);
+      assertThat(ran).hasValue(1);
+      assertThat(failure.attempts()).isEqualTo(1);
+      assertThat(failure.cause()).isInstanceOf(DeadlineExceededException.class);
+    }
+  }
+
+  @Test
+  void withOutcomesTheDeadlineReportsTheUnreadItemsOfAnyCollection() {
+    MapOptions options =
+        MapOptions.builder().deadline(Duration.ofSeconds(1)).maxConcurrency(1).build();
+    java.util.LinkedList<Integer> items = new java.util.LinkedList<>(range(10));
+    try (Pool pool = Pool.virtual().with(options)) {
+      Outcomes<Integer, Integer> outcomes =
+          pool.mapOutcomes(
+              items,
+              i -> {
+                if (i == 2) {
+                  blockUntilInterrupted();
+                }
+                return i;
+              });
+      assertThat(outcomes.isComplete()).isTrue();
+      assertThat(outcomes.all()).extracting(Outcome::index).isEqualTo(LongStreamRange.of(10));
+      assertThat(outcomes.successes()).extracting(Outcome.Success::result).containsExactly(0, 1);
+      assertThat(outcomes.failures())
+          .allSatisfy(f -> assertThat(f.cause()).isInstanceOf(DeadlineExceededException.class));
+      assertThat(outcomes.failures().get(outcomes.failures().size() - 1).attempts()).isZero();
+      assertThat(outcomes.allSucceeded()).isFalse();
+    }
+  }
+
+  @Test
+  void withOutcomesALazyInputCutByTheDeadlineIsReportedIncomplete() {
+    MapOptions options =
+        MapOptions.builder().deadline(Duration.ofSeconds(1)).maxConcurrency(1).build();
+    Iterable<Integer> lazy = () -> IntStream.range(0, 10).iterator();
+    try (Pool pool = Pool.virtual().with(options)) {
+      Outcomes<Integer, Integer> outcomes =
+          pool.mapOutcomes(
+              lazy,
+              i -> {
+                if (i == 2) {
+                  blockUntilInterrupted();
+                }
+                return i;
+              });
+      assertThat(outcomes.isComplete()).isFalse();
+      assertThat(outcomes.allSucceeded()).isFalse();
+      assertThat(outcomes.toString()).contains("incomplete");
+      assertThat(outcomes.all().size()).isLessThan(10);
+      assertThatThrownBy(outcomes::resultsOrThrow).isInstanceOf(TaskFailedException.class);
+    }
+  }
+
   /** Small helper: 0..n-1 as longs. */
   private static final class LongStreamRange {
     static List<Long> of(int n) {
