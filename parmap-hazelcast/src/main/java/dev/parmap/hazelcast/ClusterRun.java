@@ -1,8 +1,10 @@
 package dev.parmap.hazelcast;
 
+import com.hazelcast.client.HazelcastClientOfflineException;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstanceNotActiveException;
 import com.hazelcast.core.MemberLeftException;
+import com.hazelcast.core.OperationTimeoutException;
 import com.hazelcast.nio.serialization.HazelcastSerializationException;
 import com.hazelcast.spi.exception.TargetDisconnectedException;
 import com.hazelcast.spi.exception.TargetNotMemberException;
@@ -669,8 +671,14 @@ final class ClusterRun<R extends @Nullable Object> {
   // ---------------------------------------------------------------------------------------------
   // Helpers
 
+  /**
+   * Whether {@code e} says the member (or the way to it) is gone, rather than that the chunk is
+   * wrong: then the chunk is re-sent to another member.
+   */
   static boolean isMemberLoss(Throwable e) {
     return e instanceof MemberLeftException
+        || e instanceof OperationTimeoutException
+        || e instanceof HazelcastClientOfflineException
         || e instanceof TargetDisconnectedException
         || e instanceof TargetNotMemberException
         || e instanceof HazelcastInstanceNotActiveException
