@@ -1195,15 +1195,27 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
       if (follower != null && began) {
         try {
           follower.onProgress(stats.progress(progressTotal(), now));
-          follower.onFinish(result);
         } catch (RuntimeException e) {
-          listenerFailure = e; // thrown once the call has ended normally; else it is suppressed
-          Throwable primary = fatal != null ? fatal : failure;
-          if (primary != null) {
-            primary.addSuppressed(e);
-          }
+          listenerThrew(e);
+        }
+        try {
+          follower.onFinish(result); // even if onProgress threw: it may hold a resource
+        } catch (RuntimeException e) {
+          listenerThrew(e);
         }
       }
+    }
+  }
+
+  /** A listener threw after the call ended: thrown if the call ends normally, else suppressed. */
+  private void listenerThrew(RuntimeException e) {
+    Throwable primary = fatal != null ? fatal : failure;
+    if (primary != null) {
+      primary.addSuppressed(e);
+    } else if (listenerFailure == null) {
+      listenerFailure = e;
+    } else {
+      listenerFailure.addSuppressed(e);
     }
   }
 

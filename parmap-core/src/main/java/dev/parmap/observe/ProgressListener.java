@@ -8,7 +8,9 @@ package dev.parmap.observe;
  * {@code map}, the consumer of a stream), one at a time and never concurrently for one call, in
  * this order: {@link #onStart} once, then {@link #onChunk} and {@link #onProgress} interleaved,
  * then {@link #onFinish} once, whether the call succeeded, failed or was cancelled. A listener
- * shared by calls running at the same time is called concurrently by their drivers.
+ * shared by calls running at the same time is called concurrently by their drivers; to tell calls
+ * apart, key per-call state by the driver thread (one thread drives one call at a time, unless it
+ * reads two result streams alternately) or use one listener per call.
  *
  * <p><b>Cost.</b> Progress is throttled (at most once per {@linkplain
  * dev.parmap.MapOptions.Builder#progressInterval progress interval}, 100 ms by default, plus once
@@ -53,7 +55,9 @@ public interface ProgressListener {
   default void onChunk(ChunkEvent chunk) {}
 
   /**
-   * The call has ended: nothing of it is running any more.
+   * The call has ended: nothing of it is running any more. Called even if an earlier method of this
+   * listener threw. When the call ends because its thread was interrupted, this runs with the
+   * thread's interrupt flag set: a listener that blocks here should not clear it.
    *
    * @param stats the call's statistics
    */
