@@ -2,7 +2,10 @@ package dev.parmap.hazelcast;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceAware;
-import java.io.Serializable;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+import java.io.IOException;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
@@ -12,11 +15,14 @@ import org.jspecify.annotations.Nullable;
  * its queued ones end at once. It runs on an executor of its own, so it does not wait behind the
  * chunks it cancels.
  */
-final class CancelCall implements Callable<Boolean>, Serializable, HazelcastInstanceAware {
-  private static final long serialVersionUID = 1L;
+final class CancelCall
+    implements Callable<Boolean>, IdentifiedDataSerializable, HazelcastInstanceAware {
 
-  private final UUID call;
+  private UUID call = new UUID(0, 0);
   private transient @Nullable HazelcastInstance member;
+
+  /** For Hazelcast's deserialization. */
+  CancelCall() {}
 
   CancelCall(UUID call) {
     this.call = call;
@@ -35,5 +41,26 @@ final class CancelCall implements Callable<Boolean>, Serializable, HazelcastInst
     }
     MemberCalls.of(self).cancel(call);
     return true;
+  }
+
+  @Override
+  public int getFactoryId() {
+    return WireTypes.FACTORY_ID;
+  }
+
+  @Override
+  public int getClassId() {
+    return WireTypes.CANCEL_CALL;
+  }
+
+  @Override
+  public void writeData(ObjectDataOutput out) throws IOException {
+    out.writeLong(call.getMostSignificantBits());
+    out.writeLong(call.getLeastSignificantBits());
+  }
+
+  @Override
+  public void readData(ObjectDataInput in) throws IOException {
+    call = new UUID(in.readLong(), in.readLong());
   }
 }

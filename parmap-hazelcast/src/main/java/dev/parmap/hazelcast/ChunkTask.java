@@ -2,8 +2,12 @@ package dev.parmap.hazelcast;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceAware;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import dev.parmap.ParmapException;
 import dev.parmap.Task;
+import java.io.IOException;
 import java.io.NotSerializableException;
 import java.io.Serializable;
 import java.util.UUID;
@@ -12,26 +16,60 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A chunk of consecutive items and the task, sent to a member, which runs the items one after the
- * other on one of its executor threads.
+ * other on one of its executor threads. On the wire: the call's id, the task, then the items (see
+ * {@link WireTypes}).
  */
-final class ChunkTask implements Callable<ChunkResult>, Serializable, HazelcastInstanceAware {
-  private static final long serialVersionUID = 1L;
+final class ChunkTask
+    implements Callable<ChunkResult>, IdentifiedDataSerializable, HazelcastInstanceAware {
 
-  private final UUID call;
-
-  @SuppressWarnings("serial") // items are checked to be Serializable when the chunk is built
-  private final @Nullable Object[] items;
-
-  @SuppressWarnings("serial") // a SerializableTask, checked to serialize at the call
-  private final Task<@Nullable Object, @Nullable Object> task;
-
+  private UUID call = new UUID(0, 0);
+  private @Nullable Object[] items = new Object[0];
+  private Task<@Nullable Object, @Nullable Object> task = item -> item;
   private transient @Nullable HazelcastInstance member;
+
+  /** For Hazelcast's deserialization. */
+  ChunkTask() {}
 
   @SuppressWarnings("unchecked") // the caller pairs items and task of the same call
   ChunkTask(UUID call, @Nullable Object[] items, SerializableTask<?, ?> task) {
     this.call = call;
     this.items = items;
     this.task = (Task<@Nullable Object, @Nullable Object>) task;
+  }
+
+  @Override
+  public int getFactoryId() {
+    return WireTypes.FACTORY_ID;
+  }
+
+  @Override
+  public int getClassId() {
+    return WireTypes.CHUNK_TASK;
+  }
+
+  @Override
+  public void writeData(ObjectDataOutput out) throws IOException {
+    out.writeLong(call.getMostSignificantBits());
+    out.writeLong(call.getLeastSignificantBits());
+    out.writeObject(task);
+    out.writeInt(items.length);
+    for (Object item : items) {
+      out.writeObject(item);
+    }
+  }
+
+  @Override
+  public void readData(ObjectDataInput in) throws IOException {
+    call = new UUID(in.readLong(), in.readLong());
+    Task<@Nullable Object, @Nullable Object> read = in.readObject();
+    if (read == null) {
+      throw new IOException("a chunk arrived without its task");
+    }
+    task = read;
+    items = new Object[in.readInt()];
+    for (int i = 0; i < items.length; i++) {
+      items[i] = in.readObject();
+    }
   }
 
   @Override

@@ -44,6 +44,10 @@ import org.jspecify.annotations.Nullable;
  *       members (or forms a cluster alone) and runs chunks too.
  * </ul>
  *
+ * The members must be started by parmap ({@link Worker} or {@link #embedded}): they register
+ * parmap's message types, executors and allow-list, and have the classes of the tasks and items on
+ * their class path.
+ *
  * <h2>Contract of every call</h2>
  *
  * As {@link Pool}'s, with these differences that distribution brings:

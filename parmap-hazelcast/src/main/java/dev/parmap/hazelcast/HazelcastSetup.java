@@ -59,6 +59,9 @@ final class HazelcastSetup {
     join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
 
     config.getSerializationConfig().setJavaSerializationFilterConfig(filter(cluster));
+    config
+        .getSerializationConfig()
+        .addDataSerializableFactory(WireTypes.FACTORY_ID, new WireTypes());
     config.addExecutorConfig(
         new ExecutorConfig(CHUNK_EXECUTOR)
             .setPoolSize(cluster.threads())
@@ -87,6 +90,9 @@ final class HazelcastSetup {
         .getConnectionRetryConfig()
         .setClusterConnectTimeoutMillis(cluster.connectTimeout().toMillis());
     config.getSerializationConfig().setJavaSerializationFilterConfig(filter(cluster));
+    config
+        .getSerializationConfig()
+        .addDataSerializableFactory(WireTypes.FACTORY_ID, new WireTypes());
     return config;
   }
 
