@@ -1,12 +1,18 @@
 package dev.parmap.examples;
 
 import dev.parmap.Action;
+import dev.parmap.MapOptions;
 import dev.parmap.Parmap;
 import dev.parmap.Pool;
 import dev.parmap.Task;
+import dev.parmap.timeline.TimelineRecorder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,11 +23,18 @@ import org.slf4j.LoggerFactory;
  * <p>Three rounds: {@link Parmap#map} (a virtual thread per item), a {@link Pool#threads()} pool
  * (one platform thread per CPU, as Python's {@code ThreadPool()}) and {@link Parmap#forEach} (no
  * results). The system property {@value #SLEEP_PROPERTY} sets the sleep in milliseconds.
+ *
+ * <p>{@code --timeline FILE} (e.g. {@code ./build demo --timeline timeline.html}) also records
+ * round 1 with a {@link TimelineRecorder} and writes it to {@code FILE} as a self-contained HTML
+ * timeline: one row per worker, one bar per chunk of items.
  */
 public final class SeedDemo {
 
   /** The system property that overrides the 5,000 ms each item sleeps. */
   public static final String SLEEP_PROPERTY = "parmap.demo.sleep";
+
+  /** The flag that writes round 1 as an HTML timeline: {@code --timeline FILE}. */
+  public static final String TIMELINE_FLAG = "--timeline";
 
   /** The seed's items, "bananan" included. */
   public static final List<String> ITEMS = List.of("apple", "bananan", "cake", "dumpling");
@@ -31,9 +44,12 @@ public final class SeedDemo {
   /**
    * Runs the three rounds and prints their results and times.
    *
-   * @param args ignored
+   * @param args nothing, or {@code --timeline FILE}
+   * @throws IllegalArgumentException if the arguments are anything else
+   * @throws UncheckedIOException if the timeline cannot be written
    */
   public static void main(String[] args) {
+    Optional<Path> timelineFile = timelineFile(args);
     Duration sleep = Duration.ofMillis(Long.getLong(SLEEP_PROPERTY, 5_000));
     Task<String, String> process = item -> process(item, sleep);
     Action<String> action = item -> log(item, sleep);
@@ -44,10 +60,28 @@ public final class SeedDemo {
 
     heading("1. Parmap.map(items, process): one virtual thread per item, all four at once");
     long start = System.nanoTime();
-    List<String> results = Parmap.map(ITEMS, process);
+    List<String> results;
+    TimelineRecorder recorder = new TimelineRecorder();
+    if (timelineFile.isEmpty()) {
+      results = Parmap.map(ITEMS, process);
+    } else {
+      // What Parmap.map does (a fresh Pool.virtual(), closed before returning), with a listener.
+      try (Pool pool = Pool.virtual().with(MapOptions.builder().listener(recorder).build())) {
+        results = pool.map(ITEMS, process);
+      }
+    }
     Duration mapTime = since(start);
     System.out.println("results: " + results);
     System.out.println("took " + seconds(mapTime));
+    if (timelineFile.isPresent()) {
+      Path file = timelineFile.get().toAbsolutePath();
+      try {
+        recorder.timeline().writeHtml(file);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write the timeline to " + file, e);
+      }
+      System.out.println("timeline of this round written to " + file + " (open it in a browser)");
+    }
 
     heading(
         "2. Pool.threads(): one platform thread per CPU, like Python's ThreadPool(); "
@@ -83,6 +117,18 @@ public final class SeedDemo {
             + " (Pool.threads()), "
             + seconds(forEachTime)
             + " (forEach).");
+  }
+
+  /** The file of {@code --timeline FILE}, if given. */
+  static Optional<Path> timelineFile(String[] args) {
+    if (args.length == 0) {
+      return Optional.empty();
+    }
+    if (args.length == 2 && args[0].equals(TIMELINE_FLAG) && !args[1].isBlank()) {
+      return Optional.of(Path.of(args[1]));
+    }
+    throw new IllegalArgumentException(
+        "usage: SeedDemo [" + TIMELINE_FLAG + " FILE], but the arguments were " + List.of(args));
   }
 
   /** The seed's {@code process(item)}: logs the item, sleeps, and returns the item upper-cased. */
