@@ -237,7 +237,8 @@ public final class ClusterBenchmark {
         + Runtime.version()
         + ", load average "
         + loadAverage()
-        + ".\n\n"
+        + " (above the CPU count: other work shared the machine, and slowed both the items and"
+        + " the overhead).\n\n"
         + table
         + "\nRun: `./mvnw -q -pl benchmarks -am package -Dmaven.test.skip=true"
         + " -Dspotless.check.skip=true -Djacoco.skip=true` then `java -cp"
