@@ -174,7 +174,9 @@ public final class ClusterBenchmark {
             "--members",
             String.join(",", addresses),
             "--threads",
-            Integer.toString(threads)));
+            Integer.toString(threads),
+            "--parent-pid",
+            Long.toString(ProcessHandle.current().pid())));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     workers.add(process);
     CompletableFuture<Void> ready = new CompletableFuture<>();

@@ -7,6 +7,8 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -33,7 +35,9 @@ import java.util.concurrent.CountDownLatch;
  *   <li>{@code --allow PACKAGE,...}: packages whose classes may be deserialized, besides parmap's
  *       and the JDK's basics; may be repeated;
  *   <li>{@code --heartbeat-timeout SECONDS}: after how long a silent member is removed (default
- *       10).
+ *       10);
+ *   <li>{@code --parent-pid PID}: shut down when that process ends (for tools that start workers
+ *       and may die without stopping them).
  * </ul>
  *
  * <p>When the member is up it prints one line, {@code parmap worker ready: HOST:PORT cluster NAME
@@ -81,15 +85,16 @@ public final class Worker {
    * @throws InterruptedException if the main thread is interrupted while the member runs
    */
   public static void main(String[] args) throws InterruptedException {
-    ClusterConfig config;
+    Options options;
     try {
-      config = parse(args);
+      options = parse(args);
     } catch (IllegalArgumentException e) {
       System.err.println("parmap worker: " + e.getMessage());
       usage(System.err);
       System.exit(2);
       return;
     }
+    ClusterConfig config = options.config();
     HazelcastInstance member =
         Hazelcast.newHazelcastInstance(HazelcastSetup.member(config, "worker"));
     CountDownLatch shutDown = new CountDownLatch(1);
@@ -111,14 +116,27 @@ public final class Worker {
             + " threads "
             + config.threads());
     System.out.flush();
+    OptionalLong parent = options.parentPid();
+    if (parent.isPresent()) {
+      Optional<ProcessHandle> handle = ProcessHandle.of(parent.getAsLong());
+      if (handle.isPresent()) {
+        var unused = handle.get().onExit().thenRun(member::shutdown);
+      } else {
+        member.shutdown(); // the parent is already gone
+      }
+    }
     if (member.getLifecycleService().isRunning()) {
       shutDown.await();
     }
   }
 
-  /** The config the arguments describe. */
-  static ClusterConfig parse(String[] args) {
+  /** What the command line says: the member's config, and the process to live no longer than. */
+  record Options(ClusterConfig config, OptionalLong parentPid) {}
+
+  /** The options the arguments describe. */
+  static Options parse(String[] args) {
     ClusterConfig config = ClusterConfig.defaults();
+    OptionalLong parentPid = OptionalLong.empty();
     List<String> members = new ArrayList<>();
     List<String> allowed = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
@@ -138,6 +156,14 @@ public final class Worker {
         case "--members" -> members.addAll(list(value));
         case "--threads" -> config = config.withThreads(integer(option, value));
         case "--allow" -> allowed.addAll(list(value));
+        case "--parent-pid" -> {
+          try {
+            parentPid = OptionalLong.of(Long.parseLong(value));
+          } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                "--parent-pid needs a process id, got '" + value + "'", e);
+          }
+        }
         case "--heartbeat-timeout" ->
             config = config.withHeartbeatTimeout(Duration.ofSeconds(integer(option, value)));
         default -> throw new IllegalArgumentException("unknown option " + option);
@@ -146,7 +172,8 @@ public final class Worker {
     if (members.isEmpty()) {
       members.add(config.bindAddress() + ":" + config.port());
     }
-    return config.withMembers(members).withAllowedPackages(allowed.toArray(String[]::new));
+    return new Options(
+        config.withMembers(members).withAllowedPackages(allowed.toArray(String[]::new)), parentPid);
   }
 
   private static int integer(String option, String value) {
@@ -172,7 +199,7 @@ public final class Worker {
         """
         usage: Worker [--cluster-name NAME] [--bind ADDRESS] [--port PORT]
                       [--members HOST:PORT,...] [--threads N] [--allow PACKAGE,...]
-                      [--heartbeat-timeout SECONDS]
+                      [--heartbeat-timeout SECONDS] [--parent-pid PID]
         Starts a Hazelcast member that runs parmap's chunks; see the README, "Running on a cluster".\
         """);
   }

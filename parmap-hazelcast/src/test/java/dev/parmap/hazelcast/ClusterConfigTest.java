@@ -89,7 +89,7 @@ class ClusterConfigTest {
 
   @Test
   void workerOptionsMapOntoTheConfig() {
-    ClusterConfig config =
+    Worker.Options options =
         Worker.parse(
             new String[] {
               "--cluster-name", "w",
@@ -99,9 +99,12 @@ class ClusterConfigTest {
               "--members", "127.0.0.1:5803",
               "--threads", "2",
               "--allow", "com.acme,org.example",
-              "--heartbeat-timeout", "5"
+              "--heartbeat-timeout", "5",
+              "--parent-pid", "42"
             });
 
+    ClusterConfig config = options.config();
+    assertThat(options.parentPid()).hasValue(42);
     assertThat(config.clusterName()).isEqualTo("w");
     assertThat(config.port()).isEqualTo(5801);
     assertThat(config.members())
@@ -113,7 +116,7 @@ class ClusterConfigTest {
 
   @Test
   void aWorkerAloneListsItself() {
-    assertThat(Worker.parse(new String[] {"--port", "5901"}).members())
+    assertThat(Worker.parse(new String[] {"--port", "5901"}).config().members())
         .containsExactly("127.0.0.1:5901");
   }
 

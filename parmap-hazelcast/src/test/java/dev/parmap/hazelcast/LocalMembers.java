@@ -156,7 +156,10 @@ final class LocalMembers implements AutoCloseable {
             "--threads",
             "4",
             "--allow",
-            "dev.parmap"));
+            "dev.parmap",
+            // Should this JVM die without closing them (SIGKILL), the members end with it.
+            "--parent-pid",
+            Long.toString(ProcessHandle.current().pid())));
     command.addAll(extraArgs);
     Path log = logOf(i);
     Files.createDirectories(log.getParent());
