@@ -1189,7 +1189,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
       stopTimer();
       pool.deregister(this);
       long now = System.nanoTime();
-      RunStats result = stats.finish(now);
+      RunStats result = stats.finish(now, ending());
       pool.recordStats(result);
       ProgressListener follower = listener;
       if (follower != null && began) {
@@ -1205,6 +1205,17 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
         }
       }
     }
+  }
+
+  private RunStats.Ending ending() {
+    if (failure != null || fatal != null) {
+      return RunStats.Ending.FAILED;
+    } else if (deadlinePassed != null) {
+      return RunStats.Ending.DEADLINE_EXCEEDED;
+    } else if (stopped) {
+      return RunStats.Ending.CANCELLED;
+    }
+    return RunStats.Ending.COMPLETED;
   }
 
   /** A listener threw after the call ended: thrown if the call ends normally, else suppressed. */

@@ -79,7 +79,7 @@ final class StatsRecorder {
     return new Progress(total, items, failures, retries, Duration.ofNanos(now - startNanos));
   }
 
-  RunStats finish(long now) {
+  RunStats finish(long now, RunStats.Ending ending) {
     Map<String, Duration> busy = new HashMap<>();
     busyByThread.forEach((thread, nanos) -> busy.put(thread, Duration.ofNanos(nanos)));
     SortedMap<Integer, Long> sizes = new TreeMap<>();
@@ -90,6 +90,7 @@ final class StatsRecorder {
     }
     return new RunStats(
         what,
+        ending,
         items,
         items - failures,
         failures,

@@ -146,6 +146,7 @@ class ObserveTest {
       assertThat(outcomes.failures()).hasSize(3);
     }
     RunStats stats = recorder.stats;
+    assertThat(stats.ending()).isEqualTo(RunStats.Ending.COMPLETED);
     assertThat(stats.items()).isEqualTo(10);
     assertThat(stats.failures()).isEqualTo(3);
     assertThat(stats.successes()).isEqualTo(7);
@@ -169,7 +170,8 @@ class ObserveTest {
       assertThat(stats.latencyP95()).isLessThanOrEqualTo(stats.latencyP99());
       assertThat(stats.throughput()).isPositive();
       assertThat(stats.utilisation()).isGreaterThanOrEqualTo(0);
-      assertThat(stats.toString()).contains("Pool.forEach: 1000 items");
+      assertThat(stats.toString()).contains("Pool.forEach completed: 1000 items");
+      assertThat(stats.ending()).isEqualTo(RunStats.Ending.COMPLETED);
     }
   }
 
@@ -188,6 +190,7 @@ class ObserveTest {
           catchThrowableOfType(ParmapException.class, () -> pool.map(List.of(1, 2, 3), i -> i));
       assertThat(failure.getCause()).isSameAs(broken);
       assertThat(failure).hasMessageContaining("progress listener threw");
+      assertThat(pool.lastStats().orElseThrow().ending()).isEqualTo(RunStats.Ending.FAILED);
     }
   }
 

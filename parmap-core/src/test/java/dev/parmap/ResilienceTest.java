@@ -195,6 +195,8 @@ class ResilienceTest {
       assertThat(failure.deadline()).isEqualTo(Duration.ofSeconds(1));
       assertThat(failure).hasMessageContaining("Pool.map did not finish within");
       assertThat(interrupted).hasValue(5);
+      assertThat(pool.lastStats().orElseThrow().ending())
+          .isEqualTo(dev.parmap.observe.RunStats.Ending.DEADLINE_EXCEEDED);
     }
   }
 

@@ -144,6 +144,8 @@ class StreamTest {
       results.close();
       assertThat(interrupted).hasValue(n - 1);
       assertThat(ended).hasValue(n);
+      assertThat(pool.lastStats().orElseThrow().ending())
+          .isEqualTo(dev.parmap.observe.RunStats.Ending.CANCELLED);
     }
   }
 

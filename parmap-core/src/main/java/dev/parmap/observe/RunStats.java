@@ -1,6 +1,7 @@
 package dev.parmap.observe;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SortedMap;
 
@@ -13,6 +14,7 @@ import java.util.SortedMap;
  * logarithmic histogram with buckets about 19% wide.
  *
  * @param what which call, e.g. {@code "Pool.map"}
+ * @param ending how the call ended
  * @param items items that finished, successfully or not
  * @param successes items that succeeded
  * @param failures items that failed
@@ -31,6 +33,7 @@ import java.util.SortedMap;
  */
 public record RunStats(
     String what,
+    Ending ending,
     long items,
     long successes,
     long failures,
@@ -44,6 +47,21 @@ public record RunStats(
     Duration latencyP99,
     long chunks,
     SortedMap<Integer, Long> chunkSizes) {
+
+  /** How a call ended. */
+  public enum Ending {
+    /** Every item was handed over (with outcomes, failed items included). */
+    COMPLETED,
+    /** A task or the input failed and the call failed fast (or the pool was closed under it). */
+    FAILED,
+    /** The deadline passed first. */
+    DEADLINE_EXCEEDED,
+    /**
+     * Stopped from outside: a result stream closed early, the caller interrupted, a future
+     * cancelled, the pool terminated.
+     */
+    CANCELLED
+  }
 
   /**
    * How much of the pool's capacity the call used: busy time over wall time × parallelism. Above 1
@@ -78,9 +96,11 @@ public record RunStats(
   @Override
   public String toString() {
     return String.format(
-        "%s: %d items (%d ok, %d failed, %d retries) in %.1f ms, %.0f items/s, utilisation %.0f%%,"
+        Locale.ROOT,
+        "%s %s: %d items (%d ok, %d failed, %d retries) in %.1f ms, %.0f items/s, utilisation %.0f%%,"
             + " latency p50 %s p95 %s p99 %s, %d chunks (mean %.1f items)",
         what,
+        ending.name().toLowerCase(Locale.ROOT).replace('_', ' '),
         items,
         successes,
         failures,
@@ -101,10 +121,10 @@ public record RunStats(
     if (nanos < 1_000) {
       return nanos + " ns";
     } else if (nanos < 1_000_000) {
-      return String.format("%.1f µs", nanos / 1e3);
+      return String.format(Locale.ROOT, "%.1f µs", nanos / 1e3);
     } else if (nanos < 1_000_000_000) {
-      return String.format("%.2f ms", nanos / 1e6);
+      return String.format(Locale.ROOT, "%.2f ms", nanos / 1e6);
     }
-    return String.format("%.2f s", nanos / 1e9);
+    return String.format(Locale.ROOT, "%.2f s", nanos / 1e9);
   }
 }

@@ -30,6 +30,7 @@ class LineDisplayTest {
     Duration wall = Duration.ofMillis(millis);
     return new RunStats(
         "Pool.map",
+        RunStats.Ending.COMPLETED,
         items,
         items - failures,
         failures,

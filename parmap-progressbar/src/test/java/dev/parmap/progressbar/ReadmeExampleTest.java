@@ -76,7 +76,7 @@ class ReadmeExampleTest {
     }
 
     assertThat(out.lines().getFirst())
-        .startsWith("Pool.map: 20 items (20 ok, 0 failed, 0 retries)");
+        .startsWith("Pool.map completed: 20 items (20 ok, 0 failed, 0 retries)");
     assertThat(out.lines().get(1)).matches("20 items, [0-9.]+ items/s, p95 \\d+ ms");
   }
 

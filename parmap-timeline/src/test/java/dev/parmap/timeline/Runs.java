@@ -95,6 +95,7 @@ final class Runs {
     long busy = chunks.stream().mapToLong(c -> c.endNanos() - c.startNanos()).sum();
     return new RunStats(
         what,
+        failed > 0 ? RunStats.Ending.FAILED : RunStats.Ending.COMPLETED,
         items,
         items - failed,
         failed,
