@@ -23,13 +23,22 @@ import org.openjdk.jmh.annotations.Warmup;
  * returning a boxed value), results collected in a list in input order. Measures the per-item
  * overhead of each contestant; parmap's goal is to be no slower than the loop and within 10% of
  * {@code parallelStream}.
+ *
+ * <p>Every call allocates about 20 MB (a million boxed results and their list), so garbage
+ * collection is a large part of every contestant's time. With the default heap (a quarter of the
+ * machine's memory, grown on demand) JMH's GC profiler measured 4.7 s of GC in 5 s of loop
+ * iterations on the shared 2-core reference machine (load about 7), and 3.5 s with this fixed,
+ * pre-touched heap: it is the same for every contestant, so that growing the heap at least does not
+ * land in the measurements.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 10, time = 1)
-@Fork(2)
+@Fork(
+    value = 2,
+    jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
 public class WorkloadA {
   @Param({
     "loop",
