@@ -17,9 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Members that die or hang in the middle of a call. One cluster of three worker JVMs serves the
- * whole class and loses a member in each test, in order: killed (3 left 2), stopped (2 left 1 that
- * answers), then all of them killed (none left).
+ * Members that die or hang in the middle of a call. One cluster of four worker JVMs serves the
+ * whole class and loses a member in each test, in order: killed (4 left 3), stopped and caught by
+ * the chunk timeout (3 left 2 that answer), stopped and caught by the heartbeat timeout (1 left),
+ * then all of them killed (none left).
  */
 @TestMethodOrder(OrderAnnotation.class)
 class MemberFailureTest {
@@ -27,21 +28,43 @@ class MemberFailureTest {
   /** Far below Hazelcast's default heartbeat timeout of 60 s, which must not be waited for. */
   private static final Duration CHUNK_TIMEOUT = Duration.ofSeconds(3);
 
+  /** The client's failure detector, tuned (Hazelcast's default is 60 s). */
+  private static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(5);
+
   private static LocalMembers members;
+
+  /** Gives up on a member after {@link #CHUNK_TIMEOUT}; its heartbeat timeout is Hazelcast's. */
   private static ClusterPool pool;
+
+  /** Waits long for a chunk: only the heartbeat timeout can catch a stopped member in time. */
+  private static ClusterPool heartbeatPool;
 
   @BeforeAll
   static void startCluster() throws Exception {
-    members = LocalMembers.start("failure-test", 3, List.of());
-    pool = ClusterPool.client(members.clientConfig().withChunkTimeout(CHUNK_TIMEOUT));
-    assertThat(pool.awaitMembers(3, Duration.ofSeconds(60))).as("3 members joined").isTrue();
+    members = LocalMembers.start("failure-test", 4, List.of());
+    pool =
+        ClusterPool.client(
+            members
+                .clientConfig()
+                .withChunkTimeout(CHUNK_TIMEOUT)
+                .withHeartbeatTimeout(Duration.ofSeconds(60)));
+    heartbeatPool =
+        ClusterPool.client(
+            members
+                .clientConfig()
+                .withChunkTimeout(Duration.ofMinutes(5))
+                .withHeartbeatTimeout(HEARTBEAT_TIMEOUT));
+    assertThat(pool.awaitMembers(4, Duration.ofSeconds(60))).as("4 members joined").isTrue();
+    assertThat(heartbeatPool.awaitMembers(4, Duration.ofSeconds(60))).isTrue();
   }
 
   @AfterAll
   static void stopCluster() {
     try {
-      if (pool != null) {
-        pool.close();
+      for (ClusterPool p : new ClusterPool[] {pool, heartbeatPool}) {
+        if (p != null) {
+          p.close();
+        }
       }
     } finally {
       if (members != null) {
@@ -108,13 +131,40 @@ class MemberFailureTest {
     for (int i = 0; i < 400; i++) {
       assertThat(results.get(i)[0]).as("result #%d", i).isEqualTo(i);
     }
-    // The stopped member's chunks were re-run once the chunk timeout passed; generous bounds for a
-    // slow machine, still far below the 60 s that Hazelcast's defaults would wait.
-    assertThat(afterStop).isGreaterThanOrEqualTo(CHUNK_TIMEOUT).isLessThan(Duration.ofSeconds(30));
+    // The stopped member's chunks were re-run once their chunk timeout (3 s, counted from when each
+    // was sent) passed. Under 9 s: before the members' own failure detector (10 s) could have
+    // removed it, and this pool's heartbeat timeout is Hazelcast's 60 s.
+    assertThat(afterStop).isLessThan(Duration.ofSeconds(9));
   }
 
   @Test
   @Order(3)
+  void aStoppedMemberHoldsTheCallNoLongerThanTheHeartbeatTimeout() throws Exception {
+    List<long[]> results = new ArrayList<>();
+    long stoppedAt = 0;
+    try (Stream<long[]> stream = heartbeatPool.stream(numbers(300), SLOW_WITH_PID)) {
+      Iterator<long[]> it = stream.iterator();
+      while (it.hasNext()) {
+        results.add(it.next());
+        if (results.size() == 30) {
+          members.suspend(2);
+          stoppedAt = System.nanoTime();
+        }
+      }
+    }
+    Duration afterStop = Duration.ofNanos(System.nanoTime() - stoppedAt);
+
+    assertThat(results).hasSize(300);
+    for (int i = 0; i < 300; i++) {
+      assertThat(results.get(i)[0]).as("result #%d", i).isEqualTo(i);
+    }
+    // The chunk timeout is 5 minutes: only the client's heartbeat timeout (5 s) can have cut the
+    // stopped member off this soon.
+    assertThat(afterStop).isLessThan(Duration.ofSeconds(30));
+  }
+
+  @Test
+  @Order(4)
   void whenNoMemberIsLeftTheCallFailsWithClusterFailedException() {
     ClusterFailedException failure =
         catchThrowableOfType(
