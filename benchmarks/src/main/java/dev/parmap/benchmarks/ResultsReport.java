@@ -254,7 +254,7 @@ public final class ResultsReport {
                   ? " of " + entry.get("measurementTime").getAsString()
                   : "")
           .append(
-              "; A and B are time-boxed iterations (average time per call), C, D and E one"
+              "; A, B, C and E are time-boxed iterations (average time per call), D one"
                   + " call per iteration (`SingleShotTime`)\n");
     }
     out.append("- Load average (1 min) during the run: ").append(loadSummary()).append("\n");

@@ -25,13 +25,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>The contestants limited to a fixed number of threads (the loop, {@code parallelStream}, the
  * fixed pool, {@code supplyAsync} on the common pool) would need minutes per call: they run {@link
  * Workload#itemsFor fewer items} (about 1 s each) and RESULTS.md extrapolates their time, marked as
- * such. Each call is one JMH operation ({@code SingleShotTime}).
+ * such. Iterations are time-boxed (average time per call), as in A and B: a call of about 100 ms
+ * runs about ten times per iteration, so the measured calls run warm code, not the interpreter.
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.SingleShotTime)
+@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 5)
-@Measurement(iterations = 10)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 10, time = 1)
 @Fork(2)
 public class WorkloadC {
   static final long SLEEP_MILLIS = 100;
