@@ -461,8 +461,9 @@ public final class ResultsReport {
         thread they have and are extrapolated (marked \\*).
         - **D**: the input is an `Iterable` whose iterator makes each `Long` when asked; nothing \
         holds all 20,000,000. The peers that need a collection of callables or a future per item \
-        run at full size and are expected to fail with `OutOfMemoryError` at -Xmx256m; a check \
-        run that does not end within 90 s is abandoned and reported as failed.
+        run at full size and are expected to fail with `OutOfMemoryError` at -Xmx256m (the forked \
+        JVM exits on it: `-XX:+ExitOnOutOfMemoryError`); a check run that does not end within \
+        90 s is abandoned and reported as failed.
         - **E**: the time until the first result in input order is in hand, including each \
         contestant's clean-up: parmap closes its stream (interrupting the 15 sleeping tasks and \
         waiting for them); `invokeAll` returns only when every task is done; `supplyAsync` \

@@ -32,12 +32,25 @@ final class Trial {
   private final Contestant contestant;
   private final int items;
   private final String loadAtStart;
+  private final String ifTheJvmEnds;
 
   Trial(Workload workload, Contestant contestant) {
+    this(
+        workload,
+        contestant,
+        "the forked JVM ended during the check run, before any result (see JMH's log)");
+  }
+
+  /**
+   * @param ifTheJvmEnds what RESULTS.md says if the forked JVM ends while the contestant's result
+   *     is checked (the JVM can say nothing then)
+   */
+  Trial(Workload workload, Contestant contestant, String ifTheJvmEnds) {
     this.workload = workload;
     this.contestant = contestant;
     this.items = workload.itemsFor(contestant);
     this.loadAtStart = loadAverage();
+    this.ifTheJvmEnds = ifTheJvmEnds;
   }
 
   /** The number of items this trial runs. */
@@ -52,6 +65,9 @@ final class Trial {
    * recorded and rethrown, which makes JMH report the benchmark as failed and go on.
    */
   <V> void verify(Callable<V> run, V expected, Duration timeout) {
+    // Written first, overwritten by the outcome: if the JVM ends during the check (workload D
+    // exits on OutOfMemoryError), this is what RESULTS.md will say.
+    record("failed", ifTheJvmEnds);
     try {
       V actual = callWithTimeout(run, timeout);
       if (!Objects.equals(actual, expected)) {

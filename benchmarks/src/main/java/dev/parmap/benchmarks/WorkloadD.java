@@ -38,15 +38,20 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>The peers that need every item or every future at once ({@code invokeAll} takes a collection
  * of callables, {@code supplyAsync} and parallel-collectors hold a future per item) are expected to
  * run out of memory: they run at full size all the same, their check run fails (JMH reports the
- * benchmark as failed and goes on) and RESULTS.md says why. A run that neither finishes nor fails
- * within {@link #CHECK_TIMEOUT} (a thread stuck after an {@code OutOfMemoryError}) is abandoned.
+ * benchmark as failed and goes on) and RESULTS.md says why. The JVM exits on the first {@code
+ * OutOfMemoryError} ({@code -XX:+ExitOnOutOfMemoryError}): with a full heap the error can strike
+ * any thread, JMH's own included, and a fork left without its worker thread waits forever (as
+ * happened once). A check that neither finishes nor fails within {@link #CHECK_TIMEOUT} is
+ * abandoned.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3)
 @Measurement(iterations = 10)
-@Fork(value = 2, jvmArgsAppend = "-Xmx256m")
+@Fork(
+    value = 2,
+    jvmArgsAppend = {"-Xmx256m", "-XX:+ExitOnOutOfMemoryError"})
 public class WorkloadD {
   static final Duration CHECK_TIMEOUT = Duration.ofSeconds(90);
 
@@ -75,7 +80,12 @@ public class WorkloadD {
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
-    trial = new Trial(Workload.D, contestant);
+    trial =
+        new Trial(
+            Workload.D,
+            contestant,
+            "OutOfMemoryError at -Xmx256m: the forked JVM exited during the check run"
+                + " (-XX:+ExitOnOutOfMemoryError; JMH's log has the error)");
     if (Trial.maxHeapMiB() > 300) {
       throw new IllegalStateException(
           "workload D must run with -Xmx256m, but the heap may grow to "
