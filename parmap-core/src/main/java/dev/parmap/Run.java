@@ -113,6 +113,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
   private final Condition changed = lock.newCondition();
   private final ConcurrentLinkedQueue<Chunk> completions = new ConcurrentLinkedQueue<>();
   private volatile int waiters; // threads waiting on changed; written under lock
+  private volatile boolean draining; // the driver waits for the last chunk, not for each
   private final Set<Chunk> running = ConcurrentHashMap.newKeySet();
   private final Set<Thread> permitWaiters = new HashSet<>();
   private final Set<Thread> interruptedWaiters = new HashSet<>();
@@ -428,9 +429,10 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
         }
       }
       running.remove(chunk);
-      inFlight.decrementAndGet();
-      completions.add(chunk);
-      signalWaiters();
+      completions.add(chunk); // queued before it stops counting: at zero, every chunk is queued
+      if (inFlight.decrementAndGet() == 0 || !draining) {
+        signalWaiters(); // a draining driver waits for the last chunk only
+      }
     } finally {
       if (permit) {
         launcher.release();
@@ -1032,12 +1034,16 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
           interrupted |= Thread.interrupted();
         }
       }
-      if (completions.isEmpty()) {
+      if (inFlight.get() > 0) {
+        // One wake-up when the last chunk ends (the stopped chunks end at about the same time),
+        // rather than one per chunk; the grace period counts from the last chunk that ended.
+        draining = true;
         lock.lock();
         try {
           waiters++;
           try {
-            while (completions.isEmpty()) {
+            int seen = inFlight.get();
+            while (seen > 0) {
               long left = lastCompletion + grace - System.nanoTime();
               if (left <= 0) {
                 stuck = stuckReport();
@@ -1048,6 +1054,11 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
               } catch (InterruptedException e) {
                 interrupted = true;
               }
+              int now = inFlight.get();
+              if (now < seen) {
+                lastCompletion = System.nanoTime();
+              }
+              seen = now;
             }
           } finally {
             waiters--;
