@@ -277,10 +277,12 @@ class GathererStressTest {
     List<String> problems = new ArrayList<>(state.problems);
     if (round.cancel() == Cancel.UPSTREAM_THROWS && thrown instanceof StageFailure) {
       // The gatherer cannot see it: the tasks in flight end on their own, and no new one starts.
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (state.gauge.now() > 0 && System.nanoTime() - deadline < 0) {
-        Thread.onSpinWait();
-        Thread.yield();
+      // Wait for their threads, not for the gauge: a thread started for an element may not have
+      // begun its task yet when the gauge reads zero.
+      List<NoLeakedThreadsExtension.LeakedThread> still =
+          NoLeakedThreadsExtension.awaitLeakedThreads("parmap-gatherer-", Duration.ofSeconds(60));
+      if (!still.isEmpty()) {
+        problems.add("gatherer threads still alive 60 s after an upstream exception: " + still);
       }
       runningAfter = state.gauge.now();
       // Elements from the failing one on never reached the gatherer: none of them may run.
