@@ -2,10 +2,12 @@ package dev.parmap;
 
 import dev.parmap.observe.RunStats;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -104,7 +106,10 @@ public final class Pool implements AutoCloseable {
     final Condition idle = lock.newCondition();
     // Guarded by lock.
     boolean closed;
-    final Set<Run<?, ?>> runs = new HashSet<>();
+    final Set<Run<?, ?>> runs = new HashSet<>(); // blocking calls in progress
+    // Result streams, held weakly: one dropped unclosed (with nothing in flight, so nothing else
+    // holds it) must not stay in memory, with its buffered results, until the pool closes.
+    final Set<Run<?, ?>> streams = Collections.newSetFromMap(new WeakHashMap<>());
     int blockingCalls;
     final Set<Submission<?>> submissions = new HashSet<>();
     final List<Thread> endedSubmissionThreads = new ArrayList<>();
@@ -510,7 +515,7 @@ public final class Pool implements AutoCloseable {
           }
         }
       }
-      streams = new ArrayList<>(life.runs);
+      streams = new ArrayList<>(life.streams);
     } finally {
       life.lock.unlock();
     }
@@ -631,9 +636,11 @@ public final class Pool implements AutoCloseable {
     life.lock.lock();
     try {
       checkOpen(what);
-      life.runs.add(run);
       if (blocking) {
+        life.runs.add(run);
         life.blockingCalls++;
+      } else {
+        life.streams.add(run);
       }
       return run;
     } finally {
@@ -648,9 +655,10 @@ public final class Pool implements AutoCloseable {
   void deregister(Run<?, ?> run) {
     life.lock.lock();
     try {
-      if (life.runs.remove(run) && run.isBlocking()) {
+      if (life.runs.remove(run)) {
         life.blockingCalls--;
       }
+      life.streams.remove(run);
       life.idle.signalAll();
     } finally {
       life.lock.unlock();
@@ -678,6 +686,9 @@ public final class Pool implements AutoCloseable {
   }
 
   private void stopAllLocked(String reason) {
+    for (Run<?, ?> run : life.streams) {
+      run.stop(reason);
+    }
     for (Run<?, ?> run : life.runs) {
       run.stop(reason);
     }
@@ -697,7 +708,8 @@ public final class Pool implements AutoCloseable {
 
   /** Whether the current thread is running a task of this pool (a call made now is nested). */
   boolean isRunningTaskOnCurrentThread() {
-    return CURRENT_POOL.get() == this;
+    Pool current = CURRENT_POOL.get();
+    return current != null && current.life == life; // a with() view is the same pool
   }
 
   /** Marks the current thread as running a task of this pool; returns what to restore. */

@@ -176,6 +176,9 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
       this.timerThreads = new ThreadRegistry(pool.threadPrefix() + "timer-");
       ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, timerThreads);
       scheduler.setRemoveOnCancelPolicy(true); // alarms of finished attempts do not pile up
+      // The thread also ends when idle, so a stream dropped unclosed does not keep it forever.
+      scheduler.setKeepAliveTime(1, TimeUnit.SECONDS);
+      scheduler.allowCoreThreadTimeOut(true);
       this.timer = scheduler;
     } else {
       this.timerThreads = null;
@@ -193,6 +196,9 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
     this.stats = new StatsRecorder(what, sizer.parallelism(), now);
     this.deadlineAt =
         options.deadline().map(d -> saturatedAdd(now, d.toNanos())).orElse(Long.MAX_VALUE);
+    if (mode == Mode.LIST && items instanceof Collection<?> sized && sized.size() > MAX_LIST_SIZE) {
+      throw tooManyResults(what); // refused before anything is read or allocated
+    }
     if (items instanceof List<?> l && items instanceof RandomAccess) {
       this.list = l;
       this.iterable = null;
@@ -216,6 +222,15 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
     this.window = holdsNothingExtra ? Long.MAX_VALUE : pool.window();
     this.lastProgressNanos = now;
     this.helping = pool.isRunningTaskOnCurrentThread();
+  }
+
+  private static ParmapException tooManyResults(String what) {
+    return new ParmapException(
+        what
+            + " cannot return more than "
+            + MAX_LIST_SIZE
+            + " results in a list; use Pool.stream or Pool.forEach for inputs this large",
+        null);
   }
 
   private static long saturatedAdd(long a, long b) {
@@ -720,13 +735,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
     }
     if (mode == Mode.LIST && first + n > MAX_LIST_SIZE) {
       exhausted = true;
-      failure =
-          new ParmapException(
-              what
-                  + " cannot return more than "
-                  + MAX_LIST_SIZE
-                  + " results in a list; use Pool.stream or Pool.forEach for inputs this large",
-              null);
+      failure = tooManyResults(what);
       return null;
     }
     nextIndex += n;

@@ -24,7 +24,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -322,12 +321,6 @@ class MisuseTest {
   }
 
   @Test
-  @Disabled(
-      "bug: a with() view is not recognised as the same pool by nested-call detection:"
-          + " close()/terminate() from a task of the view on its base (or of the base on a view)"
-          + " waits for its own task forever, and a nested call between them on a saturated"
-          + " Pool.threads(1) deadlocks (Pool.CURRENT_POOL holds the view, isRunningTaskOnCurrent"
-          + "Thread compares identity; comparing the shared Lifecycle would fix both)")
   void aViewAndItsBaseAreOnePoolForNestedCallsAndCloseFromInsideATask() throws Exception {
     MapOptions options = MapOptions.builder().cancellationGrace(Duration.ofSeconds(1)).build();
     // Nested calls between a view and its base, on the one thread of the pool.
@@ -479,11 +472,6 @@ class MisuseTest {
   }
 
   @Test
-  @Disabled(
-      "bug: a result stream dropped without being closed stays reachable from its pool"
-          + " (Pool.Lifecycle.runs) until the pool closes, with up to a window of results and its"
-          + " chunks' finished threads: on a long-lived pool, abandoned streams grow the heap"
-          + " without bound (400 abandoned streams of 64-byte results retained ~100 MB)")
   void aStreamDroppedWithoutClosingCanBeCollected() throws Exception {
     List<WeakReference<byte[]>> produced = Collections.synchronizedList(new ArrayList<>());
     AtomicInteger running = new AtomicInteger();
@@ -521,11 +509,6 @@ class MisuseTest {
   // Huge inputs (the long form of the stress suite runs Integer.MAX_VALUE + 10 items for real)
 
   @Test
-  @Disabled(
-      "bug: map of a random-access list larger than Run.MAX_LIST_SIZE allocates the result array"
-          + " first and throws OutOfMemoryError(\"Requested array size exceeds VM limit\") instead"
-          + " of the ParmapException an iterator input gets; a Collection whose size() is that"
-          + " large is read item by item until memory runs out instead of being refused up front")
   void mapRefusesMoreResultsThanAListCanHoldBeforeReadingAnything() {
     assertThatThrownBy(() -> Parmap.map(Collections.nCopies(Integer.MAX_VALUE, 1), i -> i))
         .isExactlyInstanceOf(ParmapException.class)
