@@ -16,6 +16,14 @@ package dev.parmap.observe;
  * the thread that created it (the call's driver) while a {@code Pool.threads(n)} task sees whatever
  * its long-lived thread inherited when it was created. Neither is reliable for request context:
  * propagate it explicitly with this interface.
+ *
+ * <p><b>Failures.</b> If {@link Snapshot#apply()} throws (an {@link Error} included), the chunk's
+ * items do not run and fail with that cause: a fail-fast call throws a {@link
+ * dev.parmap.TaskFailedException} for the chunk's first item, and with outcomes each item of the
+ * chunk is a failure. If a {@link Scope#close()} throws, the other scopes are still closed, and the
+ * call fails with a {@link dev.parmap.ParmapException} whose cause is what the scope threw (the
+ * thread's context can no longer be trusted). Either way the call ends and no task of it runs any
+ * more, as for a failed task.
  */
 @FunctionalInterface
 public interface ContextPropagator {
