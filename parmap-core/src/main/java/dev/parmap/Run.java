@@ -12,9 +12,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
-import java.util.RandomAccess;
 import java.util.Set;
 import java.util.Spliterator;
 import java.util.concurrent.ConcurrentHashMap;
@@ -72,28 +70,6 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
   /** Bound on the indexes a {@link DeadlineExceededException} lists. */
   private static final int MAX_REPORTED_UNFINISHED = 1000;
 
-  /**
-   * Filling a chunk from an input stops after this long, so that a slow input does not hold done
-   * results back: "each result is available as soon as it and every result before it are done".
-   */
-  private static final long MAX_FILL_NANOS = ChunkSizer.TARGET_NANOS;
-
-  /**
-   * JDK lists whose {@code subList(a, b).toArray()} is a plain array copy that cannot fail: read in
-   * one copy instead of item by item.
-   */
-  private static final Set<Class<?>> TRUSTED_LISTS =
-      Set.copyOf( // copyOf: some of these are the same class
-          List.of(
-              ArrayList.class,
-              Arrays.asList().getClass(),
-              List.of().getClass(),
-              List.of(1).getClass(),
-              List.of(1, 2, 3).getClass()));
-
-  /** Bound on the suppressed failures attached to the primary one. */
-  private static final int MAX_SUPPRESSED = 16;
-
   private final Pool pool;
   private final Launcher launcher;
   private final Task<@Nullable Object, @Nullable Object> task;
@@ -116,13 +92,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
   private final long window;
   private final ChunkSizer sizer;
 
-  // The input (driver only).
-  private final @Nullable List<?> list;
-  private final @Nullable Iterable<?> iterable;
-  private @Nullable Iterator<?> iterator; // from iterable, at the first read
-  private final long knownSize;
-  private long nextIndex;
-  private boolean exhausted;
+  private final Input input; // driver only
 
   private final @Nullable Object @Nullable [] sharedResults;
   private final @Nullable ArrayList<Chunk> listChunks;
@@ -142,7 +112,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
   private volatile boolean chunkFailed;
   private volatile @Nullable String abortReason;
   private volatile @Nullable DeadlineExceededException deadlinePassed; // per-item cause
-  private volatile @Nullable Thread deadlineWatch; // written once by the driver, in begin()
+  private volatile @Nullable DeadlineWatch deadlineWatch; // written once by the driver, in begin()
 
   // Driver only.
   private final ArrayDeque<Chunk> batch = new ArrayDeque<>();
@@ -153,8 +123,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
   private int driverInFlight;
   private long outstanding;
   private long lastProgressNanos;
-  private @Nullable RuntimeException failure;
-  private @Nullable Error fatal;
+  private final Failures failures = new Failures();
   private boolean finished;
   private long finishedItems;
   private final List<Long> unfinished = new ArrayList<>(); // after the deadline, the first ones
@@ -163,7 +132,6 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
   private boolean began;
   private boolean completedAnyway; // stopped by a deadline noticed after the last item finished
   private long nextProgressAt;
-  private @Nullable RuntimeException listenerFailure; // from onFinish, thrown after the call
 
   /**
    * A call of {@code task} on {@code items}. With {@code outcomes}, the results handed over are
@@ -220,18 +188,10 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
     if (mode == Mode.LIST && items instanceof Collection<?> sized && sized.size() > MAX_LIST_SIZE) {
       throw tooManyResults(what); // refused before anything is read or allocated
     }
-    if (items instanceof List<?> l && items instanceof RandomAccess) {
-      this.list = l;
-      this.iterable = null;
-      this.knownSize = l.size();
-    } else {
-      this.list = null;
-      this.iterable = items;
-      this.knownSize = items instanceof Collection<?> c ? c.size() : -1;
-    }
-    boolean random = list != null;
+    this.input = new Input(items);
+    boolean random = input.isRandomAccess();
     if (mode == Mode.LIST && random) {
-      this.sharedResults = new Object[(int) knownSize];
+      this.sharedResults = new Object[(int) input.knownSize()];
       this.listChunks = null;
     } else {
       this.sharedResults = null;
@@ -276,10 +236,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
   }
 
   private void throwListenerFailure() {
-    RuntimeException thrown = listenerFailure;
-    if (thrown != null) {
-      throw thrown;
-    }
+    failures.throwAfterEnd();
   }
 
   /** Tells the listener that the call starts (once, on the driver). */
@@ -292,11 +249,11 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
       // The deadline must reach running tasks even while the driver is busy (running a chunk of a
       // nested call itself, or blocked in the input): a thread of its own watches the clock.
       deadlineWatch =
-          Thread.ofVirtual().name(pool.threadPrefix() + "deadline").start(this::watchDeadline);
+          DeadlineWatch.start(pool.threadPrefix() + "deadline", deadlineAt, this::deadlineReached);
     }
     ProgressListener follower = listener;
     if (follower != null) {
-      long total = list != null || knownSize >= 0 ? knownSize : -1;
+      long total = input.knownSize();
       notifyListener(() -> follower.onStart(what, total));
       nextProgressAt = stats.startNanos() + options.progressInterval().toNanos();
     }
@@ -321,11 +278,11 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
       begin();
       while (true) {
         dispatch();
-        if (failure != null || fatal != null || stopped) {
+        if (failures.any() || stopped) {
           break;
         }
         if (driverInFlight == 0) {
-          if (!exhausted) {
+          if (!input.exhausted()) {
             throw new IllegalStateException("parmap bug: call stalled with input left");
           }
           break; // input exhausted and everything completed
@@ -754,7 +711,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
   // Dispatch (driver)
 
   private void dispatch() {
-    while (!stopped && !exhausted && failure == null && fatal == null) {
+    while (!stopped && !input.exhausted() && !failures.any()) {
       if (driverInFlight >= sizer.inFlightCap() || outstanding >= window) {
         return;
       }
@@ -762,8 +719,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
         deadlineReached();
         return;
       }
-      long remaining = knownSize >= 0 ? Math.max(0, knownSize - nextIndex) : -1;
-      int size = (int) Math.min(sizer.nextSize(remaining), window - outstanding);
+      int size = (int) Math.min(sizer.nextSize(input.remaining()), window - outstanding);
       Chunk chunk = read(size);
       if (chunk == null || !launch(chunk)) {
         return;
@@ -783,106 +739,34 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
     return head != null && (mode == Mode.UNORDERED || head.completed);
   }
 
+  /** Reads the next chunk's items; null at the end of the input, or if it failed. */
   private @Nullable Chunk read(int want) {
-    long first = nextIndex;
-    if (list != null) {
-      long left = knownSize - first;
-      if (left <= 0) {
-        exhausted = true;
-        return null;
-      }
-      int size = (int) Math.min(want, left);
-      @Nullable Object[] items = readList(list, (int) first, size);
-      if (items == null) {
-        return null;
-      }
-      nextIndex += size;
-      if (nextIndex == knownSize) {
-        exhausted = true;
-      }
-      return new Chunk(
-          first, size, items, resultsFor(size), sharedResults != null ? (int) first : 0);
-    }
-    Iterator<?> source = iterator;
-    if (source == null) {
-      Iterable<?> items = iterable;
-      if (items == null) {
-        throw new IllegalStateException("a run reads from a list or an iterable");
-      }
-      try {
-        source = items.iterator();
-      } catch (Throwable e) { // reported like any input failure
-        exhausted = true;
-        fail(new InputFailedException(0, e), e);
-        return null;
-      }
-      iterator = source;
-    }
-    @Nullable Object[] items = new Object[want];
-    int n = 0;
-    boolean cutForTime = false;
-    long startedReading = want > 1 ? System.nanoTime() : 0;
-    int checkAt = 1; // the clock is read after 1, 2, 4, ... items: costs nothing on fast inputs
+    Input.Read read;
     try {
-      while (n < want) {
-        if (!source.hasNext()) {
-          exhausted = true;
-          break;
-        }
-        items[n] = source.next();
-        n++;
-        if (n == checkAt && n < want) {
-          if (System.nanoTime() - startedReading >= MAX_FILL_NANOS) {
-            cutForTime = true; // a slow input: launch what is read, hand results over sooner
-            break;
-          }
-          checkAt = n < 1024 ? 2 * n : n + 1024;
-        }
-      }
-    } catch (Throwable e) { // the input's failure fails the call, as a task's would
-      exhausted = true;
-      fail(new InputFailedException(first + n, e), e);
+      read = input.read(want);
+    } catch (InputFailedException e) {
+      Throwable cause = e.getCause();
+      fail(e, cause != null ? cause : e);
       return null;
     }
-    if (n == 0) {
+    if (read == null) {
       return null;
     }
-    if (mode == Mode.LIST && first + n > MAX_LIST_SIZE) {
-      exhausted = true;
-      failure = tooManyResults(what);
+    int n = read.items().length;
+    if (mode == Mode.LIST && read.first() + n > MAX_LIST_SIZE) {
+      ParmapException tooMany = tooManyResults(what);
+      fail(tooMany, tooMany);
       return null;
     }
-    nextIndex += n;
-    if (n < want) {
-      items = Arrays.copyOf(items, n);
-    }
-    Chunk chunk = new Chunk(first, n, items, resultsFor(n), 0);
-    chunk.cutForTime = cutForTime;
+    Chunk chunk =
+        new Chunk(
+            read.first(),
+            n,
+            read.items(),
+            resultsFor(n),
+            sharedResults != null ? (int) read.first() : 0);
+    chunk.cutForTime = read.cutForTime();
     return chunk;
-  }
-
-  /**
-   * Copies items {@code [first, first + size)} of a random-access list, on the driver: the input is
-   * read by one thread at a time, and a failing {@code get} is an input failure at its index.
-   *
-   * @return the items, or {@code null} if the list threw (the call then fails)
-   */
-  private @Nullable Object @Nullable [] readList(List<?> source, int first, int size) {
-    if (TRUSTED_LISTS.contains(source.getClass())) {
-      return source.subList(first, first + size).toArray(); // an array copy
-    }
-    @Nullable Object[] items = new Object[size];
-    int k = 0;
-    try {
-      for (; k < size; k++) {
-        items[k] = source.get(first + k);
-      }
-    } catch (Throwable e) { // the input's failure fails the call, as a task's would
-      exhausted = true;
-      fail(new InputFailedException(first + k, e), e);
-      return null;
-    }
-    return items;
   }
 
   private @Nullable Object @Nullable [] resultsFor(int size) {
@@ -898,10 +782,11 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
     inFlight.incrementAndGet();
     if (detached) {
       uncount();
-      failure =
+      IllegalStateException closed =
           new IllegalStateException(
               "the pool was closed before this stream was consumed: consume or close result"
                   + " streams before closing their pool");
+      fail(closed, closed);
       return false;
     }
     try {
@@ -965,7 +850,8 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
    */
   @SuppressWarnings("WaitNotInLoop")
   private void awaitEvents() throws InterruptedException {
-    long wait = sizer.costUnknown() && !exhausted && !stopped ? ChunkSizer.TARGET_NANOS : -1;
+    long wait =
+        sizer.costUnknown() && !input.exhausted() && !stopped ? ChunkSizer.TARGET_NANOS : -1;
     if (deadlineAt != Long.MAX_VALUE && !stopped) {
       long left = deadlineAt - System.nanoTime();
       if (left <= 0) {
@@ -1172,68 +1058,25 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
     stop(null);
   }
 
-  /** The deadline watch's body: sleeps until the deadline, then stops the call. */
-  private void watchDeadline() {
-    try {
-      long left;
-      while ((left = deadlineAt - System.nanoTime()) > 0) {
-        TimeUnit.NANOSECONDS.sleep(left);
-      }
-      deadlineReached();
-    } catch (InterruptedException e) {
-      // The call ended first: nothing to watch any more (the thread ends here).
-    }
-  }
-
   /** Ends the deadline watch, if any, and waits until its thread has terminated. */
   private void endDeadlineWatch() {
-    Thread watch = deadlineWatch;
-    if (watch == null) {
-      return;
-    }
-    watch.interrupt();
-    boolean interrupted = false;
-    while (true) {
-      try {
-        watch.join();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
+    DeadlineWatch watch = deadlineWatch;
+    if (watch != null) {
+      watch.end();
     }
   }
 
   /** Records an Error that the call throws as it is (the first failure wins, as in fail()). */
   private void failWith(Error e) {
-    if (failure == null && fatal == null) {
-      fatal = e;
+    if (failures.recordError(e)) {
       stop(null);
-    } else {
-      Throwable primary = fatal != null ? fatal : failure;
-      if (primary != null && primary != e && primary.getSuppressed().length < MAX_SUPPRESSED) {
-        primary.addSuppressed(e);
-      }
     }
   }
 
   /** Records a failure: the first one becomes the call's, later ones its suppressed. */
   private void fail(RuntimeException report, Throwable cause) {
-    if (failure == null && fatal == null) {
-      if (cause instanceof VirtualMachineError vm && !(cause instanceof StackOverflowError)) {
-        fatal = vm;
-        vm.addSuppressed(report);
-      } else {
-        failure = report;
-      }
+    if (failures.record(report, cause)) {
       stop(null);
-    } else {
-      Throwable primary = fatal != null ? fatal : failure;
-      if (primary != null && primary.getSuppressed().length < MAX_SUPPRESSED) {
-        primary.addSuppressed(report);
-      }
     }
   }
 
@@ -1335,17 +1178,16 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
    * when there is none, or when the deadline passed and the outcomes report it.
    */
   private void finishOrThrow() {
-    if (failure == null && fatal == null && !stopped) {
+    if (!failures.any() && !stopped) {
       return;
     }
     stop(null);
     drain();
-    if (failure == null
-        && fatal == null
+    if (!failures.any()
         && abortReason == null
         && stuck == null
         && deadlinePassed != null
-        && exhausted
+        && input.exhausted()
         && unfinishedCount == 0) {
       // The deadline was noticed (by the watch) just as the last item finished: nothing was cut.
       deadlinePassed = null;
@@ -1353,17 +1195,18 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
       return;
     }
     ParmapException abandoned = stuck;
-    Throwable primary = fatal != null ? fatal : failure;
+    Throwable primary = failures.primary();
     if (abandoned != null) {
       if (primary != null) {
         abandoned.addSuppressed(primary);
       }
       throw abandoned;
     }
+    Error fatal = failures.fatal();
     if (fatal != null) {
       throw fatal;
     }
-    RuntimeException report = failure;
+    RuntimeException report = failures.report();
     if (report == null && deadlinePassed != null) {
       if (outcomes) {
         return; // each unfinished item's outcome says so
@@ -1387,7 +1230,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
       drain();
       Thread.currentThread().interrupt();
       CallInterruptedException report = new CallInterruptedException(what, e);
-      Throwable earlier = fatal != null ? fatal : failure;
+      Throwable earlier = failures.primary();
       if (earlier != null) {
         report.addSuppressed(earlier); // a task had failed before the interrupt: keep it
       }
@@ -1450,7 +1293,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
   }
 
   private RunStats.Ending ending() {
-    if (failure != null || fatal != null) {
+    if (failures.any()) {
       return RunStats.Ending.FAILED;
     } else if (deadlinePassed != null) {
       return RunStats.Ending.DEADLINE_EXCEEDED;
@@ -1462,18 +1305,11 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
 
   /** A listener threw after the call ended: thrown if the call ends normally, else suppressed. */
   private void listenerThrew(RuntimeException e) {
-    Throwable primary = fatal != null ? fatal : failure;
-    if (primary != null) {
-      primary.addSuppressed(e);
-    } else if (listenerFailure == null) {
-      listenerFailure = e;
-    } else {
-      listenerFailure.addSuppressed(e);
-    }
+    failures.recordAfterEnd(e);
   }
 
   private long progressTotal() {
-    return list != null || knownSize >= 0 ? knownSize : -1;
+    return input.knownSize();
   }
 
   /** Stops the timeout alarms' thread and waits until it has terminated. */
@@ -1514,53 +1350,27 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
    * before an input of unknown size was read to its end.
    */
   boolean complete() {
-    return deadlinePassed == null || (outcomes && knownSize >= 0 && mode == Mode.LIST);
-  }
-
-  /**
-   * After the deadline, with outcomes, reads the rest of a collection (its size is known, it is in
-   * memory) to report its items as cut short. Stops quietly if the iterator fails.
-   */
-  private List<Outcome.Failure<?, ?>> readTheRest(DeadlineExceededException cut) {
-    List<Outcome.Failure<?, ?>> rest = new ArrayList<>();
-    try {
-      Iterator<?> source = iterator;
-      if (source == null) {
-        Iterable<?> items = iterable;
-        if (items == null) {
-          return rest;
-        }
-        source = items.iterator();
-      }
-      long index = nextIndex;
-      while (index < knownSize && source.hasNext()) {
-        rest.add(new Outcome.Failure<>(source.next(), index++, 0, Duration.ZERO, cut));
-      }
-    } catch (RuntimeException e) {
-      // The input failed while being read for the report: what was read is reported.
-    }
-    return rest;
+    return deadlinePassed == null || (outcomes && input.knownSize() >= 0 && mode == Mode.LIST);
   }
 
   private List<R> assemble() {
-    @Nullable Object[] all = sharedResults;
     DeadlineExceededException cut = deadlinePassed;
-    if (all != null && cut != null && outcomes && list != null) {
-      // The rest of a list was never read: its items are reported as cut short too.
-      for (long index = nextIndex; index < knownSize; index++) {
-        all[(int) index] =
-            new Outcome.Failure<>(list.get((int) index), index, 0, Duration.ZERO, cut);
-      }
-    }
-    if (all == null) {
+    // After the deadline, with outcomes, the rest of a collection (its size is known, it is in
+    // memory) is reported as cut short too.
+    long unreadFrom = input.nextIndex();
+    List<@Nullable Object> unread =
+        cut != null && outcomes ? input.unreadForReport() : List.<@Nullable Object>of();
+    @Nullable Object[] all = sharedResults;
+    int at;
+    if (all != null) {
+      at = (int) unreadFrom;
+    } else {
       ArrayList<Chunk> chunks = listChunks;
       if (chunks == null) {
-        throw new IllegalStateException("only map runs assemble a list");
+        throw new IllegalStateException("only map calls assemble a list");
       }
-      List<Outcome.Failure<?, ?>> unread =
-          cut != null && outcomes && knownSize >= 0 ? readTheRest(cut) : List.of();
-      all = new Object[(int) nextIndex + unread.size()];
-      int at = 0;
+      all = new Object[(int) unreadFrom + unread.size()];
+      at = 0;
       for (Chunk chunk : chunks) {
         @Nullable Object[] part = chunk.results;
         if (part != null) {
@@ -1569,8 +1379,11 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
         at += chunk.size;
       }
       chunks.clear();
-      for (Outcome.Failure<?, ?> failed : unread) {
-        all[at++] = failed;
+    }
+    if (cut != null) {
+      for (Object item : unread) {
+        all[at] = new Outcome.Failure<>(item, at, 0, Duration.ZERO, cut);
+        at++;
       }
     }
     @SuppressWarnings("unchecked")
@@ -1597,7 +1410,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
           if (chunkFailed) {
             pollEvents(); // a task failed: surface it now, not when its item reaches the head
           }
-          if (!wound && (failure != null || fatal != null || stopped)) {
+          if (!wound && (failures.any() || stopped)) {
             finishOrThrow(); // returns only when outcomes report a passed deadline
             wound = true; // then hand over what is buffered, and end
           }
@@ -1611,7 +1424,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
           current = null;
           pollEvents();
           dispatch(); // keep the pool busy while the consumer works on what is ready
-          if (!wound && (failure != null || fatal != null || stopped)) {
+          if (!wound && (failures.any() || stopped)) {
             continue;
           }
           Chunk next = nextReady();
@@ -1620,7 +1433,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
           } else if (driverInFlight > 0) {
             awaitEvents();
           } else {
-            if (!exhausted && !wound) {
+            if (!input.exhausted() && !wound) {
               throw new IllegalStateException("parmap bug: stream stalled with input left");
             }
             end();
