@@ -48,7 +48,8 @@ import org.jspecify.annotations.Nullable;
  * (consumed from a stream, or completed for {@code map}/{@code forEach}); the driver reads no more
  * input while it is at {@code window}. That bounds the memory held for items and buffered results.
  */
-final class Run<T extends @Nullable Object, R extends @Nullable Object> {
+final class Run<T extends @Nullable Object, R extends @Nullable Object>
+    implements ItemRunner.Control {
 
   enum Mode {
     /** Ordered results collected into a list. */
@@ -72,7 +73,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
 
   private final Pool pool;
   private final Launcher launcher;
-  private final Task<@Nullable Object, @Nullable Object> task;
+  private final ItemRunner itemRunner;
   private final Mode mode;
   private final MapOptions options;
 
@@ -83,7 +84,6 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
   private final @Nullable ScheduledThreadPoolExecutor timer;
   private final @Nullable ThreadRegistry timerThreads;
   private final long deadlineAt; // System.nanoTime(); Long.MAX_VALUE for none
-  private final List<ContextPropagator.Snapshot> context;
   private final @Nullable ProgressListener listener;
   private final boolean chunkEvents;
   private final StatsRecorder stats;
@@ -150,7 +150,6 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
       boolean outcomes) {
     this.pool = pool;
     this.launcher = pool.launcher();
-    this.task = (Task<@Nullable Object, @Nullable Object>) task;
     this.mode = mode;
     this.what = what;
     this.blocking = blocking;
@@ -178,7 +177,9 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
     for (ContextPropagator propagator : options.propagators()) {
       captured.add(propagator.capture()); // on the calling thread
     }
-    this.context = List.copyOf(captured);
+    this.itemRunner =
+        new ItemRunner(
+            (Task<@Nullable Object, @Nullable Object>) task, attempts, outcomes, captured, this);
     this.listener = options.listener().orElse(null);
     this.chunkEvents = listener != null && listener.wantsChunks();
     long now = System.nanoTime();
@@ -359,6 +360,22 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
     }
   }
 
+  @Override
+  public boolean isStopped() {
+    return stopped;
+  }
+
+  @Override
+  public void failFast() {
+    chunkFailed = true; // a stream surfaces the failure at its next pull
+    stop(null);
+  }
+
+  @Override
+  public void stopNow() {
+    stop(null);
+  }
+
   /** Prevents new launches (the pool was closed) and waits until no chunk is in flight. */
   void detachAndAwaitQuiescence() {
     endDeadlineWatch(); // the pool's threads end with close(); the driver checks the clock itself
@@ -417,11 +434,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
         if (start) {
           Pool outer = pool.enterTask();
           try {
-            if (context.isEmpty()) {
-              execute(chunk);
-            } else {
-              executeInContext(chunk);
-            }
+            itemRunner.run(chunk);
           } finally {
             pool.exitTask(outer);
           }
@@ -489,190 +502,6 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
     return acquired;
   }
 
-  private void execute(Chunk chunk) {
-    Thread self = Thread.currentThread();
-    chunk.threadName = self.getName();
-    chunk.virtualThread = self.isVirtual();
-    long started = System.nanoTime();
-    chunk.startNanos = started;
-    chunk.done = attempts == null && !outcomes ? runPlain(chunk) : runWithPolicies(chunk);
-    chunk.nanos = System.nanoTime() - started;
-  }
-
-  /**
-   * Runs the chunk with the caller's context applied, and undoes it afterwards. If applying fails,
-   * the chunk's items fail with that cause (fail fast: its first item; with outcomes: each of
-   * them). Every scope that was applied is closed, even if another one fails to close; a scope that
-   * fails to close fails the call (the thread's context can no longer be trusted).
-   */
-  private void executeInContext(Chunk chunk) {
-    ArrayDeque<ContextPropagator.Scope> scopes = new ArrayDeque<>(context.size());
-    Throwable notApplied = null;
-    try {
-      for (ContextPropagator.Snapshot snapshot : context) {
-        scopes.push(snapshot.apply());
-      }
-    } catch (Throwable e) { // reported as the items' failure, Errors included
-      notApplied = e;
-    }
-    try {
-      if (notApplied == null) {
-        execute(chunk);
-      } else {
-        contextNotApplied(chunk, notApplied);
-      }
-    } finally {
-      Throwable notClosed = null;
-      ContextPropagator.Scope scope;
-      while ((scope = scopes.poll()) != null) {
-        try {
-          scope.close();
-        } catch (Throwable e) { // reported by the driver, Errors included
-          if (notClosed == null) {
-            notClosed = e;
-          } else {
-            notClosed.addSuppressed(e);
-          }
-        }
-      }
-      if (notClosed != null) {
-        chunk.machineryFailure = notClosed;
-        stop(null);
-      }
-    }
-  }
-
-  /** The caller's context could not be applied for the chunk: its items fail with {@code e}. */
-  private void contextNotApplied(Chunk chunk, Throwable e) {
-    chunk.threadName = Thread.currentThread().getName();
-    chunk.virtualThread = Thread.currentThread().isVirtual();
-    chunk.startNanos = System.nanoTime();
-    chunk.done = 0;
-    if (!outcomes) {
-      itemFailed(chunk, 0, chunk.item(0), List.of(e), 0, e, 0);
-      return;
-    }
-    @Nullable Object[] out = chunk.results;
-    for (int i = 0; i < chunk.size; i++) {
-      if (out != null) {
-        out[chunk.resultOffset + i] =
-            new Outcome.Failure<>(chunk.item(i), chunk.firstIndex + i, 0, Duration.ZERO, e);
-      }
-      chunk.failedItems++;
-    }
-    chunk.done = chunk.size;
-  }
-
-  /** The hot loop: no policies, fail fast. Returns the number of items done. */
-  private int runPlain(Chunk chunk) {
-    @Nullable Object[] out = chunk.results;
-    int offset = chunk.resultOffset;
-    int i = 0;
-    try {
-      for (; i < chunk.size; i++) {
-        if (stopped) {
-          break;
-        }
-        chunk.current = i;
-        Object result = task.apply(chunk.item(i));
-        if (out != null) {
-          out[offset + i] = result;
-        }
-      }
-    } catch (Throwable e) { // every failure is reported: Errors included
-      itemFailed(chunk, i, null, List.of(e), 1, e, 0);
-    }
-    return i;
-  }
-
-  /** Items under retry/timeout/rate limit, or reported as outcomes. */
-  private int runWithPolicies(Chunk chunk) {
-    Attempts policy = attempts;
-    @Nullable Object[] out = chunk.results;
-    int offset = chunk.resultOffset;
-    int i = 0;
-    for (; i < chunk.size; i++) {
-      if (stopped) {
-        break;
-      }
-      chunk.current = i;
-      Object item = chunk.item(i);
-      long index = chunk.firstIndex + i;
-      long begin = System.nanoTime();
-      Object result;
-      try {
-        if (policy != null) {
-          result = policy.run(task, item, index, chunk);
-        } else {
-          chunk.attempts = 1;
-          result = task.apply(item);
-        }
-      } catch (Attempts.Failed f) {
-        if (itemFailed(chunk, i, item, f.failures, f.attempts, f.last, f.nanos)) {
-          continue;
-        }
-        return i;
-      } catch (Throwable e) { // every failure is reported: Errors included
-        if (itemFailed(chunk, i, item, List.of(e), 1, e, System.nanoTime() - begin)) {
-          continue;
-        }
-        return i;
-      }
-      if (out != null) {
-        Duration took = Duration.ofNanos(System.nanoTime() - begin);
-        out[offset + i] =
-            outcomes ? new Outcome.Success<>(item, index, chunk.attempts, took, result) : result;
-      }
-    }
-    return i;
-  }
-
-  /**
-   * Records that item {@code i} of the chunk failed for good: {@code attempts} attempts ran, {@code
-   * failures} is what they threw, {@code last} what ended the item.
-   *
-   * @return whether the chunk goes on with its next item (outcomes are collected)
-   */
-  private boolean itemFailed(
-      Chunk chunk,
-      int i,
-      @Nullable Object item,
-      List<Throwable> failures,
-      int attempts,
-      Throwable last,
-      long nanos) {
-    boolean consequence;
-    synchronized (chunk) {
-      // An interruption after parmap interrupted the chunk is a consequence of the stop, not news.
-      consequence = chunk.interruptedByStop && causedByInterruption(last);
-    }
-    chunk.retries += Math.max(0, attempts - 1);
-    if (outcomes) {
-      if (consequence) {
-        chunk.cutAttempts = attempts; // the deadline, if that was it, reports the item
-        return false;
-      }
-      chunk.failedItems++;
-      @Nullable Object[] out = chunk.results;
-      if (out != null) {
-        out[chunk.resultOffset + i] =
-            new Outcome.Failure<>(
-                item, chunk.firstIndex + i, attempts, Duration.ofNanos(nanos), last);
-      }
-      return true;
-    }
-    chunk.failure = last;
-    chunk.failures = failures.isEmpty() ? List.of(last) : failures;
-    chunk.failedItems++;
-    chunk.failedOnItsOwn = !consequence;
-    chunkFailed = true;
-    // Fail fast from the thread that noticed: no item starts any more, in any chunk, and the
-    // running ones are interrupted now, even while the driver is busy (running a chunk itself, or
-    // reading a slow input).
-    stop(null);
-    return false;
-  }
-
   /**
    * After a helping driver claimed {@code chunk}, wakes the pool thread launched for it if that
    * thread waits for a permit: it would otherwise wait for the permit its own driver holds. A
@@ -691,20 +520,6 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
     } finally {
       lock.unlock();
     }
-  }
-
-  /** Whether {@code failure} reports an interruption (directly or as a cause). */
-  static boolean causedByInterruption(Throwable failure) {
-    Throwable cause = failure;
-    for (int depth = 0; cause != null && depth < 16; depth++) {
-      if (cause instanceof InterruptedException
-          || cause instanceof java.io.InterruptedIOException
-          || cause instanceof java.nio.channels.ClosedByInterruptException) {
-        return true;
-      }
-      cause = cause.getCause();
-    }
-    return false;
   }
 
   // ---------------------------------------------------------------------------------------------
