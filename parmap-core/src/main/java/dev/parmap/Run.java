@@ -11,37 +11,27 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Spliterator;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One parallel call: reads the input, cuts it into chunks, launches them on the pool and hands the
- * results over in the promised order.
+ * One parallel call: the coordinator that ties the engine's parts together. It reads the {@link
+ * Input} in chunks sized by the {@link ChunkSizer}, has the {@link Dispatch} run them on the pool
+ * (each chunk's items run by the {@link ItemRunner}), records failures in {@link Failures}, stops
+ * at the deadline (watched by a {@link DeadlineWatch}), reports to the listener through the {@link
+ * StatsRecorder}, and hands the results over in the promised order.
  *
  * <p><b>Threads.</b> One <em>driver</em> thread at a time (the caller of {@code map}, the consumer
  * of a stream, or the coordinator of {@code mapAsync}) reads the input, launches chunks and
- * consumes their completions; every field marked "driver only" is touched by it alone. Chunks run
- * on pool threads: each registers itself in {@code running} (a concurrent set, so that starting
- * chunks do not contend on a lock), and at its end queues itself in {@link #completions} and
- * signals {@link #changed} if someone waits (see {@link #signalWaiters}). {@link #stop} and {@link
- * #detachAndAwaitQuiescence} are safe from any thread.
+ * processes their completions; every field marked "driver only" is touched by it alone. {@link
+ * #stop} and {@link #detachAndAwaitQuiescence} are safe from any thread; a chunk whose item fails
+ * and the deadline watch stop the call from their own threads.
  *
- * <p><b>Invariants.</b> {@code inFlight} counts chunks launched and not yet completed; a chunk's
- * {@code runner} is set exactly while a thread runs its items, and only then can it be interrupted
- * (both under the chunk's monitor, so a pool thread is never interrupted after it has moved on to
- * other work). Once {@code stopped} is set no chunk starts a new item. The driver returns or throws
- * only once {@code driverInFlight} (launched minus completions it has processed) is zero and every
+ * <p><b>Ending.</b> The driver returns or throws only once no chunk is in flight and every
  * per-chunk thread has been joined: nothing started by the call outlives it.
  *
  * <p><b>Window.</b> {@code outstanding} counts items read from the input and not yet handed over
@@ -64,9 +54,6 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
 
   /** The largest list parmap can return (the usual JDK limit for array sizes). */
   static final long MAX_LIST_SIZE = Integer.MAX_VALUE - 8;
-
-  /** Threads of ended chunks kept, at most, before they are joined. */
-  private static final int MAX_UNJOINED = 1024;
 
   /** Bound on the indexes a {@link DeadlineExceededException} lists. */
   private static final int MAX_REPORTED_UNFINISHED = 1000;
@@ -97,30 +84,17 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
   private final @Nullable Object @Nullable [] sharedResults;
   private final @Nullable ArrayList<Chunk> listChunks;
 
-  // Shared with the chunks: guarded by lock, except the volatile flags.
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition changed = lock.newCondition();
-  private final ConcurrentLinkedQueue<Chunk> completions = new ConcurrentLinkedQueue<>();
-  private volatile int waiters; // threads waiting on changed; written under lock
-  private volatile boolean draining; // the driver waits for the last chunk, not for each
-  private final Set<Chunk> running = ConcurrentHashMap.newKeySet();
-  private final Set<Thread> permitWaiters = new HashSet<>();
-  private final Set<Thread> interruptedWaiters = new HashSet<>();
-  private final AtomicInteger inFlight = new AtomicInteger();
-  private volatile boolean detached;
-  private volatile boolean stopped;
+  private final Dispatch dispatch;
+
+  // Shared with the chunks and the deadline watch.
+  private final Object deadlineLock = new Object();
   private volatile boolean chunkFailed;
   private volatile @Nullable String abortReason;
   private volatile @Nullable DeadlineExceededException deadlinePassed; // per-item cause
   private volatile @Nullable DeadlineWatch deadlineWatch; // written once by the driver, in begin()
 
   // Driver only.
-  private final ArrayDeque<Chunk> batch = new ArrayDeque<>();
   private final ArrayDeque<Chunk> pending = new ArrayDeque<>();
-  private final boolean helping;
-  private final ArrayDeque<Chunk> unclaimed = new ArrayDeque<>();
-  private final ArrayList<Thread> endedThreads = new ArrayList<>(); // chunk ended, to be joined
-  private int driverInFlight;
   private long outstanding;
   private long lastProgressNanos;
   private final Failures failures = new Failures();
@@ -172,7 +146,8 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
       this.timerThreads = null;
       this.timer = null;
     }
-    this.attempts = options.hasItemPolicies() ? new Attempts(options, timer, () -> stopped) : null;
+    this.attempts =
+        options.hasItemPolicies() ? new Attempts(options, timer, this::isStopped) : null;
     List<ContextPropagator.Snapshot> captured = new ArrayList<>();
     for (ContextPropagator propagator : options.propagators()) {
       captured.add(propagator.capture()); // on the calling thread
@@ -203,7 +178,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
     boolean holdsNothingExtra = random && (mode == Mode.LIST || mode == Mode.FOR_EACH);
     this.window = holdsNothingExtra ? Long.MAX_VALUE : pool.window();
     this.lastProgressNanos = now;
-    this.helping = pool.isRunningTaskOnCurrentThread();
+    this.dispatch = new Dispatch(pool, itemRunner, pool.isRunningTaskOnCurrentThread());
   }
 
   private static ParmapException tooManyResults(String what) {
@@ -279,10 +254,10 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
       begin();
       while (true) {
         dispatch();
-        if (failures.any() || stopped) {
+        if (failures.any() || isStopped()) {
           break;
         }
-        if (driverInFlight == 0) {
+        if (dispatch.inFlight() == 0) {
           if (!input.exhausted()) {
             throw new IllegalStateException("parmap bug: call stalled with input left");
           }
@@ -337,32 +312,12 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
     if (reason != null && abortReason == null) {
       abortReason = reason;
     }
-    stopped = true;
-    for (Chunk chunk : running) {
-      synchronized (chunk) {
-        Thread runner = chunk.runner;
-        if (runner != null && runner != Thread.currentThread() && !chunk.interruptedByStop) {
-          chunk.interruptedByStop = true;
-          runner.interrupt();
-        }
-      }
-    }
-    lock.lock();
-    try {
-      for (Thread waiter : permitWaiters) {
-        if (interruptedWaiters.add(waiter)) {
-          waiter.interrupt();
-        }
-      }
-      changed.signalAll();
-    } finally {
-      lock.unlock();
-    }
+    dispatch.stop();
   }
 
   @Override
   public boolean isStopped() {
-    return stopped;
+    return dispatch.isStopped();
   }
 
   @Override
@@ -379,20 +334,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
   /** Prevents new launches (the pool was closed) and waits until no chunk is in flight. */
   void detachAndAwaitQuiescence() {
     endDeadlineWatch(); // the pool's threads end with close(); the driver checks the clock itself
-    lock.lock();
-    try {
-      detached = true;
-      waiters++;
-      try {
-        while (inFlight.get() > 0) {
-          changed.awaitUninterruptibly();
-        }
-      } finally {
-        waiters--;
-      }
-    } finally {
-      lock.unlock();
-    }
+    dispatch.detachAndAwaitQuiescence();
   }
 
   /** Whether the driver blocks a caller for the whole call (not a stream). */
@@ -401,133 +343,11 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Chunks (pool threads)
-
-  /**
-   * Runs the chunk if no other thread has claimed it. {@code inline} is for a driver that helps: it
-   * already holds whatever concurrency permit its own task needed.
-   *
-   * <p>A pool thread first waits for its permit (for {@code Pool.virtual(n)}), and only then claims
-   * the chunk: while it waits, a helping driver may take the chunk over, and {@link #stop} can
-   * interrupt the wait.
-   */
-  private void runChunk(Chunk chunk, boolean inline) {
-    boolean permit = !inline && launcher.limitsConcurrency() && awaitPermit(chunk);
-    try {
-      if (!chunk.claim()) {
-        return; // a helping driver ran it already
-      }
-      if (inline) {
-        releaseWaiter(chunk);
-      }
-      try {
-        boolean start = permit || inline || !launcher.limitsConcurrency();
-        if (start) {
-          // Registered before reading the flag, as stop() sets the flag before reading the set:
-          // either this thread sees the stop, or stop() sees this chunk and interrupts it.
-          synchronized (chunk) {
-            chunk.runner = Thread.currentThread();
-          }
-          running.add(chunk);
-          start = !stopped;
-        }
-        if (start) {
-          Pool outer = pool.enterTask();
-          try {
-            itemRunner.run(chunk);
-          } finally {
-            pool.exitTask(outer);
-          }
-        }
-      } catch (Throwable e) { // not swallowed: the driver fails the call with it
-        chunk.machineryFailure = e;
-        stop(null);
-      } finally {
-        // Whatever happened, the chunk reports its completion: a call never waits for a chunk
-        // that has ended.
-        synchronized (chunk) {
-          if (chunk.runner != null) {
-            chunk.runner = null;
-            if (chunk.interruptedByStop) {
-              Thread.interrupted(); // ours: do not leave it on a pool thread that moves on
-            }
-          }
-        }
-        running.remove(chunk);
-        completions.add(chunk); // queued before it stops counting: at zero, every one is queued
-        if (inFlight.decrementAndGet() == 0 || !draining) {
-          signalWaiters(); // a draining driver waits for the last chunk only
-        }
-      }
-    } finally {
-      if (permit) {
-        launcher.release();
-      }
-    }
-  }
-
-  /**
-   * Waits for a concurrency permit of the pool, unless the call stops first.
-   *
-   * @return whether the permit was acquired (the caller must release it)
-   */
-  private boolean awaitPermit(Chunk chunk) {
-    Thread self = Thread.currentThread();
-    lock.lock();
-    try {
-      if (stopped || chunk.isClaimed()) {
-        return false;
-      }
-      permitWaiters.add(self);
-    } finally {
-      lock.unlock();
-    }
-    boolean acquired = false;
-    try {
-      launcher.acquire();
-      acquired = true;
-    } catch (InterruptedException e) {
-      // Only stop() interrupts a thread waiting here: the chunk will be skipped.
-    } finally {
-      lock.lock();
-      try {
-        permitWaiters.remove(self);
-        if (interruptedWaiters.remove(self)) {
-          Thread.interrupted(); // ours, and possibly set after the permit came
-        }
-      } finally {
-        lock.unlock();
-      }
-    }
-    return acquired;
-  }
-
-  /**
-   * After a helping driver claimed {@code chunk}, wakes the pool thread launched for it if that
-   * thread waits for a permit: it would otherwise wait for the permit its own driver holds. A
-   * thread that has not started waiting yet sees the claim (both sides decide under the lock).
-   */
-  private void releaseWaiter(Chunk chunk) {
-    Thread launched = chunk.launchedThread;
-    if (launched == null) {
-      return;
-    }
-    lock.lock();
-    try {
-      if (permitWaiters.contains(launched) && interruptedWaiters.add(launched)) {
-        launched.interrupt();
-      }
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------------
   // Dispatch (driver)
 
   private void dispatch() {
-    while (!stopped && !input.exhausted() && !failures.any()) {
-      if (driverInFlight >= sizer.inFlightCap() || outstanding >= window) {
+    while (!isStopped() && !input.exhausted() && !failures.any()) {
+      if (dispatch.inFlight() >= sizer.inFlightCap() || outstanding >= window) {
         return;
       }
       if (deadlineAt != Long.MAX_VALUE && System.nanoTime() - deadlineAt >= 0) {
@@ -592,11 +412,14 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
   }
 
   private boolean launch(Chunk chunk) {
-    // Counted before reading the flag, as detachAndAwaitQuiescence() sets the flag before reading
-    // the count: either this launch sees the pool closed, or close() waits for this chunk.
-    inFlight.incrementAndGet();
-    if (detached) {
-      uncount();
+    boolean launched;
+    try {
+      launched = dispatch.launch(chunk);
+    } catch (RuntimeException | OutOfMemoryError e) { // rejected, or no thread could be created
+      fail(new ParmapException(what + " could not start a task on " + pool + ": " + e, e), e);
+      return false;
+    }
+    if (!launched) {
       IllegalStateException closed =
           new IllegalStateException(
               "the pool was closed before this stream was consumed: consume or close result"
@@ -604,56 +427,13 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
       fail(closed, closed);
       return false;
     }
-    try {
-      chunk.launchedThread = launcher.launch(() -> runChunk(chunk, false));
-    } catch (RuntimeException | OutOfMemoryError e) { // rejected, or no thread could be created
-      uncount();
-      fail(new ParmapException(what + " could not start a task on " + pool + ": " + e, e), e);
-      return false;
-    }
-    driverInFlight++;
     outstanding += chunk.size;
-    if (helping) {
-      unclaimed.add(chunk);
-    }
     if (mode == Mode.ORDERED) {
       pending.add(chunk);
     } else if (listChunks != null) {
       listChunks.add(chunk);
     }
     return true;
-  }
-
-  /** Takes back the count of a chunk that was not launched after all. */
-  private void uncount() {
-    inFlight.decrementAndGet();
-    signalWaiters();
-  }
-
-  /**
-   * Wakes the threads waiting on {@link #changed}, if any. Completions are queued and counted
-   * without a lock; a waiter registers in {@link #waiters} before it checks the queue and the
-   * count, and a completing chunk checks {@code waiters} after it queued and counted: either the
-   * waiter sees the change, or the chunk sees the waiter and signals it (under the lock, so not
-   * before the waiter is waiting).
-   */
-  private void signalWaiters() {
-    if (waiters > 0) {
-      lock.lock();
-      try {
-        changed.signalAll();
-      } finally {
-        lock.unlock();
-      }
-    }
-  }
-
-  /** Moves the queued completions to the driver's batch. */
-  private void takeCompletions() {
-    Chunk chunk;
-    while ((chunk = completions.poll()) != null) {
-      batch.add(chunk);
-    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -666,8 +446,8 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
   @SuppressWarnings("WaitNotInLoop")
   private void awaitEvents() throws InterruptedException {
     long wait =
-        sizer.costUnknown() && !input.exhausted() && !stopped ? ChunkSizer.TARGET_NANOS : -1;
-    if (deadlineAt != Long.MAX_VALUE && !stopped) {
+        sizer.costUnknown() && !input.exhausted() && !isStopped() ? ChunkSizer.TARGET_NANOS : -1;
+    if (deadlineAt != Long.MAX_VALUE && !isStopped()) {
       long left = deadlineAt - System.nanoTime();
       if (left <= 0) {
         deadlineReached();
@@ -675,93 +455,27 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
       }
       wait = wait < 0 ? left : Math.min(wait, left);
     }
-    boolean helped = helping && helpOnce();
-    if (completions.isEmpty() && !helped) {
-      lock.lock();
-      try {
-        waiters++;
-        try {
-          if (completions.isEmpty()) {
-            if (wait >= 0) {
-              changed.await(wait, TimeUnit.NANOSECONDS);
-            } else {
-              changed.await();
-            }
-          }
-        } finally {
-          waiters--;
-        }
-      } finally {
-        lock.unlock();
-      }
-    }
-    if (deadlineAt != Long.MAX_VALUE && !stopped && System.nanoTime() - deadlineAt >= 0) {
+    dispatch.await(wait);
+    if (deadlineAt != Long.MAX_VALUE && !isStopped() && System.nanoTime() - deadlineAt >= 0) {
       deadlineReached();
     }
-    takeCompletions();
-    if (batch.isEmpty()) {
+    if (!dispatch.hasCompleted()) {
       sizer.noProgressFor(System.nanoTime() - lastProgressNanos);
       return;
     }
-    processBatch();
-  }
-
-  /**
-   * Runs, on the driver thread, the oldest launched chunk that no pool thread has started yet. Only
-   * for a call made from inside a task of the same pool: the pool's threads may all be busy with
-   * tasks that wait for this very call (a nested map on {@code Pool.threads(1)}), so the call must
-   * be able to finish with no pool thread at all.
-   *
-   * @return whether a chunk was run
-   */
-  private boolean helpOnce() {
-    Chunk chunk;
-    while ((chunk = unclaimed.poll()) != null) {
-      if (!chunk.isClaimed()) {
-        runChunk(chunk, true);
-        return true;
-      }
-    }
-    return false;
+    pollEvents();
   }
 
   /** Processes the completions that are already there, without waiting. */
   private void pollEvents() {
-    takeCompletions();
-    processBatch();
-  }
-
-  private void processBatch() {
     Chunk chunk;
-    boolean interrupted = false;
-    while ((chunk = batch.poll()) != null) {
-      interrupted |= process(chunk);
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
+    while ((chunk = dispatch.nextCompleted()) != null) {
+      process(chunk);
     }
   }
 
-  /** Returns whether the driver was interrupted while joining threads of ended chunks. */
-  private boolean process(Chunk chunk) {
-    boolean interrupted = false;
-    Thread thread = chunk.launchedThread;
-    if (thread != null) {
-      // The chunk has signalled its end; its thread terminates within microseconds. Joining it
-      // now would make the driver wait for that before handing the results over: it is joined
-      // when the call ends instead (or when too many are waiting to be joined).
-      chunk.launchedThread = null;
-      if (thread.isAlive()) {
-        endedThreads.add(thread);
-        if (endedThreads.size() >= MAX_UNJOINED) {
-          endedThreads.removeIf(t -> !t.isAlive());
-          if (endedThreads.size() >= MAX_UNJOINED / 2) {
-            interrupted |= joinEndedThreads();
-          }
-        }
-      }
-    }
-    driverInFlight--;
+  /** Takes a completed chunk into account: failures, statistics, listener, window, sink. */
+  private void process(Chunk chunk) {
     chunk.completed = true;
     lastProgressNanos = System.nanoTime();
     Throwable error = chunk.failure;
@@ -821,7 +535,6 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
       }
       case ORDERED -> outstanding -= chunk.size - chunk.done;
     }
-    return interrupted;
   }
 
   /**
@@ -862,13 +575,10 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
    */
   private void deadlineReached() {
     Duration deadline = options.deadline().orElseThrow();
-    lock.lock();
-    try {
+    synchronized (deadlineLock) {
       if (deadlinePassed == null) {
         deadlinePassed = new DeadlineExceededException(what, deadline);
       }
-    } finally {
-      lock.unlock();
     }
     stop(null);
   }
@@ -900,61 +610,8 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
 
   /** Waits until no chunk is in flight, processing completions; keeps the interrupt flag. */
   private void drain() {
-    boolean interrupted = Thread.interrupted();
-    long grace = options.cancellationGrace().toNanos();
-    long lastCompletion = System.nanoTime();
-    while (driverInFlight > 0 && stuck == null) {
-      if (helping) {
-        // Queued chunks may never get a pool thread: claim them (they skip, being stopped).
-        while (helpOnce()) {
-          interrupted |= Thread.interrupted();
-        }
-      }
-      if (inFlight.get() > 0) {
-        // One wake-up when the last chunk ends (the stopped chunks end at about the same time),
-        // rather than one per chunk; the grace period counts from the last chunk that ended.
-        draining = true;
-        lock.lock();
-        try {
-          waiters++;
-          try {
-            int seen = inFlight.get();
-            while (seen > 0) {
-              long left = lastCompletion + grace - System.nanoTime();
-              if (left <= 0) {
-                stuck = stuckReport();
-                break;
-              }
-              try {
-                changed.awaitNanos(left);
-              } catch (InterruptedException e) {
-                interrupted = true;
-              }
-              int now = inFlight.get();
-              if (now < seen) {
-                lastCompletion = System.nanoTime();
-              }
-              seen = now;
-            }
-          } finally {
-            waiters--;
-          }
-        } finally {
-          lock.unlock();
-        }
-      }
-      lastCompletion = System.nanoTime();
-      takeCompletions();
-      // Items released by process() are not needed any more; failures after stop are ignored.
-      Chunk chunk;
-      while ((chunk = batch.poll()) != null) {
-        interrupted |= Thread.interrupted();
-        // Before processing, so that join() is not woken by a pending interrupt.
-        interrupted |= process(chunk);
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
+    if (stuck == null && !dispatch.drain(options.cancellationGrace().toNanos(), this::process)) {
+      stuck = stuckReport();
     }
   }
 
@@ -971,20 +628,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
                 + " they are still running (their threads are left behind; see the suppressed"
                 + " exceptions for where each one is)",
             null);
-    for (Chunk chunk : running) {
-      Thread thread;
-      synchronized (chunk) {
-        thread = chunk.runner;
-      }
-      if (thread != null) {
-        long index = chunk.firstIndex + chunk.current;
-        ParmapException where =
-            new ParmapException(
-                "item #" + index + " is still running on thread " + thread.getName(), null);
-        where.setStackTrace(thread.getStackTrace());
-        report.addSuppressed(where);
-      }
-    }
+    dispatch.describeRunning(report);
     return report;
   }
 
@@ -993,7 +637,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
    * when there is none, or when the deadline passed and the outcomes report it.
    */
   private void finishOrThrow() {
-    if (!failures.any() && !stopped) {
+    if (!failures.any() && !isStopped()) {
       return;
     }
     stop(null);
@@ -1058,31 +702,10 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
     }
   }
 
-  /**
-   * Joins the threads of ended chunks (each has finished its chunk and is terminating).
-   *
-   * @return whether the driver was interrupted meanwhile (the flag is left cleared)
-   */
-  private boolean joinEndedThreads() {
-    boolean interrupted = false;
-    for (Thread thread : endedThreads) {
-      while (true) {
-        try {
-          thread.join();
-          break;
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-    }
-    endedThreads.clear();
-    return interrupted;
-  }
-
   private void end() {
     if (!finished) {
       finished = true;
-      if (joinEndedThreads()) {
+      if (dispatch.joinEndedThreads()) {
         Thread.currentThread().interrupt();
       }
       endDeadlineWatch();
@@ -1112,7 +735,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
       return RunStats.Ending.FAILED;
     } else if (deadlinePassed != null) {
       return RunStats.Ending.DEADLINE_EXCEEDED;
-    } else if (stopped && !completedAnyway) {
+    } else if (isStopped() && !completedAnyway) {
       return RunStats.Ending.CANCELLED;
     }
     return RunStats.Ending.COMPLETED;
@@ -1225,7 +848,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
           if (chunkFailed) {
             pollEvents(); // a task failed: surface it now, not when its item reaches the head
           }
-          if (!wound && (failures.any() || stopped)) {
+          if (!wound && (failures.any() || isStopped())) {
             finishOrThrow(); // returns only when outcomes report a passed deadline
             wound = true; // then hand over what is buffered, and end
           }
@@ -1239,13 +862,13 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
           current = null;
           pollEvents();
           dispatch(); // keep the pool busy while the consumer works on what is ready
-          if (!wound && (failures.any() || stopped)) {
+          if (!wound && (failures.any() || isStopped())) {
             continue;
           }
           Chunk next = nextReady();
           if (next != null) {
             current = next;
-          } else if (driverInFlight > 0) {
+          } else if (dispatch.inFlight() > 0) {
             awaitEvents();
           } else {
             if (!input.exhausted() && !wound) {
