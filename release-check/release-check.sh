@@ -3,7 +3,7 @@
 #
 #  1. Builds every published module (the modules whose pom does not set maven.deploy.skip) with
 #     -Prelease -Dgpg.skip, tests skipped, and installs it into a local repository of its own,
-#     target/release-check/repo (the usual ~/.m2/repository serves as a read-only tail, so
+#     release-check/target/repo (the usual ~/.m2/repository serves as a read-only tail, so
 #     nothing of it is downloaded again and nothing is installed there). Javadoc errors and
 #     warnings fail this build (the release profile sets failOnError and failOnWarnings).
 #  2. Checks, per module, that the main, sources and javadoc jars and a flattened pom (no
@@ -19,7 +19,8 @@
 set -euo pipefail
 
 ROOT=$(pwd)
-OUT=$ROOT/target/release-check
+# Not under target/: `clean` of the root project would delete it mid-check.
+OUT=$ROOT/release-check/target
 REPO=$OUT/repo
 TAIL=${MAVEN_REPO_TAIL:-$HOME/.m2/repository}
 mkdir -p "$TAIL"
@@ -53,7 +54,7 @@ build() {
 rm -rf "$OUT"
 mkdir -p "$OUT/first" "$OUT/second"
 
-echo "release-check: release build 1 of 2 (log: target/release-check/build-1.log)"
+echo "release-check: release build 1 of 2 (log: release-check/target/build-1.log)"
 build "$OUT/build-1.log"
 
 # Returns the artifactId of module directory $1.
@@ -103,7 +104,7 @@ for m in "${published[@]}"; do
 done
 
 echo
-echo "release-check: release build 2 of 2, from clean (log: target/release-check/build-2.log)"
+echo "release-check: release build 2 of 2, from clean (log: release-check/target/build-2.log)"
 build "$OUT/build-2.log"
 differ=0
 count=0
@@ -134,7 +135,7 @@ cp examples/src/main/java/dev/parmap/examples/QuickStart.java "$consumer/src/mai
 (cd "$consumer" && sh "$ROOT/mvnw" -B -q "-Dmaven.repo.local=$REPO" "-Dmaven.repo.local.tail=$TAIL" \
   package dependency:build-classpath -Dmdep.outputFile=classpath.txt >"$OUT/consumer.log" 2>&1) || {
   tail -n 40 "$OUT/consumer.log" >&2
-  fail "the consumer project did not build (log: target/release-check/consumer.log)"
+  fail "the consumer project did not build (log: release-check/target/consumer.log)"
 }
 cp=$(cat "$consumer/classpath.txt")
 for a in parmap-core parmap-progressbar; do

@@ -16,6 +16,8 @@ package dev.parmap.observe;
  * the thread that created it (the call's driver) while a {@code Pool.threads(n)} task sees whatever
  * its long-lived thread inherited when it was created. Neither is reliable for request context:
  * propagate it explicitly with this interface.
+ *
+ * @since 0.1
  */
 @FunctionalInterface
 public interface ContextPropagator {

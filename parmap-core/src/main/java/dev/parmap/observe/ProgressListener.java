@@ -18,6 +18,8 @@ package dev.parmap.observe;
  * the driver, so a slow listener slows the hand-over of results, not the tasks. If a method throws,
  * the call stops as for a failed task and throws a {@link dev.parmap.ParmapException} with that
  * cause (except from {@code onFinish}, whose exception is thrown as it is after the call ended).
+ *
+ * @since 0.1
  */
 public interface ProgressListener {
 
