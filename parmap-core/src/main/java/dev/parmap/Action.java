@@ -11,7 +11,6 @@ import org.jspecify.annotations.Nullable;
  * early.
  *
  * @param <T> the type of the items
- *
  * @since 0.1
  */
 @FunctionalInterface
