@@ -18,11 +18,11 @@ final class Chunk {
   /** Number of items in the chunk. */
   final int size;
 
-  /** The items, when they were copied from an iterator; otherwise read from {@link #list}. */
+  /**
+   * The items, read from the input by the driver (never by the thread that runs the chunk: the
+   * input is read by one thread at a time); {@code null} once the driver has released them.
+   */
   @Nullable Object @Nullable [] items;
-
-  private final @Nullable List<?> list;
-  private final int listOffset;
 
   /** Where results go ({@code null}: they are dropped, as for {@code forEach}). */
   final @Nullable Object @Nullable [] results;
@@ -39,6 +39,15 @@ final class Chunk {
 
   /** Whether {@link #failure} is news, not an interruption caused by parmap stopping the call. */
   boolean failedOnItsOwn;
+
+  /**
+   * What the chunk's own machinery threw, not an item: a context scope that failed to close, or an
+   * unexpected error. The driver fails the call with it.
+   */
+  @Nullable Throwable machineryFailure;
+
+  /** Whether filling the chunk from a slow input was cut short to hand results over sooner. */
+  boolean cutForTime;
 
   /** Time spent running the chunk's items. */
   long nanos;
@@ -96,31 +105,21 @@ final class Chunk {
   boolean completed;
   int consumed;
 
-  private Chunk(
+  /**
+   * A chunk of {@code size} items read already, whose results go to {@code results} from {@code
+   * resultOffset} on ({@code results} null: they are dropped).
+   */
+  Chunk(
       long firstIndex,
       int size,
-      @Nullable Object @Nullable [] items,
-      @Nullable List<?> list,
-      int listOffset,
+      @Nullable Object[] items,
       @Nullable Object @Nullable [] results,
       int resultOffset) {
     this.firstIndex = firstIndex;
     this.size = size;
     this.items = items;
-    this.list = list;
-    this.listOffset = listOffset;
     this.results = results;
     this.resultOffset = resultOffset;
-  }
-
-  static Chunk ofList(
-      long firstIndex, int size, List<?> list, @Nullable Object @Nullable [] results, int offset) {
-    return new Chunk(firstIndex, size, null, list, (int) firstIndex, results, offset);
-  }
-
-  static Chunk ofItems(
-      long firstIndex, int size, @Nullable Object[] items, @Nullable Object @Nullable [] results) {
-    return new Chunk(firstIndex, size, items, null, 0, results, 0);
   }
 
   /** Starts an attempt of the current item; returns its id for {@link #timeOut}. */
@@ -163,13 +162,10 @@ final class Chunk {
 
   @Nullable Object item(int i) {
     @Nullable Object[] copied = items;
-    if (copied != null) {
-      return copied[i];
-    }
-    if (list == null) {
+    if (copied == null) {
       throw new IllegalStateException("chunk items were already released");
     }
-    return list.get(listOffset + i);
+    return copied[i];
   }
 
   /** Takes the result of the item at {@code i} (relative to the chunk) and clears its slot. */

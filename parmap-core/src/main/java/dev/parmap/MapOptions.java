@@ -46,7 +46,10 @@ import org.jspecify.annotations.Nullable;
  *   <li><b>Deadline</b> bounds the whole call, retries and backoff included: when it passes, no
  *       further attempt starts, running ones are interrupted and awaited, and the call throws
  *       {@link DeadlineExceededException} (or, for outcomes, reports the unfinished items as
- *       failures with that cause).
+ *       failures with that cause). The running items are interrupted on time whatever the calling
+ *       thread is doing (a virtual thread of the call watches the clock, and ends with it); only
+ *       the call's own return waits while the calling thread is inside the input's {@code
+ *       hasNext()} or {@code next()}.
  *   <li><b>Max concurrency</b> bounds the items of this call running at once, below whatever the
  *       pool allows.
  * </ul>

@@ -56,8 +56,9 @@ import org.jspecify.annotations.Nullable;
  *       {@code map} or {@code forEach}, the consumer of a stream, a pool thread for {@code
  *       mapAsync}), and at most a bounded window of items read but not yet handed over is held
  *       (16,384 by default), so an input far larger than memory can be streamed. The input is read
- *       once, by one thread at a time. {@code null} items are allowed and passed to the task; a
- *       task may return {@code null}.
+ *       once, by one thread at a time, a {@link java.util.RandomAccess} list's {@code get(i)}
+ *       included (a {@code get} that throws is an {@link InputFailedException}). {@code null} items
+ *       are allowed and passed to the task; a task may return {@code null}.
  *   <li><b>Fail fast.</b> When a task throws for an item, no further item starts, the running tasks
  *       are interrupted, the call waits until every one of them has ended, and then throws a {@link
  *       TaskFailedException} naming the item and its index, with the task's exception as its cause.
@@ -294,7 +295,8 @@ public final class Pool implements AutoCloseable {
    * Applies {@code task} to the items in parallel and streams the results in input order, lazily:
    * Python's {@code pool.imap(task, items)}. Each result is available as soon as it and every
    * result before it are done; items later than a slow one keep running meanwhile, up to the
-   * window.
+   * window. This holds for a slow input too: the input is read in short bursts, and what is done is
+   * handed over before more is read.
    *
    * <p>Nothing runs until the stream is consumed: the input is read, and tasks are started, as the
    * stream is pulled. A task's failure is thrown by the stream operation that pulls next, without

@@ -72,6 +72,25 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
   /** Bound on the indexes a {@link DeadlineExceededException} lists. */
   private static final int MAX_REPORTED_UNFINISHED = 1000;
 
+  /**
+   * Filling a chunk from an input stops after this long, so that a slow input does not hold done
+   * results back: "each result is available as soon as it and every result before it are done".
+   */
+  private static final long MAX_FILL_NANOS = ChunkSizer.TARGET_NANOS;
+
+  /**
+   * JDK lists whose {@code subList(a, b).toArray()} is a plain array copy that cannot fail: read in
+   * one copy instead of item by item.
+   */
+  private static final Set<Class<?>> TRUSTED_LISTS =
+      Set.copyOf( // copyOf: some of these are the same class
+          List.of(
+              ArrayList.class,
+              Arrays.asList().getClass(),
+              List.of().getClass(),
+              List.of(1).getClass(),
+              List.of(1, 2, 3).getClass()));
+
   /** Bound on the suppressed failures attached to the primary one. */
   private static final int MAX_SUPPRESSED = 16;
 
@@ -123,6 +142,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
   private volatile boolean chunkFailed;
   private volatile @Nullable String abortReason;
   private volatile @Nullable DeadlineExceededException deadlinePassed; // per-item cause
+  private volatile @Nullable Thread deadlineWatch; // written once by the driver, in begin()
 
   // Driver only.
   private final ArrayDeque<Chunk> batch = new ArrayDeque<>();
@@ -141,6 +161,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
   private long unfinishedCount;
   private @Nullable ParmapException stuck;
   private boolean began;
+  private boolean completedAnyway; // stopped by a deadline noticed after the last item finished
   private long nextProgressAt;
   private @Nullable RuntimeException listenerFailure; // from onFinish, thrown after the call
 
@@ -267,6 +288,12 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
       return;
     }
     began = true;
+    if (deadlineAt != Long.MAX_VALUE) {
+      // The deadline must reach running tasks even while the driver is busy (running a chunk of a
+      // nested call itself, or blocked in the input): a thread of its own watches the clock.
+      deadlineWatch =
+          Thread.ofVirtual().name(pool.threadPrefix() + "deadline").start(this::watchDeadline);
+    }
     ProgressListener follower = listener;
     if (follower != null) {
       long total = list != null || knownSize >= 0 ? knownSize : -1;
@@ -275,18 +302,23 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
     }
   }
 
-  /** Calls the listener; if it throws, the call stops and fails with that cause. */
+  /**
+   * Calls the listener; if it throws, the call stops and fails with that cause (an {@link Error} is
+   * thrown as it is, once the call has ended).
+   */
   private void notifyListener(Runnable event) {
     try {
       event.run();
     } catch (RuntimeException e) {
       fail(new ParmapException(what + ": its progress listener threw " + e, e), e);
+    } catch (Error e) { // not swallowed: thrown by the call once nothing of it runs
+      failWith(e);
     }
   }
 
   private void drive() {
-    begin();
     try {
+      begin();
       while (true) {
         dispatch();
         if (failure != null || fatal != null || stopped) {
@@ -351,7 +383,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
     for (Chunk chunk : running) {
       synchronized (chunk) {
         Thread runner = chunk.runner;
-        if (runner != null && !chunk.interruptedByStop) {
+        if (runner != null && runner != Thread.currentThread() && !chunk.interruptedByStop) {
           chunk.interruptedByStop = true;
           runner.interrupt();
         }
@@ -372,6 +404,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
 
   /** Prevents new launches (the pool was closed) and waits until no chunk is in flight. */
   void detachAndAwaitQuiescence() {
+    endDeadlineWatch(); // the pool's threads end with close(); the driver checks the clock itself
     lock.lock();
     try {
       detached = true;
@@ -413,40 +446,48 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
       if (inline) {
         releaseWaiter(chunk);
       }
-      boolean start = permit || inline || !launcher.limitsConcurrency();
-      if (start) {
-        // Registered before reading the flag, as stop() sets the flag before reading the set:
-        // either this thread sees the stop, or stop() sees this chunk and interrupts it.
+      try {
+        boolean start = permit || inline || !launcher.limitsConcurrency();
+        if (start) {
+          // Registered before reading the flag, as stop() sets the flag before reading the set:
+          // either this thread sees the stop, or stop() sees this chunk and interrupts it.
+          synchronized (chunk) {
+            chunk.runner = Thread.currentThread();
+          }
+          running.add(chunk);
+          start = !stopped;
+        }
+        if (start) {
+          Pool outer = pool.enterTask();
+          try {
+            if (context.isEmpty()) {
+              execute(chunk);
+            } else {
+              executeInContext(chunk);
+            }
+          } finally {
+            pool.exitTask(outer);
+          }
+        }
+      } catch (Throwable e) { // not swallowed: the driver fails the call with it
+        chunk.machineryFailure = e;
+        stop(null);
+      } finally {
+        // Whatever happened, the chunk reports its completion: a call never waits for a chunk
+        // that has ended.
         synchronized (chunk) {
-          chunk.runner = Thread.currentThread();
-        }
-        running.add(chunk);
-        start = !stopped;
-      }
-      if (start) {
-        Pool outer = pool.enterTask();
-        try {
-          if (context.isEmpty()) {
-            execute(chunk);
-          } else {
-            executeInContext(chunk);
-          }
-        } finally {
-          pool.exitTask(outer);
-        }
-      }
-      synchronized (chunk) {
-        if (chunk.runner != null) {
-          chunk.runner = null;
-          if (chunk.interruptedByStop) {
-            Thread.interrupted(); // ours: do not leave it on a pool thread that moves on
+          if (chunk.runner != null) {
+            chunk.runner = null;
+            if (chunk.interruptedByStop) {
+              Thread.interrupted(); // ours: do not leave it on a pool thread that moves on
+            }
           }
         }
-      }
-      running.remove(chunk);
-      completions.add(chunk); // queued before it stops counting: at zero, every chunk is queued
-      if (inFlight.decrementAndGet() == 0 || !draining) {
-        signalWaiters(); // a draining driver waits for the last chunk only
+        running.remove(chunk);
+        completions.add(chunk); // queued before it stops counting: at zero, every one is queued
+        if (inFlight.decrementAndGet() == 0 || !draining) {
+          signalWaiters(); // a draining driver waits for the last chunk only
+        }
       }
     } finally {
       if (permit) {
@@ -501,24 +542,68 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
     chunk.nanos = System.nanoTime() - started;
   }
 
-  /** Runs the chunk with the caller's context applied, and undoes it afterwards. */
+  /**
+   * Runs the chunk with the caller's context applied, and undoes it afterwards. If applying fails,
+   * the chunk's items fail with that cause (fail fast: its first item; with outcomes: each of
+   * them). Every scope that was applied is closed, even if another one fails to close; a scope that
+   * fails to close fails the call (the thread's context can no longer be trusted).
+   */
   private void executeInContext(Chunk chunk) {
     ArrayDeque<ContextPropagator.Scope> scopes = new ArrayDeque<>(context.size());
+    Throwable notApplied = null;
     try {
       for (ContextPropagator.Snapshot snapshot : context) {
         scopes.push(snapshot.apply());
       }
-      execute(chunk);
-    } catch (RuntimeException e) { // applying the context failed: the chunk's first item fails
-      chunk.threadName = Thread.currentThread().getName();
-      chunk.done = 0;
-      itemFailed(chunk, 0, chunk.item(0), List.of(e), 0, e, 0);
+    } catch (Throwable e) { // reported as the items' failure, Errors included
+      notApplied = e;
+    }
+    try {
+      if (notApplied == null) {
+        execute(chunk);
+      } else {
+        contextNotApplied(chunk, notApplied);
+      }
     } finally {
+      Throwable notClosed = null;
       ContextPropagator.Scope scope;
       while ((scope = scopes.poll()) != null) {
-        scope.close();
+        try {
+          scope.close();
+        } catch (Throwable e) { // reported by the driver, Errors included
+          if (notClosed == null) {
+            notClosed = e;
+          } else {
+            notClosed.addSuppressed(e);
+          }
+        }
+      }
+      if (notClosed != null) {
+        chunk.machineryFailure = notClosed;
+        stop(null);
       }
     }
+  }
+
+  /** The caller's context could not be applied for the chunk: its items fail with {@code e}. */
+  private void contextNotApplied(Chunk chunk, Throwable e) {
+    chunk.threadName = Thread.currentThread().getName();
+    chunk.virtualThread = Thread.currentThread().isVirtual();
+    chunk.startNanos = System.nanoTime();
+    chunk.done = 0;
+    if (!outcomes) {
+      itemFailed(chunk, 0, chunk.item(0), List.of(e), 0, e, 0);
+      return;
+    }
+    @Nullable Object[] out = chunk.results;
+    for (int i = 0; i < chunk.size; i++) {
+      if (out != null) {
+        out[chunk.resultOffset + i] =
+            new Outcome.Failure<>(chunk.item(i), chunk.firstIndex + i, 0, Duration.ZERO, e);
+      }
+      chunk.failedItems++;
+    }
+    chunk.done = chunk.size;
   }
 
   /** The hot loop: no policies, fail fast. Returns the number of items done. */
@@ -623,8 +708,11 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
     chunk.failures = failures.isEmpty() ? List.of(last) : failures;
     chunk.failedItems++;
     chunk.failedOnItsOwn = !consequence;
-    stopped = true; // fail fast: from now on no item starts, in any chunk
     chunkFailed = true;
+    // Fail fast from the thread that noticed: no item starts any more, in any chunk, and the
+    // running ones are interrupted now, even while the driver is busy (running a chunk itself, or
+    // reading a slow input).
+    stop(null);
     return false;
   }
 
@@ -680,7 +768,19 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
       if (chunk == null || !launch(chunk)) {
         return;
       }
+      if (chunk.cutForTime && (mode == Mode.ORDERED || mode == Mode.UNORDERED)) {
+        pollEvents();
+        if (hasReadyResult()) {
+          return; // the input is slow: hand over what is done before reading on
+        }
+      }
     }
+  }
+
+  /** Whether a stream has a result to hand over now (its next chunk has completed). */
+  private boolean hasReadyResult() {
+    Chunk head = pending.peekFirst();
+    return head != null && (mode == Mode.UNORDERED || head.completed);
   }
 
   private @Nullable Chunk read(int want) {
@@ -692,12 +792,16 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
         return null;
       }
       int size = (int) Math.min(want, left);
+      @Nullable Object[] items = readList(list, (int) first, size);
+      if (items == null) {
+        return null;
+      }
       nextIndex += size;
       if (nextIndex == knownSize) {
         exhausted = true;
       }
-      return Chunk.ofList(
-          first, size, list, resultsFor(size), sharedResults != null ? (int) first : 0);
+      return new Chunk(
+          first, size, items, resultsFor(size), sharedResults != null ? (int) first : 0);
     }
     Iterator<?> source = iterator;
     if (source == null) {
@@ -716,6 +820,9 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
     }
     @Nullable Object[] items = new Object[want];
     int n = 0;
+    boolean cutForTime = false;
+    long startedReading = want > 1 ? System.nanoTime() : 0;
+    int checkAt = 1; // the clock is read after 1, 2, 4, ... items: costs nothing on fast inputs
     try {
       while (n < want) {
         if (!source.hasNext()) {
@@ -724,6 +831,13 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
         }
         items[n] = source.next();
         n++;
+        if (n == checkAt && n < want) {
+          if (System.nanoTime() - startedReading >= MAX_FILL_NANOS) {
+            cutForTime = true; // a slow input: launch what is read, hand results over sooner
+            break;
+          }
+          checkAt = n < 1024 ? 2 * n : n + 1024;
+        }
       }
     } catch (Throwable e) { // the input's failure fails the call, as a task's would
       exhausted = true;
@@ -742,7 +856,33 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
     if (n < want) {
       items = Arrays.copyOf(items, n);
     }
-    return Chunk.ofItems(first, n, items, resultsFor(n));
+    Chunk chunk = new Chunk(first, n, items, resultsFor(n), 0);
+    chunk.cutForTime = cutForTime;
+    return chunk;
+  }
+
+  /**
+   * Copies items {@code [first, first + size)} of a random-access list, on the driver: the input is
+   * read by one thread at a time, and a failing {@code get} is an input failure at its index.
+   *
+   * @return the items, or {@code null} if the list threw (the call then fails)
+   */
+  private @Nullable Object @Nullable [] readList(List<?> source, int first, int size) {
+    if (TRUSTED_LISTS.contains(source.getClass())) {
+      return source.subList(first, first + size).toArray(); // an array copy
+    }
+    @Nullable Object[] items = new Object[size];
+    int k = 0;
+    try {
+      for (; k < size; k++) {
+        items[k] = source.get(first + k);
+      }
+    } catch (Throwable e) { // the input's failure fails the call, as a task's would
+      exhausted = true;
+      fail(new InputFailedException(first + k, e), e);
+      return null;
+    }
+    return items;
   }
 
   private @Nullable Object @Nullable [] resultsFor(int size) {
@@ -936,6 +1076,20 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
               index, itemOf(chunk), failures != null ? failures : List.of(error)),
           error);
     }
+    Throwable broken = chunk.machineryFailure;
+    if (broken != null) {
+      fail(
+          new ParmapException(
+              what
+                  + ": a context propagator failed around the items #"
+                  + chunk.firstIndex
+                  + "-#"
+                  + (chunk.firstIndex + chunk.size - 1)
+                  + " (its scope threw on close): "
+                  + broken,
+              broken),
+          broken);
+    }
     finishedItems += chunk.done;
     stats.record(chunk);
     ProgressListener follower = listener;
@@ -1001,13 +1155,68 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
     }
   }
 
-  /** The deadline has passed: no further item starts, and the running ones are interrupted. */
+  /**
+   * The deadline has passed: no further item starts, and the running ones are interrupted. Safe
+   * from any thread (the driver, or the deadline watch).
+   */
   private void deadlineReached() {
     Duration deadline = options.deadline().orElseThrow();
-    if (deadlinePassed == null) {
-      deadlinePassed = new DeadlineExceededException(what, deadline);
+    lock.lock();
+    try {
+      if (deadlinePassed == null) {
+        deadlinePassed = new DeadlineExceededException(what, deadline);
+      }
+    } finally {
+      lock.unlock();
     }
     stop(null);
+  }
+
+  /** The deadline watch's body: sleeps until the deadline, then stops the call. */
+  private void watchDeadline() {
+    try {
+      long left;
+      while ((left = deadlineAt - System.nanoTime()) > 0) {
+        TimeUnit.NANOSECONDS.sleep(left);
+      }
+      deadlineReached();
+    } catch (InterruptedException e) {
+      // The call ended first: nothing to watch any more (the thread ends here).
+    }
+  }
+
+  /** Ends the deadline watch, if any, and waits until its thread has terminated. */
+  private void endDeadlineWatch() {
+    Thread watch = deadlineWatch;
+    if (watch == null) {
+      return;
+    }
+    watch.interrupt();
+    boolean interrupted = false;
+    while (true) {
+      try {
+        watch.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Records an Error that the call throws as it is (the first failure wins, as in fail()). */
+  private void failWith(Error e) {
+    if (failure == null && fatal == null) {
+      fatal = e;
+      stop(null);
+    } else {
+      Throwable primary = fatal != null ? fatal : failure;
+      if (primary != null && primary != e && primary.getSuppressed().length < MAX_SUPPRESSED) {
+        primary.addSuppressed(e);
+      }
+    }
   }
 
   /** Records a failure: the first one becomes the call's, later ones its suppressed. */
@@ -1131,6 +1340,18 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
     }
     stop(null);
     drain();
+    if (failure == null
+        && fatal == null
+        && abortReason == null
+        && stuck == null
+        && deadlinePassed != null
+        && exhausted
+        && unfinishedCount == 0) {
+      // The deadline was noticed (by the watch) just as the last item finished: nothing was cut.
+      deadlinePassed = null;
+      completedAnyway = true;
+      return;
+    }
     ParmapException abandoned = stuck;
     Throwable primary = fatal != null ? fatal : failure;
     if (abandoned != null) {
@@ -1206,6 +1427,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
       if (joinEndedThreads()) {
         Thread.currentThread().interrupt();
       }
+      endDeadlineWatch();
       stopTimer();
       pool.deregister(this);
       long now = System.nanoTime();
@@ -1232,7 +1454,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
       return RunStats.Ending.FAILED;
     } else if (deadlinePassed != null) {
       return RunStats.Ending.DEADLINE_EXCEEDED;
-    } else if (stopped) {
+    } else if (stopped && !completedAnyway) {
       return RunStats.Ending.CANCELLED;
     }
     return RunStats.Ending.COMPLETED;
@@ -1369,8 +1591,8 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
       if (finished) {
         return false;
       }
-      begin();
       try {
+        begin();
         while (true) {
           if (chunkFailed) {
             pollEvents(); // a task failed: surface it now, not when its item reaches the head

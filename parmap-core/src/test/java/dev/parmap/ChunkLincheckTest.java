@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 @Param(name = "attempt", gen = LongGen.class, conf = "1:4")
 public class ChunkLincheckTest {
   private final Thread runner = Thread.ofPlatform().unstarted(() -> {});
-  private final Chunk chunk = Chunk.ofItems(0, 1, new Object[] {"item"}, null);
+  private final Chunk chunk = new Chunk(0, 1, new Object[] {"item"}, null, 0);
 
   /** Public for Lincheck, which makes a fresh instance for every scenario. */
   public ChunkLincheckTest() {

@@ -17,6 +17,14 @@ package dev.parmap.observe;
  * its long-lived thread inherited when it was created. Neither is reliable for request context:
  * propagate it explicitly with this interface.
  *
+ * <p><b>Failures.</b> If {@link Snapshot#apply()} throws (an {@link Error} included), the chunk's
+ * items do not run and fail with that cause: a fail-fast call throws a {@link
+ * dev.parmap.TaskFailedException} for the chunk's first item, and with outcomes each item of the
+ * chunk is a failure. If a {@link Scope#close()} throws, the other scopes are still closed, and the
+ * call fails with a {@link dev.parmap.ParmapException} whose cause is what the scope threw (the
+ * thread's context can no longer be trusted). Either way the call ends and no task of it runs any
+ * more, as for a failed task.
+ *
  * @since 0.1
  */
 @FunctionalInterface

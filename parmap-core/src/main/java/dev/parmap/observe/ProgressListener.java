@@ -15,9 +15,11 @@ package dev.parmap.observe;
  * <p><b>Cost.</b> Progress is throttled (at most once per {@linkplain
  * dev.parmap.MapOptions.Builder#progressInterval progress interval}, 100 ms by default, plus once
  * at the end); chunk events are made only if {@link #wantsChunks()} says so. The listener runs on
- * the driver, so a slow listener slows the hand-over of results, not the tasks. If a method throws,
- * the call stops as for a failed task and throws a {@link dev.parmap.ParmapException} with that
- * cause (except from {@code onFinish}, whose exception is thrown as it is after the call ended).
+ * the driver, so a slow listener slows the hand-over of results, not the tasks. If a method throws
+ * a {@link RuntimeException}, the call stops as for a failed task and throws a {@link
+ * dev.parmap.ParmapException} with that cause (except from {@code onFinish}, whose exception is
+ * thrown as it is after the call ended). An {@link Error} stops the call the same way and is thrown
+ * as it is, once no task of the call runs any more.
  *
  * @since 0.1
  */
