@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
  * early.
  *
  * @param <T> the type of the items
+ * @since 0.1
  */
 @FunctionalInterface
 public interface Action<T extends @Nullable Object> {

@@ -7,6 +7,8 @@ package dev.parmap;
  * calling thread's interrupt flag has been set again, so code further up still sees the
  * interruption. The {@linkplain #getCause() cause} is the {@link InterruptedException} that woke
  * the caller.
+ *
+ * @since 0.1
  */
 public final class CallInterruptedException extends ParmapException {
   private static final long serialVersionUID = 1L;

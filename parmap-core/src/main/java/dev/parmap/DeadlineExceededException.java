@@ -6,6 +6,8 @@ import java.util.List;
 /**
  * A call's deadline ({@link MapOptions#deadline()}) passed before every item had finished. Before
  * this is thrown, no further item starts and the running ones have been interrupted and have ended.
+ *
+ * @since 0.1
  */
 public final class DeadlineExceededException extends ParmapException {
   private static final long serialVersionUID = 1L;

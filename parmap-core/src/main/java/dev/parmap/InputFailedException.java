@@ -7,6 +7,8 @@ package dev.parmap;
  * <p>The call stops as for a failed task: no further items start, the running ones are interrupted
  * and awaited. {@link #index()} is the position of the item that could not be read (the number of
  * items read successfully before it); {@link #getCause()} is what the iterator threw.
+ *
+ * @since 0.1
  */
 public final class InputFailedException extends ParmapException {
   private static final long serialVersionUID = 1L;

@@ -57,6 +57,8 @@ import org.jspecify.annotations.Nullable;
  * Fail fast stays the rule for {@code map}, {@code forEach} and {@code stream}: an item whose last
  * attempt fails stops the call. {@link Pool#mapOutcomes} and {@link Pool#streamOutcomes} instead
  * report one {@link Outcome} per item.
+ *
+ * @since 0.1
  */
 public final class MapOptions {
   private static final MapOptions DEFAULTS = new Builder().build();

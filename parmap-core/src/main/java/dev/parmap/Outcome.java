@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param <T> the type of the items
  * @param <R> the type of the results
+ * @since 0.1
  */
 public sealed interface Outcome<T extends @Nullable Object, R extends @Nullable Object>
     permits Outcome.Success, Outcome.Failure {

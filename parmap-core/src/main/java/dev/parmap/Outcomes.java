@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param <T> the type of the items
  * @param <R> the type of the results
+ * @since 0.1
  */
 public final class Outcomes<T extends @Nullable Object, R extends @Nullable Object> {
   private final List<Outcome<T, R>> all;

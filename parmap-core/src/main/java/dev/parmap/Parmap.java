@@ -17,6 +17,8 @@ import org.jspecify.annotations.Nullable;
  * right for blocking work (thousands of items waiting on I/O run together) and for CPU work alike,
  * and it leaves no thread behind. The full contract (order, fail fast, interruption) is that of
  * {@link Pool}. For more control, or to reuse threads across calls, use a {@link Pool}.
+ *
+ * @since 0.1
  */
 public final class Parmap {
   private Parmap() {}

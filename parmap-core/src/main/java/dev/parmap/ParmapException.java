@@ -15,6 +15,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Whatever the subclass, when it is thrown the call has ended: every task the call started has
  * finished, and no thread started for it is still running.
+ *
+ * @since 0.1
  */
 public class ParmapException extends RuntimeException {
   private static final long serialVersionUID = 1L;

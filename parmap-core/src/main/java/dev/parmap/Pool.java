@@ -84,6 +84,8 @@ import org.jspecify.annotations.Nullable;
  * {@code close()} followed by {@code join()}) refuses new work and waits for the work already
  * submitted; {@link #terminate()} interrupts it and waits until it has stopped. Using a closed pool
  * throws {@link IllegalStateException}.
+ *
+ * @since 0.1
  */
 public final class Pool implements AutoCloseable {
 

@@ -11,6 +11,8 @@ import org.jspecify.annotations.Nullable;
  * independently before the call stopped are attached as {@linkplain #getSuppressed() suppressed}
  * exceptions (each a {@code TaskFailedException} itself, at most 16); interruptions caused by
  * parmap stopping the remaining tasks are not.
+ *
+ * @since 0.1
  */
 public final class TaskFailedException extends ParmapException {
   private static final long serialVersionUID = 1L;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.parmap.testing.NoLeakedThreadsExtension;
+import dev.parmap.junit.NoLeakedThreadsExtension;
 import dev.parmap.testing.Stress;
 import java.time.Duration;
 import java.util.List;

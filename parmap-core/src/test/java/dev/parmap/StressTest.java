@@ -2,7 +2,7 @@ package dev.parmap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.parmap.testing.NoLeakedThreadsExtension;
+import dev.parmap.junit.NoLeakedThreadsExtension;
 import dev.parmap.testing.Stress;
 import java.io.IOException;
 import java.time.Duration;

@@ -27,8 +27,8 @@ import org.jspecify.annotations.Nullable;
  * Turns JMH's JSON result file into {@code benchmarks/RESULTS.md}: per workload, each contestant's
  * median time (the median of all its measurement iterations, forks together, from {@code
  * primaryMetric.rawData}), its ratio to the reference (the loop, or the 100 ms and 10 ms limits of
- * C and E), and whether parmap's default call meets the goal of issue 4. Contestants that failed
- * (no entry in the JSON) are reported from the outcome files that {@link Trial} leaves.
+ * C and E), and whether parmap's default call meets its goal. Contestants that failed (no entry in
+ * the JSON) are reported from the outcome files that {@link Trial} leaves.
  *
  * <p>Usage: {@code ResultsReport --json FILE --outcomes DIR --out FILE [--load FILE] [--notes FILE]
  * [--command TEXT] [--revision TEXT]}. {@code --load} is a file of {@code /proc/loadavg} samples
@@ -271,7 +271,7 @@ public final class ResultsReport {
   }
 
   private void goals(StringBuilder out) {
-    out.append("## Goals of parmap's default call (issue 4)\n\n");
+    out.append("## Goals of parmap's default call\n\n");
     out.append("| workload | goal | measured | met |\n|---|---|---|---|\n");
     double loopA = fullMillis(Workload.A, Contestant.loop);
     double parmapA = fullMillis(Workload.A, Contestant.parmap);

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.concurrent.ForkJoinPool;
 
 /**
- * The five workloads of issue 4, shared by the benchmark classes ({@code WorkloadA} ... {@code
- * WorkloadE}) and by {@link ResultsReport}, so that both agree on sizes and on who runs what.
+ * The five workloads, shared by the benchmark classes ({@code WorkloadA} ... {@code WorkloadE}) and
+ * by {@link ResultsReport}, so that both agree on sizes and on who runs what.
  */
 public enum Workload {
   A("1,000,000 tiny CPU items (a few arithmetic ops), results in a list in order", 1_000_000),

@@ -16,21 +16,21 @@ import org.junit.jupiter.api.Test;
 
 class ResilienceExamplesTest {
 
-  /** Tests run in the module's directory (examples/); the README is at the repository root. */
-  private static final Path README = Path.of("..", "README.md");
+  /** Tests run in the module's directory (examples/); docs/ is at the repository root. */
+  private static final Path README = Path.of("..", "docs", "resilience.md");
 
   private static final Path SOURCE =
       Path.of("src", "main", "java", "dev", "parmap", "examples", "ResilienceExamples.java");
 
   private static final String SECTION =
-      "## Resilience: timeouts, retries, rate limits, deadlines, outcomes";
+      "# Resilience: timeouts, retries, rate limits, deadlines, outcomes";
 
   @Test
-  void everyJavaBlockOfTheReadmesResilienceSectionIsInResilienceExamplesJava() throws IOException {
+  void everyJavaBlockOfTheResiliencePageIsInResilienceExamplesJava() throws IOException {
     String readme = Files.readString(README, StandardCharsets.UTF_8);
     int start = readme.indexOf(SECTION);
-    assertThat(start).as("the section in README.md").isNotNegative();
-    int end = readme.indexOf("\n## ", start + SECTION.length());
+    assertThat(start).as("the page docs/resilience.md").isNotNegative();
+    int end = readme.indexOf("\n# ", start + SECTION.length());
     String section = readme.substring(start, end < 0 ? readme.length() : end);
 
     List<String> source =
@@ -39,7 +39,7 @@ class ResilienceExamplesTest {
     assertThat(blocks).hasSizeGreaterThanOrEqualTo(7);
     for (List<String> block : blocks) {
       assertThat(Collections.indexOfSubList(source, stripped(block)))
-          .as("README block not found line for line in ResilienceExamples.java:%n%s", block)
+          .as("docs block not found line for line in ResilienceExamples.java:%n%s", block)
           .isNotNegative();
     }
   }

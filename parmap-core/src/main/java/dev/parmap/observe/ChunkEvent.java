@@ -14,6 +14,7 @@ package dev.parmap.observe;
  * @param retries attempts beyond the first, over the chunk's items
  * @param startNanos when the chunk started, in nanoseconds since the call started
  * @param endNanos when it ended, in nanoseconds since the call started
+ * @since 0.1
  */
 public record ChunkEvent(
     String thread,

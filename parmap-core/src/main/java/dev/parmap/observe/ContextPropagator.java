@@ -24,6 +24,8 @@ package dev.parmap.observe;
  * call fails with a {@link dev.parmap.ParmapException} whose cause is what the scope threw (the
  * thread's context can no longer be trusted). Either way the call ends and no task of it runs any
  * more, as for a failed task.
+ *
+ * @since 0.1
  */
 @FunctionalInterface
 public interface ContextPropagator {

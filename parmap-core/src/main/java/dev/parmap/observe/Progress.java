@@ -10,6 +10,7 @@ import java.time.Duration;
  * @param failed items that failed (their last attempt threw)
  * @param retried attempts beyond the first, over all items
  * @param elapsed time since the call started
+ * @since 0.1
  */
 public record Progress(long total, long done, long failed, long retried, Duration elapsed) {
 

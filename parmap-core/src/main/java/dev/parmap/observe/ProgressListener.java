@@ -20,6 +20,8 @@ package dev.parmap.observe;
  * dev.parmap.ParmapException} with that cause (except from {@code onFinish}, whose exception is
  * thrown as it is after the call ended). An {@link Error} stops the call the same way and is thrown
  * as it is, once no task of the call runs any more.
+ *
+ * @since 0.1
  */
 public interface ProgressListener {
 

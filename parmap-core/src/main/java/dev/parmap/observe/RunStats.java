@@ -30,6 +30,7 @@ import java.util.SortedMap;
  * @param chunks how many chunks ran
  * @param chunkSizes how many chunks had each size, by power-of-two bucket (key: the bucket's
  *     smallest size: 1, 2, 4, 8...)
+ * @since 0.1
  */
 public record RunStats(
     String what,

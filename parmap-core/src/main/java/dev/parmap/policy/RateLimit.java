@@ -11,6 +11,8 @@ import java.util.Objects;
  * <pre>{@code
  * RateLimit.of(50, Duration.ofSeconds(1))   // one start every 20 ms
  * }</pre>
+ *
+ * @since 0.1
  */
 public final class RateLimit {
   private final int permits;

@@ -24,6 +24,8 @@ import java.util.function.Predicate;
  * <p><b>What is retried.</b> By default every {@link Exception}; never an {@link Error}. {@link
  * #retryOn} and {@link #retryIf} narrow it. The interruption parmap itself causes when it stops a
  * call is never retried.
+ *
+ * @since 0.1
  */
 public final class Retry {
   private static final Retry NONE =

@@ -98,6 +98,8 @@ import org.jspecify.annotations.Nullable;
  *       the stream's thread stops the wait and the tasks;
  *   <li>it has no default window; {@link #map(Task)} has one.
  * </ul>
+ *
+ * @since 0.1
  */
 public final class ParmapGatherers {
 

@@ -10,11 +10,11 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The "Stream integration" example of README.md is the code of this test, and it works. */
+/** The example of docs/streams.md is the code of this test, and it works. */
 class ReadmeExampleTest {
 
-  /** Tests run in the module's directory (parmap-gatherers/); the README is at the root. */
-  private static final Path README = Path.of("..", "README.md");
+  /** Tests run in the module's directory (parmap-gatherers/); docs/ is at the root. */
+  private static final Path README = Path.of("..", "docs", "streams.md");
 
   private static final Path THIS_FILE =
       Path.of("src", "test", "java", "dev", "parmap", "gatherers", "ReadmeExampleTest.java");
@@ -47,8 +47,8 @@ class ReadmeExampleTest {
   @Test
   void readmeShowsTheCodeOfThisTest() throws IOException {
     String readme = Files.readString(README, StandardCharsets.UTF_8);
-    int section = readme.indexOf("## Stream integration");
-    assertThat(section).as("a \"## Stream integration\" section in README.md").isNotNegative();
+    int section = readme.indexOf("# Stream integration");
+    assertThat(section).as("a \"# Stream integration\" heading in docs/streams.md").isNotNegative();
     int start = readme.indexOf("```java\n", section) + "```java\n".length();
     List<String> shown = stripped(readme.substring(start, readme.indexOf("```", start)));
 

@@ -30,6 +30,8 @@ import java.util.regex.Pattern;
  * ({@code java.lang.}, {@code java.util.}, {@code java.io.}, {@code java.nio.}, {@code java.math.},
  * {@code java.time.}, arrays), Hazelcast's ({@code com.hazelcast.}), and the packages given to
  * {@link #withAllowedPackages}.
+ *
+ * @since 0.1
  */
 public final class ClusterConfig {
 

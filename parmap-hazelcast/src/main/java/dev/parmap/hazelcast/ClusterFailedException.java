@@ -10,6 +10,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>As for every {@link ParmapException}, the call has ended when this is thrown: the caller no
  * longer waits for any chunk (chunks still running on members that hang are abandoned).
+ *
+ * @since 0.1
  */
 public final class ClusterFailedException extends ParmapException {
   private static final long serialVersionUID = 1L;

@@ -99,6 +99,8 @@ import org.jspecify.annotations.Nullable;
  *
  * A pool is thread-safe. {@link #close()} refuses new calls, waits for the blocking calls in
  * progress, then shuts the client or embedded member down.
+ *
+ * @since 0.1
  */
 public final class ClusterPool implements AutoCloseable {
 

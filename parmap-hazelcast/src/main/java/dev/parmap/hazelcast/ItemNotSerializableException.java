@@ -10,6 +10,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>{@link #index()} is the item's position in the input; {@link #getCause()} is the serialization
  * error, which names the class at fault.
+ *
+ * @since 0.1
  */
 public final class ItemNotSerializableException extends ParmapException {
   private static final long serialVersionUID = 1L;

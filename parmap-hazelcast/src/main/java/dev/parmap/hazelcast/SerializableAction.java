@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
  * it may run more than once for an item, so it should be idempotent.
  *
  * @param <T> the type of the items
+ * @since 0.1
  */
 @FunctionalInterface
 public interface SerializableAction<T extends @Nullable Object> extends Action<T>, Serializable {}

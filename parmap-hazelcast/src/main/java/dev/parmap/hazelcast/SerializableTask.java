@@ -24,6 +24,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param <T> the type of the items
  * @param <R> the type of the results
+ * @since 0.1
  */
 @FunctionalInterface
 public interface SerializableTask<T extends @Nullable Object, R extends @Nullable Object>

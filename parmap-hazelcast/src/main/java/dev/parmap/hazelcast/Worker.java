@@ -42,6 +42,8 @@ import java.util.concurrent.CountDownLatch;
  *
  * <p>When the member is up it prints one line, {@code parmap worker ready: HOST:PORT cluster NAME
  * threads N}, and runs until the process is stopped (SIGTERM or Ctrl-C shut it down cleanly).
+ *
+ * @since 0.1
  */
 public final class Worker {
 

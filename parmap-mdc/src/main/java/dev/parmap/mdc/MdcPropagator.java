@@ -30,6 +30,8 @@ import org.slf4j.MDC;
  *
  * <p>Without an SLF4J provider (SLF4J's no-operation fallback) the MDC holds nothing and this
  * propagator has no effect. Stateless and thread-safe: one instance may serve every call.
+ *
+ * @since 0.1
  */
 public final class MdcPropagator implements ContextPropagator {
 

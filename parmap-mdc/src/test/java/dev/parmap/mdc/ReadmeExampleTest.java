@@ -18,10 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
-/** The "Logging context (MDC)" example of README.md is the code of this test, and it works. */
+/** The "Logging context (MDC)" example of docs/seeing-the-run.md is this test's code, and works. */
 class ReadmeExampleTest {
 
-  private static final Path README = Path.of("..", "README.md");
+  private static final Path README = Path.of("..", "docs", "seeing-the-run.md");
   private static final Path THIS_FILE =
       Path.of("src", "test", "java", "dev", "parmap", "mdc", "ReadmeExampleTest.java");
   private static final String BEGIN = "// README example begins\n";
@@ -69,8 +69,10 @@ class ReadmeExampleTest {
   @Test
   void readmeShowsTheCodeOfThisTest() throws IOException {
     String readme = Files.readString(README, StandardCharsets.UTF_8);
-    int section = readme.indexOf("### Logging context (MDC)\n");
-    assertThat(section).as("a \"### Logging context (MDC)\" section in README.md").isNotNegative();
+    int section = readme.indexOf("## Logging context (MDC)\n");
+    assertThat(section)
+        .as("a \"## Logging context (MDC)\" section in docs/seeing-the-run.md")
+        .isNotNegative();
     int start = readme.indexOf("```java\n", section) + "```java\n".length();
     List<String> shown = stripped(readme.substring(start, readme.indexOf("```", start)));
 

@@ -58,6 +58,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A {@code ConsoleProgress} is immutable apart from the displays of the calls it is following,
  * and thread-safe.
+ *
+ * @since 0.1
  */
 public final class ConsoleProgress implements ProgressListener {
 

@@ -16,14 +16,14 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The "Progress bar" and "Run statistics" examples of README.md's "Seeing the run" section are the
- * code of this test, and they work. (Run statistics is parmap-core's; its example lives here with
- * the rest of the section.)
+ * The "Progress bar" and "Run statistics" examples of docs/seeing-the-run.md are the code of this
+ * test, and they work. (Run statistics is parmap-core's; its example lives here with the rest of
+ * the section.)
  */
 class ReadmeExampleTest {
 
-  /** Tests run in the module's directory (parmap-progressbar/); the README is at the root. */
-  private static final Path README = Path.of("..", "README.md");
+  /** Tests run in the module's directory (parmap-progressbar/); docs/ is at the root. */
+  private static final Path README = Path.of("..", "docs", "seeing-the-run.md");
 
   private static final Path THIS_FILE =
       Path.of("src", "test", "java", "dev", "parmap", "progressbar", "ReadmeExampleTest.java");
@@ -85,8 +85,10 @@ class ReadmeExampleTest {
     String readme = Files.readString(README, StandardCharsets.UTF_8);
     String source = Files.readString(THIS_FILE, StandardCharsets.UTF_8);
     for (String example : List.of("Progress bar", "Run statistics")) {
-      int section = readme.indexOf("### " + example + "\n");
-      assertThat(section).as("a \"### %s\" section in README.md", example).isNotNegative();
+      int section = readme.indexOf("## " + example + "\n");
+      assertThat(section)
+          .as("a \"## %s\" section in docs/seeing-the-run.md", example)
+          .isNotNegative();
       int start = readme.indexOf("```java\n", section) + "```java\n".length();
       List<String> shown = stripped(readme.substring(start, readme.indexOf("```", start)));
 

@@ -44,6 +44,8 @@ import java.util.Objects;
  *
  * Chunk times are those of {@link ChunkEvent}: nanoseconds since the call started. The trace gives
  * them in microseconds with three decimals (exact to the nanosecond), as Trace Event Format wants.
+ *
+ * @since 0.1
  */
 public final class Timeline {
 

@@ -35,6 +35,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * as two result streams read alternately: their chunks would be mixed into one timeline. Give such
  * calls a recorder each. {@link #timeline()} and {@link #timelines()} may be called from any
  * thread, at any time; they see the calls finished so far.
+ *
+ * @since 0.1
  */
 public final class TimelineRecorder implements ProgressListener {
 

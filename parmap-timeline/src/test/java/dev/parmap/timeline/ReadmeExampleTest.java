@@ -11,7 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The README's "Timeline" example, kept compiling and working. */
+/** The "Timeline" example of docs/seeing-the-run.md, kept compiling and working. */
 class ReadmeExampleTest {
 
   @Test
@@ -20,7 +20,7 @@ class ReadmeExampleTest {
     Path html = dir.resolve("timeline.html");
     Path json = dir.resolve("timeline.json");
 
-    // README, "Timeline" (file names made absolute here).
+    // docs/seeing-the-run.md, "Timeline" (the files in a temporary directory here).
     TimelineRecorder recorder = new TimelineRecorder();
     try (Pool pool = Pool.virtual(8).with(MapOptions.builder().listener(recorder).build())) {
       pool.map(urls, url -> fetch(url));

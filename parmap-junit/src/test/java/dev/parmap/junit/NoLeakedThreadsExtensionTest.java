@@ -1,11 +1,13 @@
-package dev.parmap.testing;
+package dev.parmap.junit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.parmap.testing.NoLeakedThreadsExtension.LeakedThread;
+import dev.parmap.junit.NoLeakedThreadsExtension.LeakedThread;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.ServiceLoader;
@@ -15,7 +17,8 @@ import org.junit.jupiter.api.extension.Extension;
 
 /**
  * Calls the detection directly with a prefix of its own. Every thread started here is stopped in a
- * finally block, so the autodetected extension itself finds nothing after each test.
+ * finally block, so the extension, autodetected here too (src/test/resources), finds nothing after
+ * each test.
  */
 class NoLeakedThreadsExtensionTest {
 
@@ -102,17 +105,29 @@ class NoLeakedThreadsExtensionTest {
   }
 
   @Test
-  void isRegisteredForAutodetection() {
+  void itsJarDoesNotRegisterItForAutodetection() {
+    // Users opt in (@ExtendWith, @RegisterExtension or a services file of their own). This
+    // module's own tests get it from src/test/resources, parmap's other modules from
+    // test-support's services file.
     assertTrue(
         ServiceLoader.load(Extension.class).stream()
             .anyMatch(p -> p.type() == NoLeakedThreadsExtension.class));
+    assertFalse(Files.exists(Path.of("target", "classes", "META-INF", "services")));
   }
 
   @Test
-  void unescapesJsonStrings() {
+  void forThreadsNamedRefusesAnEmptyPrefixAndWithGraceANegativeOne() {
+    assertThrows(
+        IllegalArgumentException.class, () -> NoLeakedThreadsExtension.forThreadsNamed(""));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> NoLeakedThreadsExtension.forThreadsNamed("a-").withGrace(Duration.ofMillis(-1)));
     assertEquals(
-        "java.base/a\"b\\c\té",
-        NoLeakedThreadsExtension.unescapeJson("java.base\\/a\\\"b\\\\c\\t\\u00e9"));
+        "NoLeakedThreadsExtension[a-, grace PT0.05S]",
+        NoLeakedThreadsExtension.forThreadsNamed("a-").withGrace(SHORT_GRACE).toString());
+    assertEquals(
+        "NoLeakedThreadsExtension[prefix from parmap.junit.leakedThreads.prefix, grace PT2S]",
+        new NoLeakedThreadsExtension().toString());
   }
 
   private static void parkUntil(CountDownLatch started, CountDownLatch release) {
