@@ -6,9 +6,7 @@ import dev.parmap.observe.Progress;
 import dev.parmap.observe.ProgressListener;
 import dev.parmap.observe.RunStats;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
@@ -81,8 +79,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
 
   private final Input input; // driver only
 
-  private final @Nullable Object @Nullable [] sharedResults;
-  private final @Nullable ArrayList<Chunk> listChunks;
+  private final Sink sink; // driver only
 
   private final Dispatch dispatch;
 
@@ -94,7 +91,6 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
   private volatile @Nullable DeadlineWatch deadlineWatch; // written once by the driver, in begin()
 
   // Driver only.
-  private final ArrayDeque<Chunk> pending = new ArrayDeque<>();
   private long outstanding;
   private long lastProgressNanos;
   private final Failures failures = new Failures();
@@ -165,17 +161,11 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
       throw tooManyResults(what); // refused before anything is read or allocated
     }
     this.input = new Input(items);
-    boolean random = input.isRandomAccess();
-    if (mode == Mode.LIST && random) {
-      this.sharedResults = new Object[(int) input.knownSize()];
-      this.listChunks = null;
-    } else {
-      this.sharedResults = null;
-      this.listChunks = mode == Mode.LIST ? new ArrayList<>() : null;
-    }
+    this.sink = Sink.of(mode, input);
     // Items of a random-access list are in memory already, and so are map's results: the window
     // only matters where the call would otherwise hold items or results of its own.
-    boolean holdsNothingExtra = random && (mode == Mode.LIST || mode == Mode.FOR_EACH);
+    boolean holdsNothingExtra =
+        input.isRandomAccess() && (sink.holdsNothingExtra() || mode == Mode.FOR_EACH);
     this.window = holdsNothingExtra ? Long.MAX_VALUE : pool.window();
     this.lastProgressNanos = now;
     this.dispatch = new Dispatch(pool, itemRunner, pool.isRunningTaskOnCurrentThread());
@@ -359,19 +349,13 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
       if (chunk == null || !launch(chunk)) {
         return;
       }
-      if (chunk.cutForTime && (mode == Mode.ORDERED || mode == Mode.UNORDERED)) {
+      if (chunk.cutForTime && sink instanceof Sink.ToStream stream) {
         pollEvents();
-        if (hasReadyResult()) {
+        if (stream.hasReady()) {
           return; // the input is slow: hand over what is done before reading on
         }
       }
     }
-  }
-
-  /** Whether a stream has a result to hand over now (its next chunk has completed). */
-  private boolean hasReadyResult() {
-    Chunk head = pending.peekFirst();
-    return head != null && (mode == Mode.UNORDERED || head.completed);
   }
 
   /** Reads the next chunk's items; null at the end of the input, or if it failed. */
@@ -393,22 +377,9 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
       fail(tooMany, tooMany);
       return null;
     }
-    Chunk chunk =
-        new Chunk(
-            read.first(),
-            n,
-            read.items(),
-            resultsFor(n),
-            sharedResults != null ? (int) read.first() : 0);
+    Chunk chunk = sink.chunkOf(read.first(), read.items());
     chunk.cutForTime = read.cutForTime();
     return chunk;
-  }
-
-  private @Nullable Object @Nullable [] resultsFor(int size) {
-    if (mode == Mode.FOR_EACH) {
-      return null;
-    }
-    return sharedResults != null ? sharedResults : new Object[size];
   }
 
   private boolean launch(Chunk chunk) {
@@ -428,11 +399,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
       return false;
     }
     outstanding += chunk.size;
-    if (mode == Mode.ORDERED) {
-      pending.add(chunk);
-    } else if (listChunks != null) {
-      listChunks.add(chunk);
-    }
+    sink.launched(chunk);
     return true;
   }
 
@@ -525,16 +492,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
       cutShort(chunk, cut);
     }
     chunk.items = null; // the items are not needed any more: let them go
-    switch (mode) {
-      case LIST, FOR_EACH -> outstanding -= chunk.size;
-      case UNORDERED -> {
-        outstanding -= chunk.size - chunk.done;
-        if (chunk.done > 0) {
-          pending.add(chunk);
-        }
-      }
-      case ORDERED -> outstanding -= chunk.size - chunk.done;
-    }
+    outstanding -= sink.completed(chunk);
   }
 
   /**
@@ -792,40 +750,25 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
   }
 
   private List<R> assemble() {
-    DeadlineExceededException cut = deadlinePassed;
-    // After the deadline, with outcomes, the rest of a collection (its size is known, it is in
-    // memory) is reported as cut short too.
-    long unreadFrom = input.nextIndex();
-    List<@Nullable Object> unread =
-        cut != null && outcomes ? input.unreadForReport() : List.<@Nullable Object>of();
-    @Nullable Object[] all = sharedResults;
-    int at;
-    if (all != null) {
-      at = (int) unreadFrom;
-    } else {
-      ArrayList<Chunk> chunks = listChunks;
-      if (chunks == null) {
-        throw new IllegalStateException("only map calls assemble a list");
-      }
-      all = new Object[(int) unreadFrom + unread.size()];
-      at = 0;
-      for (Chunk chunk : chunks) {
-        @Nullable Object[] part = chunk.results;
-        if (part != null) {
-          System.arraycopy(part, 0, all, at, chunk.size);
-        }
-        at += chunk.size;
-      }
-      chunks.clear();
+    if (!(sink instanceof Sink.ToList list)) {
+      throw new IllegalStateException("only map calls assemble a list");
     }
-    if (cut != null) {
-      for (Object item : unread) {
-        all[at] = new Outcome.Failure<>(item, at, 0, Duration.ZERO, cut);
-        at++;
-      }
+    DeadlineExceededException cut = deadlinePassed;
+    long read = input.nextIndex();
+    List<@Nullable Object> all;
+    if (cut != null && outcomes) {
+      // After the deadline, the rest of a collection (its size is known, it is in memory) is
+      // reported as cut short too.
+      all =
+          list.assemble(
+              read,
+              input.unreadForReport(),
+              (item, index) -> new Outcome.Failure<>(item, index, 0, Duration.ZERO, cut));
+    } else {
+      all = list.assemble(read, List.of(), (item, index) -> item);
     }
     @SuppressWarnings("unchecked")
-    List<R> results = (List<R>) Collections.unmodifiableList(Arrays.asList(all));
+    List<R> results = (List<R>) Collections.unmodifiableList(all);
     return results;
   }
 
@@ -888,14 +831,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
     }
 
     private @Nullable Chunk nextReady() {
-      Chunk head = pending.peekFirst();
-      if (head == null) {
-        return null;
-      }
-      if (mode == Mode.UNORDERED || head.completed) {
-        return pending.pollFirst();
-      }
-      return null;
+      return sink instanceof Sink.ToStream stream ? stream.next() : null;
     }
 
     private void deliver(Consumer<? super R> action, R result) {
