@@ -1,9 +1,6 @@
 package dev.parmap;
 
-import dev.parmap.observe.ChunkEvent;
 import dev.parmap.observe.ContextPropagator;
-import dev.parmap.observe.Progress;
-import dev.parmap.observe.ProgressListener;
 import dev.parmap.observe.RunStats;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,9 +66,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
   private final @Nullable ScheduledThreadPoolExecutor timer;
   private final @Nullable ThreadRegistry timerThreads;
   private final long deadlineAt; // System.nanoTime(); Long.MAX_VALUE for none
-  private final @Nullable ProgressListener listener;
-  private final boolean chunkEvents;
-  private final StatsRecorder stats;
+  private final Observation observation;
   private final String what;
   private final boolean blocking;
   private final long window;
@@ -101,7 +96,6 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
   private @Nullable ParmapException stuck;
   private boolean began;
   private boolean completedAnyway; // stopped by a deadline noticed after the last item finished
-  private long nextProgressAt;
 
   /**
    * A call of {@code task} on {@code items}. With {@code outcomes}, the results handed over are
@@ -151,16 +145,22 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
     this.itemRunner =
         new ItemRunner(
             (Task<@Nullable Object, @Nullable Object>) task, attempts, outcomes, captured, this);
-    this.listener = options.listener().orElse(null);
-    this.chunkEvents = listener != null && listener.wantsChunks();
     long now = System.nanoTime();
-    this.stats = new StatsRecorder(what, sizer.parallelism(), now);
     this.deadlineAt =
         options.deadline().map(d -> saturatedAdd(now, d.toNanos())).orElse(Long.MAX_VALUE);
     if (mode == Mode.LIST && items instanceof Collection<?> sized && sized.size() > MAX_LIST_SIZE) {
       throw tooManyResults(what); // refused before anything is read or allocated
     }
     this.input = new Input(items);
+    this.observation =
+        new Observation(
+            what,
+            options.listener().orElse(null),
+            new StatsRecorder(what, sizer.parallelism(), now),
+            options.progressInterval().toNanos(),
+            input.knownSize(),
+            failures,
+            () -> stop(null));
     this.sink = Sink.of(mode, input);
     // Items of a random-access list are in memory already, and so are map's results: the window
     // only matters where the call would otherwise hold items or results of its own.
@@ -217,26 +217,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
       deadlineWatch =
           DeadlineWatch.start(pool.threadPrefix() + "deadline", deadlineAt, this::deadlineReached);
     }
-    ProgressListener follower = listener;
-    if (follower != null) {
-      long total = input.knownSize();
-      notifyListener(() -> follower.onStart(what, total));
-      nextProgressAt = stats.startNanos() + options.progressInterval().toNanos();
-    }
-  }
-
-  /**
-   * Calls the listener; if it throws, the call stops and fails with that cause (an {@link Error} is
-   * thrown as it is, once the call has ended).
-   */
-  private void notifyListener(Runnable event) {
-    try {
-      event.run();
-    } catch (RuntimeException e) {
-      fail(new ParmapException(what + ": its progress listener threw " + e, e), e);
-    } catch (Error e) { // not swallowed: thrown by the call once nothing of it runs
-      failWith(e);
-    }
+    observation.started();
   }
 
   private void drive() {
@@ -473,20 +454,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
           broken);
     }
     finishedItems += chunk.done;
-    stats.record(chunk);
-    ProgressListener follower = listener;
-    if (follower != null) {
-      if (chunkEvents && chunk.threadName != null) {
-        ChunkEvent event = stats.event(chunk);
-        notifyListener(() -> follower.onChunk(event));
-      }
-      long now = System.nanoTime();
-      if (now - nextProgressAt >= 0) {
-        nextProgressAt = now + options.progressInterval().toNanos();
-        Progress progress = stats.progress(progressTotal(), now);
-        notifyListener(() -> follower.onProgress(progress));
-      }
-    }
+    observation.chunkCompleted(chunk);
     DeadlineExceededException cut = deadlinePassed;
     if (cut != null && chunk.done < chunk.size) {
       cutShort(chunk, cut);
@@ -546,13 +514,6 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
     DeadlineWatch watch = deadlineWatch;
     if (watch != null) {
       watch.end();
-    }
-  }
-
-  /** Records an Error that the call throws as it is (the first failure wins, as in fail()). */
-  private void failWith(Error e) {
-    if (failures.recordError(e)) {
-      stop(null);
     }
   }
 
@@ -669,22 +630,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
       endDeadlineWatch();
       stopTimer();
       pool.deregister(this);
-      long now = System.nanoTime();
-      RunStats result = stats.finish(now, ending());
-      pool.recordStats(result);
-      ProgressListener follower = listener;
-      if (follower != null && began) {
-        try {
-          follower.onProgress(stats.progress(progressTotal(), now));
-        } catch (RuntimeException e) {
-          listenerThrew(e);
-        }
-        try {
-          follower.onFinish(result); // even if onProgress threw: it may hold a resource
-        } catch (RuntimeException e) {
-          listenerThrew(e);
-        }
-      }
+      pool.recordStats(observation.ended(ending()));
     }
   }
 
@@ -697,15 +643,6 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
       return RunStats.Ending.CANCELLED;
     }
     return RunStats.Ending.COMPLETED;
-  }
-
-  /** A listener threw after the call ended: thrown if the call ends normally, else suppressed. */
-  private void listenerThrew(RuntimeException e) {
-    failures.recordAfterEnd(e);
-  }
-
-  private long progressTotal() {
-    return input.knownSize();
   }
 
   /** Stops the timeout alarms' thread and waits until it has terminated. */
