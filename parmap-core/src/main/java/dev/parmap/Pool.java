@@ -22,7 +22,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -651,7 +650,7 @@ public final class Pool implements AutoCloseable {
   }
 
   private static <R extends @Nullable Object> Stream<R> streamOf(Run<?, R> run) {
-    return new ClosingStream<>(StreamSupport.stream(run.spliterator(), false).onClose(run::close));
+    return ClosingStreams.over(run.spliterator(), run::close);
   }
 
   void deregister(Run<?, ?> run) {
