@@ -84,7 +84,7 @@ import org.jspecify.annotations.Nullable;
  * submitted; {@link #terminate()} interrupts it and waits until it has stopped. Using a closed pool
  * throws {@link IllegalStateException}.
  */
-public final class Pool implements AutoCloseable {
+public final class Pool implements ParallelPool {
 
   /** Items read from the input and not yet handed over, at most, per call. */
   static final int DEFAULT_WINDOW = 16_384;
@@ -258,6 +258,7 @@ public final class Pool implements AutoCloseable {
    * @throws IllegalStateException if the pool is closed
    * @throws NullPointerException if {@code items} or {@code task} is null
    */
+  @Override
   public <T extends @Nullable Object, R extends @Nullable Object> List<R> map(
       Iterable<? extends T> items, Task<? super T, ? extends R> task) {
     return this.<T, R>start(items, task, Run.Mode.LIST, "Pool.map", true, false).toList();
@@ -276,6 +277,7 @@ public final class Pool implements AutoCloseable {
    * @throws IllegalStateException if the pool is closed
    * @throws NullPointerException if {@code items} or {@code action} is null
    */
+  @Override
   public <T extends @Nullable Object> void forEach(
       Iterable<? extends T> items, Action<? super T> action) {
     notNull(action, "action");
@@ -316,6 +318,7 @@ public final class Pool implements AutoCloseable {
    * @throws IllegalStateException if the pool is closed
    * @throws NullPointerException if {@code items} or {@code task} is null
    */
+  @Override
   public <T extends @Nullable Object, R extends @Nullable Object> Stream<R> stream(
       Iterable<? extends T> items, Task<? super T, ? extends R> task) {
     return streamOf(this.<T, R>start(items, task, Run.Mode.ORDERED, "Pool.stream", false, false));
@@ -331,6 +334,7 @@ public final class Pool implements AutoCloseable {
    * @throws IllegalStateException if the pool is closed
    * @throws NullPointerException if {@code items} or {@code task} is null
    */
+  @Override
   public <T extends @Nullable Object, R extends @Nullable Object> Stream<R> streamUnordered(
       Iterable<? extends T> items, Task<? super T, ? extends R> task) {
     return streamOf(
@@ -351,6 +355,7 @@ public final class Pool implements AutoCloseable {
    * @throws IllegalStateException if the pool is closed
    * @throws NullPointerException if {@code items} or {@code task} is null
    */
+  @Override
   public <T extends @Nullable Object, R extends @Nullable Object>
       CompletableFuture<List<R>> mapAsync(
           Iterable<? extends T> items, Task<? super T, ? extends R> task) {
@@ -418,6 +423,7 @@ public final class Pool implements AutoCloseable {
    * @param options the options of the view's calls (they replace, not add to, this pool's)
    * @return a view of this pool with those options
    */
+  @Override
   public Pool with(MapOptions options) {
     notNull(options, "options");
     return new Pool(this, options);
@@ -448,6 +454,7 @@ public final class Pool implements AutoCloseable {
    * @throws IllegalStateException if the pool is closed
    * @throws NullPointerException if {@code items} or {@code task} is null
    */
+  @Override
   public <T extends @Nullable Object, R extends @Nullable Object> Outcomes<T, R> mapOutcomes(
       Iterable<? extends T> items, Task<? super T, ? extends R> task) {
     Run<T, Outcome<T, R>> run =
@@ -469,6 +476,7 @@ public final class Pool implements AutoCloseable {
    * @throws IllegalStateException if the pool is closed
    * @throws NullPointerException if {@code items} or {@code task} is null
    */
+  @Override
   public <T extends @Nullable Object, R extends @Nullable Object>
       Stream<Outcome<T, R>> streamOutcomes(
           Iterable<? extends T> items, Task<? super T, ? extends R> task) {
