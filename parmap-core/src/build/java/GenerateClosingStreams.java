@@ -26,7 +26,7 @@ import java.util.stream.Stream;
 /**
  * Writes the four self-closing stream wrappers of parmap-core ({@code ClosingStream}, {@code
  * ClosingIntStream}, {@code ClosingLongStream}, {@code ClosingDoubleStream}, package {@code
- * dev.parmap}) from the JDK's stream interfaces, so that no one writes or reviews 160 delegating
+ * dev.parmap}) from the JDK's stream interfaces, so that no one writes or reviews 170 delegating
  * methods by hand, and a method the JDK adds is wrapped by the next build instead of silently
  * falling through to a default that would not close. The contract they keep is stated in {@code
  * dev.parmap.ClosingStreams}; this program only decides, per method, which of three bodies it gets:
