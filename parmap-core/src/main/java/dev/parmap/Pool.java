@@ -22,7 +22,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -87,7 +86,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @since 0.1
  */
-public final class Pool implements AutoCloseable {
+public final class Pool implements ParallelPool {
 
   /** Items read from the input and not yet handed over, at most, per call. */
   static final int DEFAULT_WINDOW = 16_384;
@@ -261,6 +260,7 @@ public final class Pool implements AutoCloseable {
    * @throws IllegalStateException if the pool is closed
    * @throws NullPointerException if {@code items} or {@code task} is null
    */
+  @Override
   public <T extends @Nullable Object, R extends @Nullable Object> List<R> map(
       Iterable<? extends T> items, Task<? super T, ? extends R> task) {
     return this.<T, R>start(items, task, Run.Mode.LIST, "Pool.map", true, false).toList();
@@ -279,6 +279,7 @@ public final class Pool implements AutoCloseable {
    * @throws IllegalStateException if the pool is closed
    * @throws NullPointerException if {@code items} or {@code action} is null
    */
+  @Override
   public <T extends @Nullable Object> void forEach(
       Iterable<? extends T> items, Action<? super T> action) {
     notNull(action, "action");
@@ -319,6 +320,7 @@ public final class Pool implements AutoCloseable {
    * @throws IllegalStateException if the pool is closed
    * @throws NullPointerException if {@code items} or {@code task} is null
    */
+  @Override
   public <T extends @Nullable Object, R extends @Nullable Object> Stream<R> stream(
       Iterable<? extends T> items, Task<? super T, ? extends R> task) {
     return streamOf(this.<T, R>start(items, task, Run.Mode.ORDERED, "Pool.stream", false, false));
@@ -334,6 +336,7 @@ public final class Pool implements AutoCloseable {
    * @throws IllegalStateException if the pool is closed
    * @throws NullPointerException if {@code items} or {@code task} is null
    */
+  @Override
   public <T extends @Nullable Object, R extends @Nullable Object> Stream<R> streamUnordered(
       Iterable<? extends T> items, Task<? super T, ? extends R> task) {
     return streamOf(
@@ -354,6 +357,7 @@ public final class Pool implements AutoCloseable {
    * @throws IllegalStateException if the pool is closed
    * @throws NullPointerException if {@code items} or {@code task} is null
    */
+  @Override
   public <T extends @Nullable Object, R extends @Nullable Object>
       CompletableFuture<List<R>> mapAsync(
           Iterable<? extends T> items, Task<? super T, ? extends R> task) {
@@ -421,6 +425,7 @@ public final class Pool implements AutoCloseable {
    * @param options the options of the view's calls (they replace, not add to, this pool's)
    * @return a view of this pool with those options
    */
+  @Override
   public Pool with(MapOptions options) {
     notNull(options, "options");
     return new Pool(this, options);
@@ -451,6 +456,7 @@ public final class Pool implements AutoCloseable {
    * @throws IllegalStateException if the pool is closed
    * @throws NullPointerException if {@code items} or {@code task} is null
    */
+  @Override
   public <T extends @Nullable Object, R extends @Nullable Object> Outcomes<T, R> mapOutcomes(
       Iterable<? extends T> items, Task<? super T, ? extends R> task) {
     Run<T, Outcome<T, R>> run =
@@ -472,6 +478,7 @@ public final class Pool implements AutoCloseable {
    * @throws IllegalStateException if the pool is closed
    * @throws NullPointerException if {@code items} or {@code task} is null
    */
+  @Override
   public <T extends @Nullable Object, R extends @Nullable Object>
       Stream<Outcome<T, R>> streamOutcomes(
           Iterable<? extends T> items, Task<? super T, ? extends R> task) {
@@ -653,7 +660,7 @@ public final class Pool implements AutoCloseable {
   }
 
   private static <R extends @Nullable Object> Stream<R> streamOf(Run<?, R> run) {
-    return new ClosingStream<>(StreamSupport.stream(run.spliterator(), false).onClose(run::close));
+    return ClosingStreams.over(run.spliterator(), run::close);
   }
 
   void deregister(Run<?, ?> run) {

@@ -44,6 +44,7 @@ class ApiSurfaceTest {
             "dev.parmap.MapOptions",
             "dev.parmap.Outcome",
             "dev.parmap.Outcomes",
+            "dev.parmap.ParallelPool",
             "dev.parmap.Parmap",
             "dev.parmap.ParmapException",
             "dev.parmap.Pool",
@@ -83,6 +84,27 @@ class ApiSurfaceTest {
             "virtual",
             "with");
     assertThat(publicMethods(Parmap.class)).containsExactly("forEach", "map", "toList");
+  }
+
+  @Test
+  void theCallsEveryPoolHasAreExactlyTheseAndPoolImplementsThem() throws Exception {
+    assertThat(publicMethods(ParallelPool.class))
+        .containsExactly(
+            "close",
+            "forEach",
+            "map",
+            "mapAsync",
+            "mapOutcomes",
+            "stream",
+            "streamOutcomes",
+            "streamUnordered",
+            "with");
+    assertThat(ParallelPool.class.getInterfaces()).containsExactly(AutoCloseable.class);
+    assertThat(ParallelPool.class.getMethod("close").getExceptionTypes()).isEmpty();
+    assertThat(ParallelPool.class).isAssignableFrom(Pool.class);
+    // with() keeps the concrete type: a Pool's view is a Pool
+    assertThat(Pool.class.getMethod("with", MapOptions.class).getReturnType())
+        .isEqualTo(Pool.class);
   }
 
   @Test
@@ -127,6 +149,7 @@ class ApiSurfaceTest {
   private static java.util.List<String> publicMethods(Class<?> type) {
     return Arrays.stream(type.getDeclaredMethods())
         .filter(m -> Modifier.isPublic(m.getModifiers()))
+        .filter(m -> !m.isBridge()) // Pool.with's bridge for ParallelPool.with is not API
         .map(Method::getName)
         .sorted()
         .toList();
