@@ -54,6 +54,15 @@ import org.jspecify.annotations.Nullable;
  * Fail fast stays the rule for {@code map}, {@code forEach} and {@code stream}: an item whose last
  * attempt fails stops the call. {@link Pool#mapOutcomes} and {@link Pool#streamOutcomes} instead
  * report one {@link Outcome} per item.
+ *
+ * <h2>"Forever"</h2>
+ *
+ * Every positive {@link Duration} is accepted. One longer than {@link Long#MAX_VALUE} nanoseconds
+ * (about 292 years), such as {@code Duration.ofMillis(Long.MAX_VALUE)} or {@code
+ * Duration.ofDays(365_000)}, the usual ways of writing "forever", is counted as that long, which in
+ * practice means no bound: a timeout or deadline that never passes, a cancellation grace that waits
+ * for the tasks however long they take, no progress event but the final one. The same holds for
+ * the durations of {@link RateLimit} and {@link Retry}.
  */
 public final class MapOptions {
   private static final MapOptions DEFAULTS = new Builder().build();
@@ -242,7 +251,8 @@ public final class MapOptions {
     /**
      * Interrupts an attempt that runs longer than {@code timeout}.
      *
-     * @param timeout positive
+     * @param timeout positive; 292 years or more (e.g. {@code Duration.ofMillis(Long.MAX_VALUE)})
+     *     means no timeout
      * @return this builder
      * @throws IllegalArgumentException if {@code timeout} is not positive
      */
@@ -254,7 +264,8 @@ public final class MapOptions {
     /**
      * Ends the call when {@code deadline} has passed since it started.
      *
-     * @param deadline positive
+     * @param deadline positive; 292 years or more (e.g. {@code Duration.ofMillis(Long.MAX_VALUE)})
+     *     means no deadline
      * @return this builder
      * @throws IllegalArgumentException if {@code deadline} is not positive
      */
@@ -304,7 +315,8 @@ public final class MapOptions {
      * naming the item and showing its thread's stack trace; that thread is then still running, the
      * one exception to "nothing left behind".
      *
-     * @param grace positive
+     * @param grace positive; 292 years or more (e.g. {@code Duration.ofMillis(Long.MAX_VALUE)})
+     *     means waiting until the tasks end, however long that takes
      * @return this builder
      * @throws IllegalArgumentException if {@code grace} is not positive
      */
@@ -327,7 +339,8 @@ public final class MapOptions {
     /**
      * The least time between two progress events.
      *
-     * @param interval positive
+     * @param interval positive; 292 years or more (e.g. {@code Duration.ofMillis(Long.MAX_VALUE)})
+     *     means no progress event but the final one
      * @return this builder
      * @throws IllegalArgumentException if {@code interval} is not positive
      */

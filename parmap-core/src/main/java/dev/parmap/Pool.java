@@ -830,7 +830,7 @@ public final class Pool implements AutoCloseable {
       Thread thread = cancelled && mayInterruptIfRunning ? interruptRunner() : null;
       if (thread != null && thread != Thread.currentThread()) {
         boolean interruptedWhileWaiting = false;
-        long deadline = System.nanoTime() + options.cancellationGrace().toNanos();
+        long deadline = System.nanoTime() + Durations.saturatedNanos(options.cancellationGrace());
         while (true) {
           try {
             long left = deadline - System.nanoTime();

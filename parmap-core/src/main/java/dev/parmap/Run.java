@@ -195,7 +195,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
     long now = System.nanoTime();
     this.stats = new StatsRecorder(what, sizer.parallelism(), now);
     this.deadlineAt =
-        options.deadline().map(d -> saturatedAdd(now, d.toNanos())).orElse(Long.MAX_VALUE);
+        options.deadline().map(d -> saturatedAdd(now, Durations.saturatedNanos(d))).orElse(Long.MAX_VALUE);
     if (mode == Mode.LIST && items instanceof Collection<?> sized && sized.size() > MAX_LIST_SIZE) {
       throw tooManyResults(what); // refused before anything is read or allocated
     }
@@ -271,7 +271,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
     if (follower != null) {
       long total = list != null || knownSize >= 0 ? knownSize : -1;
       notifyListener(() -> follower.onStart(what, total));
-      nextProgressAt = stats.startNanos() + options.progressInterval().toNanos();
+      nextProgressAt = stats.startNanos() + Durations.saturatedNanos(options.progressInterval());
     }
   }
 
@@ -946,7 +946,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
       }
       long now = System.nanoTime();
       if (now - nextProgressAt >= 0) {
-        nextProgressAt = now + options.progressInterval().toNanos();
+        nextProgressAt = now + Durations.saturatedNanos(options.progressInterval());
         Progress progress = stats.progress(progressTotal(), now);
         notifyListener(() -> follower.onProgress(progress));
       }
@@ -1034,7 +1034,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
   /** Waits until no chunk is in flight, processing completions; keeps the interrupt flag. */
   private void drain() {
     boolean interrupted = Thread.interrupted();
-    long grace = options.cancellationGrace().toNanos();
+    long grace = Durations.saturatedNanos(options.cancellationGrace());
     long lastCompletion = System.nanoTime();
     while (driverInFlight > 0 && stuck == null) {
       if (helping) {
