@@ -313,7 +313,7 @@ public final class MapOptions {
      * How long a stopping call waits for tasks that ignore interruption. Java cannot kill a thread:
      * when this passes, the call gives up on such a task and throws a {@link ParmapException}
      * naming the item and showing its thread's stack trace; that thread is then still running, the
-     * one exception to "nothing left behind".
+     * one exception to "nothing left behind" (though {@link Pool#close()} waits for it).
      *
      * @param grace positive; 292 years or more (e.g. {@code Duration.ofMillis(Long.MAX_VALUE)})
      *     means waiting until the tasks end, however long that takes

@@ -1,6 +1,7 @@
 package dev.parmap;
 
 import dev.parmap.observe.RunStats;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -11,6 +12,7 @@ import java.util.WeakHashMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -18,6 +20,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -113,6 +116,10 @@ public final class Pool implements AutoCloseable {
     int blockingCalls;
     final Set<Submission<?>> submissions = new HashSet<>();
     final List<Thread> endedSubmissionThreads = new ArrayList<>();
+    // Calls that gave up on tasks ignoring interruption (after their cancellation grace), and the
+    // threads made for those tasks alone: close() waits for them all the same.
+    final List<Run<?, ?>> abandonedRuns = new ArrayList<>();
+    final List<Thread> abandonedThreads = new ArrayList<>();
     volatile @Nullable RunStats lastStats;
   }
 
@@ -341,8 +348,14 @@ public final class Pool implements AutoCloseable {
    * completes with the ordered results, or exceptionally with what {@code map} would have thrown.
    * {@code cancel(true)} interrupts the running tasks and returns once they have ended (waiting at
    * most the {@linkplain MapOptions#cancellationGrace() cancellation grace} for tasks that ignore
-   * interruption); {@link #close()} waits for them too. The items are read on a background thread
-   * of the pool.
+   * interruption); called from a task of this pool, it interrupts them and returns at once, as it
+   * could otherwise wait for itself. {@link #close()} waits for them in every case, however long
+   * they take. The items are read on a background thread of the pool, made for this call alone.
+   *
+   * <p>{@code join()}, {@code get()} and {@code get(timeout, unit)} return only once that thread
+   * has terminated, and with it every task of the call: nothing started for the call is alive
+   * then. (Other ways to observe completion, such as {@code isDone()} or a dependent stage, may see
+   * it a moment before the thread has terminated. A cancelled future's methods do not wait.)
    *
    * @param items the items; may contain {@code null}
    * @param task applied to each item; may return {@code null}
@@ -376,7 +389,16 @@ public final class Pool implements AutoCloseable {
    * Runs one task on the pool: Python's {@code pool.apply_async(task)}. The future completes with
    * the task's result or, exceptionally, with exactly what it threw. {@code cancel(true)}
    * interrupts the task if it is running and returns once it has ended (at most the cancellation
-   * grace later, for a task that ignores interruption). {@link #close()} waits for submitted tasks.
+   * grace later, for a task that ignores interruption; at once when called from a task of this
+   * pool, which could be the one it would wait for). {@link #close()} waits for submitted tasks,
+   * cancelled ones included, however long they take.
+   *
+   * <p>{@code join()}, {@code get()} and {@code get(timeout, unit)} return only once the task is
+   * over: on a pool that makes a thread per task ({@link #virtual()}, {@link #virtual(int)}), once
+   * that thread has terminated; on a pool of long-lived threads, the thread goes back to the pool
+   * and may still be finishing its bookkeeping for a moment. (Other ways to observe completion,
+   * such as {@code isDone()} or a dependent stage, may see it before the thread has terminated. A
+   * cancelled future's methods do not wait.)
    *
    * @param task the task
    * @return a future of its result
@@ -486,7 +508,9 @@ public final class Pool implements AutoCloseable {
    *
    * <p>Result streams are not waited for (nobody may ever consume them): their running tasks are,
    * and such a stream then throws {@link IllegalStateException} when it would need to start another
-   * task. If the calling thread is interrupted while it waits, the pool is {@linkplain #terminate()
+   * task. Tasks that a call or a cancelled future gave up waiting for, because they ignored
+   * interruption for the whole {@linkplain MapOptions#cancellationGrace() cancellation grace}, are
+   * waited for too, however long they take: Java cannot stop a thread. If the calling thread is interrupted while it waits, the pool is {@linkplain #terminate()
    * terminated} instead, and the interrupt flag is set when this method returns. Calling it again
    * has no further effect, and waits as the first call does.
    *
@@ -522,13 +546,21 @@ public final class Pool implements AutoCloseable {
     for (Run<?, ?> stream : streams) {
       stream.detachAndAwaitQuiescence();
     }
+    List<Run<?, ?>> abandoned;
     List<Thread> ended;
     life.lock.lock();
     try {
+      abandoned = new ArrayList<>(life.abandonedRuns);
+      life.abandonedRuns.clear();
       ended = new ArrayList<>(life.endedSubmissionThreads);
       life.endedSubmissionThreads.clear();
+      ended.addAll(life.abandonedThreads);
+      life.abandonedThreads.clear();
     } finally {
       life.lock.unlock();
+    }
+    for (Run<?, ?> run : abandoned) {
+      run.detachAndAwaitQuiescence(); // tasks that ignored interruption: however long they take
     }
     for (Thread thread : ended) {
       interrupted |= joinUninterruptibly(thread);
@@ -659,6 +691,13 @@ public final class Pool implements AutoCloseable {
         life.blockingCalls--;
       }
       life.streams.remove(run);
+      if (run.hasTasksInFlight()) {
+        // The call gave up on tasks that ignore interruption; close() still waits for them.
+        life.abandonedRuns.removeIf(abandoned -> !abandoned.hasTasksInFlight());
+        life.abandonedRuns.add(run);
+        life.abandonedThreads.removeIf(thread -> !thread.isAlive());
+        life.abandonedThreads.addAll(run.threadsOfRunningChunks());
+      }
       life.idle.signalAll();
     } finally {
       life.lock.unlock();
@@ -760,6 +799,8 @@ public final class Pool implements AutoCloseable {
     private final boolean ownThread;
     private final CountDownLatch ended = new CountDownLatch(1);
     @Nullable Runnable ifNeverRun;
+    // The thread made for this submission alone, once it runs: join() and get() wait for its end.
+    private volatile @Nullable Thread ownRunner;
     // Guarded by this.
     private @Nullable Thread runner;
     private boolean interrupted;
@@ -787,6 +828,9 @@ public final class Pool implements AutoCloseable {
             return; // cancelled before it started
           }
           runner = Thread.currentThread();
+          if (ownThread) {
+            ownRunner = runner; // before completion, which publishes it to join() and get()
+          }
         }
         Pool outer = isTask ? enterTask() : CURRENT_POOL.get();
         try {
@@ -828,7 +872,9 @@ public final class Pool implements AutoCloseable {
     public boolean cancel(boolean mayInterruptIfRunning) {
       boolean cancelled = super.cancel(mayInterruptIfRunning);
       Thread thread = cancelled && mayInterruptIfRunning ? interruptRunner() : null;
-      if (thread != null && thread != Thread.currentThread()) {
+      // From a task of this pool, waiting could mean waiting for itself (the task is one of the
+      // cancelled call's, or holds the thread that call's tasks need): close() waits instead.
+      if (thread != null && thread != Thread.currentThread() && !isRunningTaskOnCurrentThread()) {
         boolean interruptedWhileWaiting = false;
         long deadline = System.nanoTime() + Durations.saturatedNanos(options.cancellationGrace());
         while (true) {
@@ -846,6 +892,75 @@ public final class Pool implements AutoCloseable {
         }
       }
       return cancelled;
+    }
+
+    @Override
+    public V join() {
+      try {
+        return super.join();
+      } finally {
+        boolean interrupted = false;
+        while (true) {
+          try {
+            awaitOwnThread(Long.MAX_VALUE);
+            break;
+          } catch (InterruptedException e) {
+            interrupted = true; // join() is not interruptible: keep waiting, restore the flag
+          }
+        }
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+
+    @Override
+    public V get() throws InterruptedException, ExecutionException {
+      V result;
+      try {
+        result = super.get();
+      } catch (ExecutionException e) {
+        awaitOwnThread(Long.MAX_VALUE);
+        throw e;
+      }
+      awaitOwnThread(Long.MAX_VALUE);
+      return result;
+    }
+
+    @Override
+    public V get(long timeout, TimeUnit unit)
+        throws InterruptedException, ExecutionException, TimeoutException {
+      long until = System.nanoTime() + unit.toNanos(timeout);
+      V result;
+      try {
+        result = super.get(timeout, unit);
+      } catch (ExecutionException e) {
+        awaitOwnThreadOrTimeOut(until);
+        throw e;
+      }
+      awaitOwnThreadOrTimeOut(until);
+      return result;
+    }
+
+    private void awaitOwnThreadOrTimeOut(long until) throws InterruptedException, TimeoutException {
+      if (!awaitOwnThread(Math.max(0, until - System.nanoTime()))) {
+        throw new TimeoutException("the task has completed but its thread has not ended yet");
+      }
+    }
+
+    /**
+     * After completion: waits up to {@code nanos} until the thread made for this submission alone
+     * has terminated (it ends right after completing the future). Not for a cancelled submission,
+     * whose work may ignore interruption, nor from that thread itself.
+     *
+     * @return whether there is no such thread left alive
+     */
+    private boolean awaitOwnThread(long nanos) throws InterruptedException {
+      Thread thread = ownRunner;
+      if (thread == null || thread == Thread.currentThread() || isCancelled()) {
+        return true;
+      }
+      return thread.join(Duration.ofNanos(nanos));
     }
 
     /** Cancels and interrupts without waiting (for terminate(), which waits for all work). */

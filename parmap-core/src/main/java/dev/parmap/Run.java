@@ -388,6 +388,23 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
     }
   }
 
+  /** Whether chunks are still running: after the call ended, ones it gave up waiting for. */
+  boolean hasTasksInFlight() {
+    return inFlight.get() > 0;
+  }
+
+  /** The threads made for running chunks alone (null launchedThread: a pool's shared thread). */
+  List<Thread> threadsOfRunningChunks() {
+    List<Thread> threads = new ArrayList<>();
+    for (Chunk chunk : running) {
+      Thread thread = chunk.launchedThread;
+      if (thread != null) {
+        threads.add(thread);
+      }
+    }
+    return threads;
+  }
+
   /** Whether the driver blocks a caller for the whole call (not a stream). */
   boolean isBlocking() {
     return blocking;
