@@ -370,7 +370,11 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
     }
   }
 
-  /** Prevents new launches (the pool was closed) and waits until no chunk is in flight. */
+  /**
+   * Prevents new launches (the pool was closed), waits until no chunk is in flight, and stops the
+   * timeout alarms' thread: no attempt can start any more, and close() promises the pool's threads
+   * have ended (a stream dropped unclosed would otherwise keep it for its keep-alive time).
+   */
   void detachAndAwaitQuiescence() {
     lock.lock();
     try {
@@ -386,6 +390,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
     } finally {
       lock.unlock();
     }
+    stopTimer();
   }
 
   /** Whether chunks are still running: after the call ended, ones it gave up waiting for. */
