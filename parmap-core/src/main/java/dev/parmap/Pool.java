@@ -218,9 +218,23 @@ public final class Pool implements AutoCloseable {
    * A pool that runs tasks on an executor you own. {@link #close()} waits for the pool's work but
    * does not shut the executor down: that stays your job.
    *
-   * <p>How many tasks a call keeps in flight follows the executor: the maximum pool size of a
-   * {@link ThreadPoolExecutor}, the parallelism of a {@link ForkJoinPool}, and otherwise as many as
-   * for {@link #virtual()}. Thread names are the executor's.
+   * <p>How many tasks a call keeps in flight follows the executor's real capacity: for a {@link
+   * ThreadPoolExecutor}, its threads (the maximum pool size, or the core size when its queue is
+   * unbounded, as it then never grows past it) and at most as many as its threads and queue hold
+   * together (a {@link java.util.concurrent.SynchronousQueue} holds none); the parallelism of a
+   * {@link ForkJoinPool}; otherwise as many as for {@link #virtual()}. Thread names are the
+   * executor's.
+   *
+   * <p><b>When the executor rejects work</b> (it is full: other calls on the pool, or other users of
+   * the executor, hold its room), a call that has tasks of this pool running waits until one ends
+   * and tries again, as does {@link #submit} called from outside a task of the pool: a rejection
+   * is backpressure. A call or {@code submit} fails only when the executor is shut down, or keeps
+   * rejecting for a second while no task of this pool runs on it (it is full of someone else's
+   * work): the call with a {@link ParmapException} whose cause is the {@link
+   * java.util.concurrent.RejectedExecutionException}, after its running tasks have ended, and the
+   * future of {@code submit} exceptionally with that exception. A call made from inside a task of
+   * the pool (a nested call) does not wait for room: the tasks it would wait for may be waiting for
+   * it.
    *
    * @param executor the executor to run tasks on; it must not be shut down
    * @return a new pool; close it when done
@@ -234,13 +248,22 @@ public final class Pool implements AutoCloseable {
     }
     int cpus = Runtime.getRuntime().availableProcessors();
     int concurrency = DEFAULT_WINDOW;
+    long capacity = Long.MAX_VALUE; // tasks the executor accepts at once, running and queued
     if (executor instanceof ThreadPoolExecutor tpe) {
-      concurrency = Math.min(tpe.getMaximumPoolSize(), DEFAULT_WINDOW);
+      int queueRoom = tpe.getQueue().remainingCapacity();
+      if (queueRoom == Integer.MAX_VALUE) {
+        // An unbounded queue: the executor never grows past its core size (at least one thread).
+        concurrency = Math.min(Math.max(1, tpe.getCorePoolSize()), DEFAULT_WINDOW);
+      } else {
+        concurrency = Math.min(tpe.getMaximumPoolSize(), DEFAULT_WINDOW);
+        capacity = (long) tpe.getMaximumPoolSize() + queueRoom;
+      }
     } else if (executor instanceof ForkJoinPool fjp) {
       concurrency = Math.min(fjp.getParallelism(), DEFAULT_WINDOW);
     }
     int parallelism = Math.max(1, Math.min(concurrency, cpus));
     int inFlight = concurrency >= DEFAULT_WINDOW ? DEFAULT_WINDOW : 2 * concurrency;
+    inFlight = (int) Math.max(1, Math.min(inFlight, capacity));
     String prefix = "parmap-using-" + POOL_NUMBERS.incrementAndGet() + "-";
     return new Pool(
         "using(" + executor.getClass().getSimpleName() + ")",
@@ -416,7 +439,7 @@ public final class Pool implements AutoCloseable {
       life.lock.unlock();
     }
     try {
-      launcher.launch(submission);
+      launcher.launch(submission, !isRunningTaskOnCurrentThread());
     } catch (RuntimeException | OutOfMemoryError e) {
       submission.completeExceptionally(e);
       submissionEnded(submission, null);

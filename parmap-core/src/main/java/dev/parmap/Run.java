@@ -787,7 +787,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
       return false;
     }
     try {
-      chunk.launchedThread = launcher.launch(() -> runChunk(chunk, false));
+      chunk.launchedThread = launcher.launch(() -> runChunk(chunk, false), !helping);
     } catch (RuntimeException | OutOfMemoryError e) { // rejected, or no thread could be created
       uncount();
       fail(new ParmapException(what + " could not start a task on " + pool + ": " + e, e), e);
