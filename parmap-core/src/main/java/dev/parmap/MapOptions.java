@@ -61,8 +61,8 @@ import org.jspecify.annotations.Nullable;
  * (about 292 years), such as {@code Duration.ofMillis(Long.MAX_VALUE)} or {@code
  * Duration.ofDays(365_000)}, the usual ways of writing "forever", is counted as that long, which in
  * practice means no bound: a timeout or deadline that never passes, a cancellation grace that waits
- * for the tasks however long they take, no progress event but the final one. The same holds for
- * the durations of {@link RateLimit} and {@link Retry}.
+ * for the tasks however long they take, no progress event but the final one. The same holds for the
+ * durations of {@link RateLimit} and {@link Retry}.
  */
 public final class MapOptions {
   private static final MapOptions DEFAULTS = new Builder().build();

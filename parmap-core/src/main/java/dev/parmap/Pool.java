@@ -225,12 +225,12 @@ public final class Pool implements AutoCloseable {
    * {@link ForkJoinPool}; otherwise as many as for {@link #virtual()}. Thread names are the
    * executor's.
    *
-   * <p><b>When the executor rejects work</b> (it is full: other calls on the pool, or other users of
-   * the executor, hold its room), a call that has tasks of this pool running waits until one ends
-   * and tries again, as does {@link #submit} called from outside a task of the pool: a rejection
-   * is backpressure. A call or {@code submit} fails only when the executor is shut down, or keeps
-   * rejecting for a second while no task of this pool runs on it (it is full of someone else's
-   * work): the call with a {@link ParmapException} whose cause is the {@link
+   * <p><b>When the executor rejects work</b> (it is full: other calls on the pool, or other users
+   * of the executor, hold its room), a call that has tasks of this pool running waits until one
+   * ends and tries again, as does {@link #submit} called from outside a task of the pool: a
+   * rejection is backpressure. A call or {@code submit} fails only when the executor is shut down,
+   * or keeps rejecting for a second while no task of this pool runs on it (it is full of someone
+   * else's work): the call with a {@link ParmapException} whose cause is the {@link
    * java.util.concurrent.RejectedExecutionException}, after its running tasks have ended, and the
    * future of {@code submit} exceptionally with that exception. A call made from inside a task of
    * the pool (a nested call) does not wait for room: the tasks it would wait for may be waiting for
@@ -376,9 +376,9 @@ public final class Pool implements AutoCloseable {
    * they take. The items are read on a background thread of the pool, made for this call alone.
    *
    * <p>{@code join()}, {@code get()} and {@code get(timeout, unit)} return only once that thread
-   * has terminated, and with it every task of the call: nothing started for the call is alive
-   * then. (Other ways to observe completion, such as {@code isDone()} or a dependent stage, may see
-   * it a moment before the thread has terminated. A cancelled future's methods do not wait.)
+   * has terminated, and with it every task of the call: nothing started for the call is alive then.
+   * (Other ways to observe completion, such as {@code isDone()} or a dependent stage, may see it a
+   * moment before the thread has terminated. A cancelled future's methods do not wait.)
    *
    * @param items the items; may contain {@code null}
    * @param task applied to each item; may return {@code null}
@@ -533,9 +533,10 @@ public final class Pool implements AutoCloseable {
    * and such a stream then throws {@link IllegalStateException} when it would need to start another
    * task. Tasks that a call or a cancelled future gave up waiting for, because they ignored
    * interruption for the whole {@linkplain MapOptions#cancellationGrace() cancellation grace}, are
-   * waited for too, however long they take: Java cannot stop a thread. If the calling thread is interrupted while it waits, the pool is {@linkplain #terminate()
-   * terminated} instead, and the interrupt flag is set when this method returns. Calling it again
-   * has no further effect, and waits as the first call does.
+   * waited for too, however long they take: Java cannot stop a thread. If the calling thread is
+   * interrupted while it waits, the pool is {@linkplain #terminate() terminated} instead, and the
+   * interrupt flag is set when this method returns. Calling it again has no further effect, and
+   * waits as the first call does.
    *
    * @throws IllegalStateException if called from a task of this pool (it would wait for itself)
    */

@@ -195,7 +195,10 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object> {
     long now = System.nanoTime();
     this.stats = new StatsRecorder(what, sizer.parallelism(), now);
     this.deadlineAt =
-        options.deadline().map(d -> saturatedAdd(now, Durations.saturatedNanos(d))).orElse(Long.MAX_VALUE);
+        options
+            .deadline()
+            .map(d -> saturatedAdd(now, Durations.saturatedNanos(d)))
+            .orElse(Long.MAX_VALUE);
     if (mode == Mode.LIST && items instanceof Collection<?> sized && sized.size() > MAX_LIST_SIZE) {
       throw tooManyResults(what); // refused before anything is read or allocated
     }

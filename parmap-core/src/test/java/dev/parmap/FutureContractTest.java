@@ -36,8 +36,7 @@ class FutureContractTest {
 
   @ParameterizedTest
   @MethodSource("pools")
-  void cancellingMapAsyncFromOneOfItsOwnTasksDoesNotWaitForItself(PoolKind kind)
-      throws Exception {
+  void cancellingMapAsyncFromOneOfItsOwnTasksDoesNotWaitForItself(PoolKind kind) throws Exception {
     // A grace longer than the test's bound: waiting for itself would show.
     MapOptions options = MapOptions.builder().cancellationGrace(Duration.ofSeconds(45)).build();
     CompletableFuture<CompletableFuture<List<Integer>>> self = new CompletableFuture<>();

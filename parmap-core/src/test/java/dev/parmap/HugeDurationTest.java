@@ -81,7 +81,8 @@ class HugeDurationTest {
               seen.add(progress);
             }
           };
-      MapOptions options = MapOptions.builder().listener(listener).progressInterval(forever).build();
+      MapOptions options =
+          MapOptions.builder().listener(listener).progressInterval(forever).build();
       Pool pool = kind.create(4).with(options);
       try {
         assertThat(pool.map(ITEMS, i -> 2 * i)).isEqualTo(DOUBLED);
