@@ -31,7 +31,7 @@ final class Attempts {
     this.limiter =
         options
             .rateLimit()
-            .map(limit -> new RateLimiter(limit.interval().toNanos(), ticker))
+            .map(limit -> new RateLimiter(Durations.saturatedNanos(limit.interval()), ticker))
             .orElse(null);
     this.timer = timer;
     this.stopping = stopping;
@@ -72,7 +72,7 @@ final class Attempts {
     for (int attempt = 1; ; attempt++) {
       try {
         if (attempt > 1) {
-          ticker.sleep(retry.delayBefore(attempt, ticker.random()).toNanos());
+          ticker.sleep(Durations.saturatedNanos(retry.delayBefore(attempt, ticker.random())));
         }
         if (limiter != null) {
           limiter.acquire();
@@ -109,7 +109,8 @@ final class Attempts {
     }
     long attempt = chunk.beginAttempt();
     ScheduledFuture<?> alarm =
-        scheduler.schedule(() -> chunk.timeOut(attempt), limit.toNanos(), TimeUnit.NANOSECONDS);
+        scheduler.schedule(
+            () -> chunk.timeOut(attempt), Durations.saturatedNanos(limit), TimeUnit.NANOSECONDS);
     R result;
     try {
       result = task.apply(item);

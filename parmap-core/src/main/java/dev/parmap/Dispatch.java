@@ -3,6 +3,7 @@ package dev.parmap;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -139,7 +140,9 @@ final class Dispatch {
       return false;
     }
     try {
-      chunk.launchedThread = launcher.launch(() -> runChunk(chunk, false));
+      // A nested call must not wait for room on a full executor: the tasks it would wait for may
+      // be waiting for it.
+      chunk.launchedThread = launcher.launch(() -> runChunk(chunk, false), !helping);
     } catch (RuntimeException | OutOfMemoryError e) { // rejected, or no thread could be created
       uncount();
       throw e;
@@ -455,6 +458,23 @@ final class Dispatch {
   private static long saturatedAdd(long a, long b) {
     long sum = a + b;
     return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
+  }
+
+  /** Whether chunks are still running: after the call ended, ones it gave up waiting for. */
+  boolean hasTasksInFlight() {
+    return inFlight.get() > 0;
+  }
+
+  /** The threads made for running chunks alone (null launchedThread: a pool's shared thread). */
+  List<Thread> threadsOfRunningChunks() {
+    List<Thread> threads = new ArrayList<>();
+    for (Chunk chunk : running) {
+      Thread thread = chunk.launchedThread;
+      if (thread != null) {
+        threads.add(thread);
+      }
+    }
+    return threads;
   }
 
   /** Adds to {@code report} where each chunk still running is: its item and its thread's stack. */

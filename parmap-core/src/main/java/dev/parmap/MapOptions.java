@@ -58,6 +58,15 @@ import org.jspecify.annotations.Nullable;
  * attempt fails stops the call. {@link Pool#mapOutcomes} and {@link Pool#streamOutcomes} instead
  * report one {@link Outcome} per item.
  *
+ * <h2>"Forever"</h2>
+ *
+ * Every positive {@link Duration} is accepted. One longer than {@link Long#MAX_VALUE} nanoseconds
+ * (about 292 years), such as {@code Duration.ofMillis(Long.MAX_VALUE)} or {@code
+ * Duration.ofDays(365_000)}, the usual ways of writing "forever", is counted as that long, which in
+ * practice means no bound: a timeout or deadline that never passes, a cancellation grace that waits
+ * for the tasks however long they take, no progress event but the final one. The same holds for the
+ * durations of {@link RateLimit} and {@link Retry}.
+ *
  * @since 0.1
  */
 public final class MapOptions {
@@ -247,7 +256,8 @@ public final class MapOptions {
     /**
      * Interrupts an attempt that runs longer than {@code timeout}.
      *
-     * @param timeout positive
+     * @param timeout positive; 292 years or more (e.g. {@code Duration.ofMillis(Long.MAX_VALUE)})
+     *     means no timeout
      * @return this builder
      * @throws IllegalArgumentException if {@code timeout} is not positive
      */
@@ -259,7 +269,8 @@ public final class MapOptions {
     /**
      * Ends the call when {@code deadline} has passed since it started.
      *
-     * @param deadline positive
+     * @param deadline positive; 292 years or more (e.g. {@code Duration.ofMillis(Long.MAX_VALUE)})
+     *     means no deadline
      * @return this builder
      * @throws IllegalArgumentException if {@code deadline} is not positive
      */
@@ -307,9 +318,10 @@ public final class MapOptions {
      * How long a stopping call waits for tasks that ignore interruption. Java cannot kill a thread:
      * when this passes, the call gives up on such a task and throws a {@link ParmapException}
      * naming the item and showing its thread's stack trace; that thread is then still running, the
-     * one exception to "nothing left behind".
+     * one exception to "nothing left behind" (though {@link Pool#close()} waits for it).
      *
-     * @param grace positive
+     * @param grace positive; 292 years or more (e.g. {@code Duration.ofMillis(Long.MAX_VALUE)})
+     *     means waiting until the tasks end, however long that takes
      * @return this builder
      * @throws IllegalArgumentException if {@code grace} is not positive
      */
@@ -332,7 +344,8 @@ public final class MapOptions {
     /**
      * The least time between two progress events.
      *
-     * @param interval positive
+     * @param interval positive; 292 years or more (e.g. {@code Duration.ofMillis(Long.MAX_VALUE)})
+     *     means no progress event but the final one
      * @return this builder
      * @throws IllegalArgumentException if {@code interval} is not positive
      */

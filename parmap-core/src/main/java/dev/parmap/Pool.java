@@ -1,6 +1,7 @@
 package dev.parmap;
 
 import dev.parmap.observe.RunStats;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -11,6 +12,7 @@ import java.util.WeakHashMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -18,6 +20,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -115,6 +118,10 @@ public final class Pool implements ParallelPool {
     int blockingCalls;
     final Set<Submission<?>> submissions = new HashSet<>();
     final List<Thread> endedSubmissionThreads = new ArrayList<>();
+    // Calls that gave up on tasks ignoring interruption (after their cancellation grace), and the
+    // threads made for those tasks alone: close() waits for them all the same.
+    final List<Run<?, ?>> abandonedRuns = new ArrayList<>();
+    final List<Thread> abandonedThreads = new ArrayList<>();
     volatile @Nullable RunStats lastStats;
   }
 
@@ -213,9 +220,23 @@ public final class Pool implements ParallelPool {
    * A pool that runs tasks on an executor you own. {@link #close()} waits for the pool's work but
    * does not shut the executor down: that stays your job.
    *
-   * <p>How many tasks a call keeps in flight follows the executor: the maximum pool size of a
-   * {@link ThreadPoolExecutor}, the parallelism of a {@link ForkJoinPool}, and otherwise as many as
-   * for {@link #virtual()}. Thread names are the executor's.
+   * <p>How many tasks a call keeps in flight follows the executor's real capacity: for a {@link
+   * ThreadPoolExecutor}, its threads (the maximum pool size, or the core size when its queue is
+   * unbounded, as it then never grows past it) and at most as many as its threads and queue hold
+   * together (a {@link java.util.concurrent.SynchronousQueue} holds none); the parallelism of a
+   * {@link ForkJoinPool}; otherwise as many as for {@link #virtual()}. Thread names are the
+   * executor's.
+   *
+   * <p><b>When the executor rejects work</b> (it is full: other calls on the pool, or other users
+   * of the executor, hold its room), a call that has tasks of this pool running waits until one
+   * ends and tries again, as does {@link #submit} called from outside a task of the pool: a
+   * rejection is backpressure. A call or {@code submit} fails only when the executor is shut down,
+   * or keeps rejecting for a second while no task of this pool runs on it (it is full of someone
+   * else's work): the call with a {@link ParmapException} whose cause is the {@link
+   * java.util.concurrent.RejectedExecutionException}, after its running tasks have ended, and the
+   * future of {@code submit} exceptionally with that exception. A call made from inside a task of
+   * the pool (a nested call) does not wait for room: the tasks it would wait for may be waiting for
+   * it.
    *
    * @param executor the executor to run tasks on; it must not be shut down
    * @return a new pool; close it when done
@@ -229,13 +250,22 @@ public final class Pool implements ParallelPool {
     }
     int cpus = Runtime.getRuntime().availableProcessors();
     int concurrency = DEFAULT_WINDOW;
+    long capacity = Long.MAX_VALUE; // tasks the executor accepts at once, running and queued
     if (executor instanceof ThreadPoolExecutor tpe) {
-      concurrency = Math.min(tpe.getMaximumPoolSize(), DEFAULT_WINDOW);
+      int queueRoom = tpe.getQueue().remainingCapacity();
+      if (queueRoom == Integer.MAX_VALUE) {
+        // An unbounded queue: the executor never grows past its core size (at least one thread).
+        concurrency = Math.min(Math.max(1, tpe.getCorePoolSize()), DEFAULT_WINDOW);
+      } else {
+        concurrency = Math.min(tpe.getMaximumPoolSize(), DEFAULT_WINDOW);
+        capacity = (long) tpe.getMaximumPoolSize() + queueRoom;
+      }
     } else if (executor instanceof ForkJoinPool fjp) {
       concurrency = Math.min(fjp.getParallelism(), DEFAULT_WINDOW);
     }
     int parallelism = Math.max(1, Math.min(concurrency, cpus));
     int inFlight = concurrency >= DEFAULT_WINDOW ? DEFAULT_WINDOW : 2 * concurrency;
+    inFlight = (int) Math.max(1, Math.min(inFlight, capacity));
     String prefix = "parmap-using-" + POOL_NUMBERS.incrementAndGet() + "-";
     return new Pool(
         "using(" + executor.getClass().getSimpleName() + ")",
@@ -348,8 +378,14 @@ public final class Pool implements ParallelPool {
    * completes with the ordered results, or exceptionally with what {@code map} would have thrown.
    * {@code cancel(true)} interrupts the running tasks and returns once they have ended (waiting at
    * most the {@linkplain MapOptions#cancellationGrace() cancellation grace} for tasks that ignore
-   * interruption); {@link #close()} waits for them too. The items are read on a background thread
-   * of the pool.
+   * interruption); called from a task of this pool, it interrupts them and returns at once, as it
+   * could otherwise wait for itself. {@link #close()} waits for them in every case, however long
+   * they take. The items are read on a background thread of the pool, made for this call alone.
+   *
+   * <p>{@code join()}, {@code get()} and {@code get(timeout, unit)} return only once that thread
+   * has terminated, and with it every task of the call: nothing started for the call is alive then.
+   * (Other ways to observe completion, such as {@code isDone()} or a dependent stage, may see it a
+   * moment before the thread has terminated. A cancelled future's methods do not wait.)
    *
    * @param items the items; may contain {@code null}
    * @param task applied to each item; may return {@code null}
@@ -384,7 +420,16 @@ public final class Pool implements ParallelPool {
    * Runs one task on the pool: Python's {@code pool.apply_async(task)}. The future completes with
    * the task's result or, exceptionally, with exactly what it threw. {@code cancel(true)}
    * interrupts the task if it is running and returns once it has ended (at most the cancellation
-   * grace later, for a task that ignores interruption). {@link #close()} waits for submitted tasks.
+   * grace later, for a task that ignores interruption; at once when called from a task of this
+   * pool, which could be the one it would wait for). {@link #close()} waits for submitted tasks,
+   * cancelled ones included, however long they take.
+   *
+   * <p>{@code join()}, {@code get()} and {@code get(timeout, unit)} return only once the task is
+   * over: on a pool that makes a thread per task ({@link #virtual()}, {@link #virtual(int)}), once
+   * that thread has terminated; on a pool of long-lived threads, the thread goes back to the pool
+   * and may still be finishing its bookkeeping for a moment. (Other ways to observe completion,
+   * such as {@code isDone()} or a dependent stage, may see it before the thread has terminated. A
+   * cancelled future's methods do not wait.)
    *
    * @param task the task
    * @return a future of its result
@@ -402,7 +447,7 @@ public final class Pool implements ParallelPool {
       life.lock.unlock();
     }
     try {
-      launcher.launch(submission);
+      launcher.launch(submission, !isRunningTaskOnCurrentThread());
     } catch (RuntimeException | OutOfMemoryError e) {
       submission.completeExceptionally(e);
       submissionEnded(submission, null);
@@ -497,9 +542,12 @@ public final class Pool implements ParallelPool {
    *
    * <p>Result streams are not waited for (nobody may ever consume them): their running tasks are,
    * and such a stream then throws {@link IllegalStateException} when it would need to start another
-   * task. If the calling thread is interrupted while it waits, the pool is {@linkplain #terminate()
-   * terminated} instead, and the interrupt flag is set when this method returns. Calling it again
-   * has no further effect, and waits as the first call does.
+   * task. Tasks that a call or a cancelled future gave up waiting for, because they ignored
+   * interruption for the whole {@linkplain MapOptions#cancellationGrace() cancellation grace}, are
+   * waited for too, however long they take: Java cannot stop a thread. If the calling thread is
+   * interrupted while it waits, the pool is {@linkplain #terminate() terminated} instead, and the
+   * interrupt flag is set when this method returns. Calling it again has no further effect, and
+   * waits as the first call does.
    *
    * @throws IllegalStateException if called from a task of this pool (it would wait for itself)
    */
@@ -533,13 +581,21 @@ public final class Pool implements ParallelPool {
     for (Run<?, ?> stream : streams) {
       stream.detachAndAwaitQuiescence();
     }
+    List<Run<?, ?>> abandoned;
     List<Thread> ended;
     life.lock.lock();
     try {
+      abandoned = new ArrayList<>(life.abandonedRuns);
+      life.abandonedRuns.clear();
       ended = new ArrayList<>(life.endedSubmissionThreads);
       life.endedSubmissionThreads.clear();
+      ended.addAll(life.abandonedThreads);
+      life.abandonedThreads.clear();
     } finally {
       life.lock.unlock();
+    }
+    for (Run<?, ?> run : abandoned) {
+      run.detachAndAwaitQuiescence(); // tasks that ignored interruption: however long they take
     }
     for (Thread thread : ended) {
       interrupted |= joinUninterruptibly(thread);
@@ -670,6 +726,13 @@ public final class Pool implements ParallelPool {
         life.blockingCalls--;
       }
       life.streams.remove(run);
+      if (run.hasTasksInFlight()) {
+        // The call gave up on tasks that ignore interruption; close() still waits for them.
+        life.abandonedRuns.removeIf(abandoned -> !abandoned.hasTasksInFlight());
+        life.abandonedRuns.add(run);
+        life.abandonedThreads.removeIf(thread -> !thread.isAlive());
+        life.abandonedThreads.addAll(run.threadsOfRunningChunks());
+      }
       life.idle.signalAll();
     } finally {
       life.lock.unlock();
@@ -771,6 +834,8 @@ public final class Pool implements ParallelPool {
     private final boolean ownThread;
     private final CountDownLatch ended = new CountDownLatch(1);
     @Nullable Runnable ifNeverRun;
+    // The thread made for this submission alone, once it runs: join() and get() wait for its end.
+    private volatile @Nullable Thread ownRunner;
     // Guarded by this.
     private @Nullable Thread runner;
     private boolean interrupted;
@@ -798,6 +863,9 @@ public final class Pool implements ParallelPool {
             return; // cancelled before it started
           }
           runner = Thread.currentThread();
+          if (ownThread) {
+            ownRunner = runner; // before completion, which publishes it to join() and get()
+          }
         }
         Pool outer = isTask ? enterTask() : CURRENT_POOL.get();
         try {
@@ -839,9 +907,11 @@ public final class Pool implements ParallelPool {
     public boolean cancel(boolean mayInterruptIfRunning) {
       boolean cancelled = super.cancel(mayInterruptIfRunning);
       Thread thread = cancelled && mayInterruptIfRunning ? interruptRunner() : null;
-      if (thread != null && thread != Thread.currentThread()) {
+      // From a task of this pool, waiting could mean waiting for itself (the task is one of the
+      // cancelled call's, or holds the thread that call's tasks need): close() waits instead.
+      if (thread != null && thread != Thread.currentThread() && !isRunningTaskOnCurrentThread()) {
         boolean interruptedWhileWaiting = false;
-        long deadline = System.nanoTime() + options.cancellationGrace().toNanos();
+        long deadline = System.nanoTime() + Durations.saturatedNanos(options.cancellationGrace());
         while (true) {
           try {
             long left = deadline - System.nanoTime();
@@ -857,6 +927,75 @@ public final class Pool implements ParallelPool {
         }
       }
       return cancelled;
+    }
+
+    @Override
+    public V join() {
+      try {
+        return super.join();
+      } finally {
+        boolean interrupted = false;
+        while (true) {
+          try {
+            awaitOwnThread(Long.MAX_VALUE);
+            break;
+          } catch (InterruptedException e) {
+            interrupted = true; // join() is not interruptible: keep waiting, restore the flag
+          }
+        }
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+
+    @Override
+    public V get() throws InterruptedException, ExecutionException {
+      V result;
+      try {
+        result = super.get();
+      } catch (ExecutionException e) {
+        awaitOwnThread(Long.MAX_VALUE);
+        throw e;
+      }
+      awaitOwnThread(Long.MAX_VALUE);
+      return result;
+    }
+
+    @Override
+    public V get(long timeout, TimeUnit unit)
+        throws InterruptedException, ExecutionException, TimeoutException {
+      long until = System.nanoTime() + unit.toNanos(timeout);
+      V result;
+      try {
+        result = super.get(timeout, unit);
+      } catch (ExecutionException e) {
+        awaitOwnThreadOrTimeOut(until);
+        throw e;
+      }
+      awaitOwnThreadOrTimeOut(until);
+      return result;
+    }
+
+    private void awaitOwnThreadOrTimeOut(long until) throws InterruptedException, TimeoutException {
+      if (!awaitOwnThread(Math.max(0, until - System.nanoTime()))) {
+        throw new TimeoutException("the task has completed but its thread has not ended yet");
+      }
+    }
+
+    /**
+     * After completion: waits up to {@code nanos} until the thread made for this submission alone
+     * has terminated (it ends right after completing the future). Not for a cancelled submission,
+     * whose work may ignore interruption, nor from that thread itself.
+     *
+     * @return whether there is no such thread left alive
+     */
+    private boolean awaitOwnThread(long nanos) throws InterruptedException {
+      Thread thread = ownRunner;
+      if (thread == null || thread == Thread.currentThread() || isCancelled()) {
+        return true;
+      }
+      return thread.join(Duration.ofNanos(nanos));
     }
 
     /** Cancels and interrupts without waiting (for terminate(), which waits for all work). */

@@ -25,8 +25,10 @@ final class RateLimiter {
       long now = ticker.nanoTime();
       long next = nextSlot.get();
       long slot = Math.max(now, next);
-      if (nextSlot.compareAndSet(next, slot + intervalNanos)) {
-        ticker.sleep(slot - now);
+      // Saturated: a huge interval (a "forever" period) leaves the next slot at Long.MAX_VALUE,
+      // never wrapped around to the past.
+      if (nextSlot.compareAndSet(next, Durations.saturatedAdd(slot, intervalNanos))) {
+        ticker.sleep(Durations.saturatedAdd(slot, -now));
         return;
       }
     }

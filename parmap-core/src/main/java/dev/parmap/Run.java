@@ -147,7 +147,10 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
             (Task<@Nullable Object, @Nullable Object>) task, attempts, outcomes, captured, this);
     long now = System.nanoTime();
     this.deadlineAt =
-        options.deadline().map(d -> saturatedAdd(now, d.toNanos())).orElse(Long.MAX_VALUE);
+        options
+            .deadline()
+            .map(d -> saturatedAdd(now, Durations.saturatedNanos(d)))
+            .orElse(Long.MAX_VALUE);
     if (mode == Mode.LIST && items instanceof Collection<?> sized && sized.size() > MAX_LIST_SIZE) {
       throw tooManyResults(what); // refused before anything is read or allocated
     }
@@ -157,7 +160,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
             what,
             options.listener().orElse(null),
             new StatsRecorder(what, sizer.parallelism(), now),
-            options.progressInterval().toNanos(),
+            Durations.saturatedNanos(options.progressInterval()),
             input.knownSize(),
             failures,
             () -> stop(null));
@@ -302,10 +305,25 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
     stop(null);
   }
 
-  /** Prevents new launches (the pool was closed) and waits until no chunk is in flight. */
+  /**
+   * Prevents new launches (the pool was closed), waits until no chunk is in flight, and stops the
+   * timeout alarms' thread: no attempt can start any more, and close() promises the pool's threads
+   * have ended (a stream dropped unclosed would otherwise keep it for its keep-alive time).
+   */
   void detachAndAwaitQuiescence() {
     endDeadlineWatch(); // the pool's threads end with close(); the driver checks the clock itself
     dispatch.detachAndAwaitQuiescence();
+    stopTimer();
+  }
+
+  /** Whether chunks are still running: after the call ended, ones it gave up waiting for. */
+  boolean hasTasksInFlight() {
+    return dispatch.hasTasksInFlight();
+  }
+
+  /** The threads made for running chunks alone (null launchedThread: a pool's shared thread). */
+  List<Thread> threadsOfRunningChunks() {
+    return dispatch.threadsOfRunningChunks();
   }
 
   /** Whether the driver blocks a caller for the whole call (not a stream). */
@@ -529,7 +547,8 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
 
   /** Waits until no chunk is in flight, processing completions; keeps the interrupt flag. */
   private void drain() {
-    if (stuck == null && !dispatch.drain(options.cancellationGrace().toNanos(), this::process)) {
+    if (stuck == null
+        && !dispatch.drain(Durations.saturatedNanos(options.cancellationGrace()), this::process)) {
       stuck = stuckReport();
     }
   }

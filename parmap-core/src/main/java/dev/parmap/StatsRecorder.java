@@ -47,9 +47,9 @@ final class StatsRecorder {
       return; // skipped: the call had stopped before it started
     }
     chunks++;
-    int finished = chunk.done;
+    int finished = finished(chunk);
     items += finished;
-    failures += chunk.failedItems;
+    failures += failed(chunk);
     retries += chunk.retries;
     busyNanos += chunk.nanos;
     String thread = chunk.virtualThread ? "virtual" : chunk.threadName;
@@ -68,11 +68,31 @@ final class StatsRecorder {
         chunk.virtualThread,
         chunk.firstIndex,
         chunk.size,
-        chunk.done,
-        chunk.failedItems,
+        finished(chunk),
+        failed(chunk),
         chunk.retries,
         start,
         start + chunk.nanos);
+  }
+
+  /**
+   * The chunk's items that finished, successfully or not, as {@link RunStats#items()} and {@link
+   * Progress#done()} define it. Under fail fast the item that failed finished too, though {@code
+   * chunk.done} counts only the successes before it; an item that the call's stop interrupted (a
+   * consequence, not news) did not finish and is not counted.
+   */
+  static int finished(Chunk chunk) {
+    return chunk.failure == null ? chunk.done : chunk.done + failedFast(chunk);
+  }
+
+  /** The chunk's items that failed for good (their last attempt threw on its own). */
+  static int failed(Chunk chunk) {
+    return chunk.failure == null ? chunk.failedItems : failedFast(chunk);
+  }
+
+  /** Under fail fast a chunk stops at its first failure: one item, if it failed on its own. */
+  private static int failedFast(Chunk chunk) {
+    return chunk.failedOnItsOwn ? 1 : 0;
   }
 
   Progress progress(long total, long now) {

@@ -376,8 +376,9 @@ class ResilienceTest {
                 assertThat(where.getStackTrace()).isNotEmpty();
               })
           .anySatisfy(primary -> assertThat(primary).isInstanceOf(TaskFailedException.class));
+      release.countDown(); // close() waits for the stuck task: let it end
     } finally {
-      release.countDown(); // let the stuck thread end before the leak check
+      release.countDown();
     }
   }
 

@@ -12,9 +12,14 @@ import java.util.Objects;
  * RateLimit.of(50, Duration.ofSeconds(1))   // one start every 20 ms
  * }</pre>
  *
+ * <p>Any positive period is accepted; an interval longer than {@link Long#MAX_VALUE} nanoseconds
+ * (about 292 years) is counted as that long (see {@link #interval()}).
+ *
  * @since 0.1
  */
 public final class RateLimit {
+  private static final Duration LONGEST = Duration.ofNanos(Long.MAX_VALUE);
+
   private final int permits;
   private final Duration period;
 
@@ -45,10 +50,16 @@ public final class RateLimit {
   /**
    * The time between two consecutive starts.
    *
-   * @return {@code period / permits}, at least one nanosecond
+   * @return {@code period / permits}, at least one nanosecond and at most {@link Long#MAX_VALUE}
+   *     nanoseconds (about 292 years: a longer interval, from a "forever" period such as {@code
+   *     Duration.ofMillis(Long.MAX_VALUE)}, means that after the first start no other comes)
    */
   public Duration interval() {
-    return Duration.ofNanos(Math.max(1, period.toNanos() / permits));
+    Duration each = period.dividedBy(permits);
+    if (each.compareTo(LONGEST) >= 0) {
+      return LONGEST;
+    }
+    return Duration.ofNanos(Math.max(1, each.toNanos()));
   }
 
   @Override

@@ -79,6 +79,10 @@ public final class Retry {
   /**
    * The same policy with an exponential backoff from {@code initial} up to {@code max}.
    *
+   * <p>Any length is accepted; waits longer than {@link Long#MAX_VALUE} nanoseconds (about 292
+   * years, e.g. {@code Duration.ofMillis(Long.MAX_VALUE)} as "forever") are counted as that long,
+   * which in practice means until the call stops.
+   *
    * @param initial the wait before the second attempt; zero for none
    * @param max the longest wait, at least {@code initial}
    * @return a new policy
@@ -175,16 +179,23 @@ public final class Retry {
    *
    * @param attempt the attempt about to start, at least 2
    * @param random a number in [0, 1) that picks the jitter
-   * @return the wait, between {@code (1 - jitter) × base} and {@code base}
+   * @return the wait, between {@code (1 - jitter) × base} and {@code base}, at most {@link
+   *     Long#MAX_VALUE} nanoseconds (about 292 years)
    */
   public Duration delayBefore(int attempt, double random) {
     if (attempt < 2) {
       throw new IllegalArgumentException("the first attempt has no delay; attempt was " + attempt);
     }
-    double base = initialDelay.toNanos() * Math.pow(multiplier, attempt - 2);
-    base = Math.min(base, maxDelay.toNanos());
+    // In double nanoseconds: a "forever" backoff (Duration.ofMillis(Long.MAX_VALUE)) does not
+    // overflow, and the cast back saturates at Long.MAX_VALUE nanoseconds (about 292 years).
+    double base = nanos(initialDelay) * Math.pow(multiplier, attempt - 2);
+    base = Math.min(base, nanos(maxDelay));
     double jittered = base * (1 - jitter * random);
     return Duration.ofNanos((long) jittered);
+  }
+
+  private static double nanos(Duration duration) {
+    return duration.getSeconds() * 1e9 + duration.getNano();
   }
 
   private Retry copy(
