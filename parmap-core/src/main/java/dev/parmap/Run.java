@@ -50,9 +50,6 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
   /** The largest list parmap can return (the usual JDK limit for array sizes). */
   static final long MAX_LIST_SIZE = Integer.MAX_VALUE - 8;
 
-  /** Bound on the indexes a {@link DeadlineExceededException} lists. */
-  private static final int MAX_REPORTED_UNFINISHED = 1000;
-
   private final Pool pool;
   private final Launcher launcher;
   private final ItemRunner itemRunner;
@@ -65,7 +62,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
   private final @Nullable Attempts attempts;
   private final @Nullable ScheduledThreadPoolExecutor timer;
   private final @Nullable ThreadRegistry timerThreads;
-  private final long deadlineAt; // System.nanoTime(); Long.MAX_VALUE for none
+  private final Deadline deadline;
   private final Observation observation;
   private final String what;
   private final boolean blocking;
@@ -79,11 +76,8 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
   private final Dispatch dispatch;
 
   // Shared with the chunks and the deadline watch.
-  private final Object deadlineLock = new Object();
   private volatile boolean chunkFailed;
   private volatile @Nullable String abortReason;
-  private volatile @Nullable DeadlineExceededException deadlinePassed; // per-item cause
-  private volatile @Nullable DeadlineWatch deadlineWatch; // written once by the driver, in begin()
 
   // Driver only.
   private long outstanding;
@@ -91,8 +85,6 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
   private final Failures failures = new Failures();
   private boolean finished;
   private long finishedItems;
-  private final List<Long> unfinished = new ArrayList<>(); // after the deadline, the first ones
-  private long unfinishedCount;
   private @Nullable ParmapException stuck;
   private boolean began;
   private boolean completedAnyway; // stopped by a deadline noticed after the last item finished
@@ -146,11 +138,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
         new ItemRunner(
             (Task<@Nullable Object, @Nullable Object>) task, attempts, outcomes, captured, this);
     long now = System.nanoTime();
-    this.deadlineAt =
-        options
-            .deadline()
-            .map(d -> saturatedAdd(now, Durations.saturatedNanos(d)))
-            .orElse(Long.MAX_VALUE);
+    this.deadline = new Deadline(what, options.deadline().orElse(null), now);
     if (mode == Mode.LIST && items instanceof Collection<?> sized && sized.size() > MAX_LIST_SIZE) {
       throw tooManyResults(what); // refused before anything is read or allocated
     }
@@ -183,11 +171,6 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
         null);
   }
 
-  private static long saturatedAdd(long a, long b) {
-    long sum = a + b;
-    return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
-  }
-
   // ---------------------------------------------------------------------------------------------
   // Entry points (driver)
 
@@ -214,12 +197,9 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
       return;
     }
     began = true;
-    if (deadlineAt != Long.MAX_VALUE) {
-      // The deadline must reach running tasks even while the driver is busy (running a chunk of a
-      // nested call itself, or blocked in the input): a thread of its own watches the clock.
-      deadlineWatch =
-          DeadlineWatch.start(pool.threadPrefix() + "deadline", deadlineAt, this::deadlineReached);
-    }
+    // The deadline must reach running tasks even while the driver is busy (running a chunk of a
+    // nested call itself, or blocked in the input): a thread of its own watches the clock.
+    deadline.watch(pool.threadPrefix() + "deadline", () -> stop(null));
     observation.started();
   }
 
@@ -311,7 +291,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
    * have ended (a stream dropped unclosed would otherwise keep it for its keep-alive time).
    */
   void detachAndAwaitQuiescence() {
-    endDeadlineWatch(); // the pool's threads end with close(); the driver checks the clock itself
+    deadline.endWatch(); // the pool's threads end with close(); the driver checks the clock itself
     dispatch.detachAndAwaitQuiescence();
     stopTimer();
   }
@@ -339,8 +319,8 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
       if (dispatch.inFlight() >= sizer.inFlightCap() || outstanding >= window) {
         return;
       }
-      if (deadlineAt != Long.MAX_VALUE && System.nanoTime() - deadlineAt >= 0) {
-        deadlineReached();
+      if (deadline.check()) {
+        stop(null);
         return;
       }
       int size = (int) Math.min(sizer.nextSize(input.remaining()), window - outstanding);
@@ -413,17 +393,17 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
   private void awaitEvents() throws InterruptedException {
     long wait =
         sizer.costUnknown() && !input.exhausted() && !isStopped() ? ChunkSizer.TARGET_NANOS : -1;
-    if (deadlineAt != Long.MAX_VALUE && !isStopped()) {
-      long left = deadlineAt - System.nanoTime();
-      if (left <= 0) {
-        deadlineReached();
+    if (deadline.exists() && !isStopped()) {
+      if (deadline.check()) {
+        stop(null);
         return;
       }
+      long left = deadline.nanosLeft();
       wait = wait < 0 ? left : Math.min(wait, left);
     }
     dispatch.await(wait);
-    if (deadlineAt != Long.MAX_VALUE && !isStopped() && System.nanoTime() - deadlineAt >= 0) {
-      deadlineReached();
+    if (!isStopped() && deadline.check()) {
+      stop(null);
     }
     if (!dispatch.hasCompleted()) {
       sizer.noProgressFor(System.nanoTime() - lastProgressNanos);
@@ -473,35 +453,9 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
     }
     finishedItems += chunk.done;
     observation.chunkCompleted(chunk);
-    DeadlineExceededException cut = deadlinePassed;
-    if (cut != null && chunk.done < chunk.size) {
-      cutShort(chunk, cut);
-    }
+    deadline.cutShort(chunk, outcomes);
     chunk.items = null; // the items are not needed any more: let them go
     outstanding -= sink.completed(chunk);
-  }
-
-  /**
-   * Records the items of a chunk that the deadline kept from finishing; with outcomes, fills their
-   * slots with failures so that the chunk counts as done.
-   */
-  private void cutShort(Chunk chunk, DeadlineExceededException cut) {
-    @Nullable Object[] out = outcomes ? chunk.results : null;
-    for (int k = chunk.done; k < chunk.size; k++) {
-      long index = chunk.firstIndex + k;
-      if (unfinished.size() < MAX_REPORTED_UNFINISHED) {
-        unfinished.add(index);
-      }
-      unfinishedCount++;
-      if (out != null) {
-        int attemptsRun = k == chunk.done ? chunk.cutAttempts : 0;
-        out[chunk.resultOffset + k] =
-            new Outcome.Failure<>(chunk.item(k), index, attemptsRun, Duration.ZERO, cut);
-      }
-    }
-    if (out != null) {
-      chunk.done = chunk.size;
-    }
   }
 
   private @Nullable Object itemOf(Chunk chunk) {
@@ -510,28 +464,6 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
       return chunk.item(chunk.done);
     } catch (RuntimeException e) {
       return null;
-    }
-  }
-
-  /**
-   * The deadline has passed: no further item starts, and the running ones are interrupted. Safe
-   * from any thread (the driver, or the deadline watch).
-   */
-  private void deadlineReached() {
-    Duration deadline = options.deadline().orElseThrow();
-    synchronized (deadlineLock) {
-      if (deadlinePassed == null) {
-        deadlinePassed = new DeadlineExceededException(what, deadline);
-      }
-    }
-    stop(null);
-  }
-
-  /** Ends the deadline watch, if any, and waits until its thread has terminated. */
-  private void endDeadlineWatch() {
-    DeadlineWatch watch = deadlineWatch;
-    if (watch != null) {
-      watch.end();
     }
   }
 
@@ -583,11 +515,11 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
     if (!failures.any()
         && abortReason == null
         && stuck == null
-        && deadlinePassed != null
+        && deadline.passed() != null
         && input.exhausted()
-        && unfinishedCount == 0) {
+        && deadline.unfinishedCount() == 0) {
       // The deadline was noticed (by the watch) just as the last item finished: nothing was cut.
-      deadlinePassed = null;
+      deadline.forget();
       completedAnyway = true;
       return;
     }
@@ -604,13 +536,11 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
       throw fatal;
     }
     RuntimeException report = failures.report();
-    if (report == null && deadlinePassed != null) {
+    if (report == null && deadline.passed() != null) {
       if (outcomes) {
         return; // each unfinished item's outcome says so
       }
-      report =
-          new DeadlineExceededException(
-              what, options.deadline().orElseThrow(), finishedItems, unfinished, unfinishedCount);
+      report = deadline.report(finishedItems);
     }
     if (report == null) {
       String reason = abortReason;
@@ -646,7 +576,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
       if (dispatch.joinEndedThreads()) {
         Thread.currentThread().interrupt();
       }
-      endDeadlineWatch();
+      deadline.endWatch();
       stopTimer();
       pool.deregister(this);
       pool.recordStats(observation.ended(ending()));
@@ -656,7 +586,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
   private RunStats.Ending ending() {
     if (failures.any()) {
       return RunStats.Ending.FAILED;
-    } else if (deadlinePassed != null) {
+    } else if (deadline.passed() != null) {
       return RunStats.Ending.DEADLINE_EXCEEDED;
     } else if (isStopped() && !completedAnyway) {
       return RunStats.Ending.CANCELLED;
@@ -702,14 +632,14 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
    * before an input of unknown size was read to its end.
    */
   boolean complete() {
-    return deadlinePassed == null || (outcomes && input.knownSize() >= 0 && mode == Mode.LIST);
+    return deadline.passed() == null || (outcomes && input.knownSize() >= 0 && mode == Mode.LIST);
   }
 
   private List<R> assemble() {
     if (!(sink instanceof Sink.ToList list)) {
       throw new IllegalStateException("only map calls assemble a list");
     }
-    DeadlineExceededException cut = deadlinePassed;
+    DeadlineExceededException cut = deadline.passed();
     long read = input.nextIndex();
     List<@Nullable Object> all;
     if (cut != null && outcomes) {
