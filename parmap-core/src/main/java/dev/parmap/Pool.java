@@ -1,29 +1,19 @@
 package dev.parmap;
 
 import dev.parmap.observe.RunStats;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.WeakHashMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
@@ -102,35 +92,17 @@ public final class Pool implements ParallelPool {
   private final ThreadFactory asyncThreads;
   private final String threadPrefix;
 
-  private final Lifecycle life;
+  private final PoolWork life;
+  private final PoolTimer timer;
   private final MapOptions options;
-
-  /** What a pool and its {@link #with} views share: their work, and whether they are closed. */
-  private static final class Lifecycle {
-    final ReentrantLock lock = new ReentrantLock();
-    final Condition idle = lock.newCondition();
-    // Guarded by lock.
-    boolean closed;
-    final Set<Run<?, ?>> runs = new HashSet<>(); // blocking calls in progress
-    // Result streams, held weakly: one dropped unclosed (with nothing in flight, so nothing else
-    // holds it) must not stay in memory, with its buffered results, until the pool closes.
-    final Set<Run<?, ?>> streams = Collections.newSetFromMap(new WeakHashMap<>());
-    int blockingCalls;
-    final Set<Submission<?>> submissions = new HashSet<>();
-    final List<Thread> endedSubmissionThreads = new ArrayList<>();
-    // Calls that gave up on tasks ignoring interruption (after their cancellation grace), and the
-    // threads made for those tasks alone: close() waits for them all the same.
-    final List<Run<?, ?>> abandonedRuns = new ArrayList<>();
-    final List<Thread> abandonedThreads = new ArrayList<>();
-    volatile @Nullable RunStats lastStats;
-  }
 
   private Pool(String kind, Launcher launcher, String threadPrefix) {
     this.description = "Pool." + kind;
     this.launcher = launcher;
     this.threadPrefix = threadPrefix;
     this.asyncThreads = Thread.ofVirtual().name(threadPrefix + "async-", 0).factory();
-    this.life = new Lifecycle();
+    this.life = new PoolWork();
+    this.timer = new PoolTimer(threadPrefix);
     this.options = MapOptions.defaults();
   }
 
@@ -141,6 +113,7 @@ public final class Pool implements ParallelPool {
     this.threadPrefix = base.threadPrefix;
     this.asyncThreads = base.asyncThreads;
     this.life = base.life;
+    this.timer = base.timer;
     this.options = options;
   }
 
@@ -293,7 +266,7 @@ public final class Pool implements ParallelPool {
   @Override
   public <T extends @Nullable Object, R extends @Nullable Object> List<R> map(
       Iterable<? extends T> items, Task<? super T, ? extends R> task) {
-    return this.<T, R>start(items, task, Run.Mode.LIST, "Pool.map", true, false).toList();
+    return this.<T, R>start(items, task, CallKind.MAP).toList();
   }
 
   /**
@@ -318,8 +291,7 @@ public final class Pool implements ParallelPool {
           action.accept(item);
           return null;
         };
-    this.<T, @Nullable Object>start(items, task, Run.Mode.FOR_EACH, "Pool.forEach", true, false)
-        .runAll();
+    this.<T, @Nullable Object>start(items, task, CallKind.FOR_EACH).runAll();
   }
 
   /**
@@ -353,7 +325,7 @@ public final class Pool implements ParallelPool {
   @Override
   public <T extends @Nullable Object, R extends @Nullable Object> Stream<R> stream(
       Iterable<? extends T> items, Task<? super T, ? extends R> task) {
-    return streamOf(this.<T, R>start(items, task, Run.Mode.ORDERED, "Pool.stream", false, false));
+    return streamOf(this.<T, R>start(items, task, CallKind.STREAM));
   }
 
   /**
@@ -369,8 +341,7 @@ public final class Pool implements ParallelPool {
   @Override
   public <T extends @Nullable Object, R extends @Nullable Object> Stream<R> streamUnordered(
       Iterable<? extends T> items, Task<? super T, ? extends R> task) {
-    return streamOf(
-        this.<T, R>start(items, task, Run.Mode.UNORDERED, "Pool.streamUnordered", false, false));
+    return streamOf(this.<T, R>start(items, task, CallKind.STREAM_UNORDERED));
   }
 
   /**
@@ -397,20 +368,16 @@ public final class Pool implements ParallelPool {
   public <T extends @Nullable Object, R extends @Nullable Object>
       CompletableFuture<List<R>> mapAsync(
           Iterable<? extends T> items, Task<? super T, ? extends R> task) {
-    Run<T, R> run = this.<T, R>start(items, task, Run.Mode.LIST, "Pool.mapAsync", true, false);
-    Submission<List<R>> submission = new Submission<>(run::toList, false, true);
+    Run<T, R> run = this.<T, R>start(items, task, CallKind.MAP_ASYNC);
+    Submission<List<R>> submission =
+        new Submission<>(this, life, run::toList, Submission.Kind.CALL_DRIVER);
     submission.ifNeverRun = run::close; // cancelled before its thread started: end the call
-    life.lock.lock();
-    try {
-      life.submissions.add(submission); // close() waits until the future is complete
-    } finally {
-      life.lock.unlock();
-    }
+    life.add(submission, null, this); // close() waits until the future is complete
     try {
       asyncThreads.newThread(submission).start();
     } catch (RuntimeException | OutOfMemoryError e) {
       submission.completeExceptionally(e);
-      submissionEnded(submission, null);
+      life.submissionEnded(submission, null);
       run.close();
     }
     return submission;
@@ -438,19 +405,20 @@ public final class Pool implements ParallelPool {
    */
   public <R extends @Nullable Object> CompletableFuture<R> submit(Callable<R> task) {
     notNull(task, "task");
-    Submission<R> submission = new Submission<>(task, true, launcher instanceof Launcher.Virtual);
-    life.lock.lock();
-    try {
-      checkOpen("submit");
-      life.submissions.add(submission);
-    } finally {
-      life.lock.unlock();
-    }
+    Submission<R> submission =
+        new Submission<>(
+            this,
+            life,
+            task,
+            launcher instanceof Launcher.Virtual
+                ? Submission.Kind.TASK_ON_ITS_OWN_THREAD
+                : Submission.Kind.POOLED_TASK);
+    life.add(submission, "submit", this);
     try {
       launcher.launch(submission, !isRunningTaskOnCurrentThread());
     } catch (RuntimeException | OutOfMemoryError e) {
       submission.completeExceptionally(e);
-      submissionEnded(submission, null);
+      life.submissionEnded(submission, null);
     }
     return submission;
   }
@@ -504,8 +472,7 @@ public final class Pool implements ParallelPool {
   @Override
   public <T extends @Nullable Object, R extends @Nullable Object> Outcomes<T, R> mapOutcomes(
       Iterable<? extends T> items, Task<? super T, ? extends R> task) {
-    Run<T, Outcome<T, R>> run =
-        this.<T, Outcome<T, R>>start(items, task, Run.Mode.LIST, "Pool.mapOutcomes", true, true);
+    Run<T, Outcome<T, R>> run = this.<T, Outcome<T, R>>start(items, task, CallKind.MAP_OUTCOMES);
     List<Outcome<T, R>> all = run.toList();
     return new Outcomes<>(all, run.complete());
   }
@@ -527,9 +494,7 @@ public final class Pool implements ParallelPool {
   public <T extends @Nullable Object, R extends @Nullable Object>
       Stream<Outcome<T, R>> streamOutcomes(
           Iterable<? extends T> items, Task<? super T, ? extends R> task) {
-    return streamOf(
-        this.<T, Outcome<T, R>>start(
-            items, task, Run.Mode.ORDERED, "Pool.streamOutcomes", false, true));
+    return streamOf(this.<T, Outcome<T, R>>start(items, task, CallKind.STREAM_OUTCOMES));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -559,48 +524,9 @@ public final class Pool implements ParallelPool {
               + this
               + ": it would wait for its own task; close the pool from the thread that made it");
     }
-    boolean interrupted = false;
-    List<Run<?, ?>> streams;
-    life.lock.lock();
-    try {
-      life.closed = true;
-      while (life.blockingCalls > 0 || !life.submissions.isEmpty()) {
-        try {
-          life.idle.await();
-        } catch (InterruptedException e) {
-          if (!interrupted) {
-            interrupted = true;
-            stopAllLocked("the pool was terminated because close() was interrupted");
-          }
-        }
-      }
-      streams = new ArrayList<>(life.streams);
-    } finally {
-      life.lock.unlock();
-    }
-    for (Run<?, ?> stream : streams) {
-      stream.detachAndAwaitQuiescence();
-    }
-    List<Run<?, ?>> abandoned;
-    List<Thread> ended;
-    life.lock.lock();
-    try {
-      abandoned = new ArrayList<>(life.abandonedRuns);
-      life.abandonedRuns.clear();
-      ended = new ArrayList<>(life.endedSubmissionThreads);
-      life.endedSubmissionThreads.clear();
-      ended.addAll(life.abandonedThreads);
-      life.abandonedThreads.clear();
-    } finally {
-      life.lock.unlock();
-    }
-    for (Run<?, ?> run : abandoned) {
-      run.detachAndAwaitQuiescence(); // tasks that ignored interruption: however long they take
-    }
-    for (Thread thread : ended) {
-      interrupted |= joinUninterruptibly(thread);
-    }
+    boolean interrupted = life.closeAndAwait();
     launcher.shutdown();
+    timer.shutdown();
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
@@ -619,13 +545,7 @@ public final class Pool implements ParallelPool {
       throw new IllegalStateException(
           "terminate() called from inside a task of " + this + ": it would wait for its own task");
     }
-    life.lock.lock();
-    try {
-      life.closed = true;
-      stopAllLocked("the pool was terminated");
-    } finally {
-      life.lock.unlock();
-    }
+    life.terminate("the pool was terminated");
     close();
   }
 
@@ -635,12 +555,7 @@ public final class Pool implements ParallelPool {
    * @return {@code true} once the pool refuses new work
    */
   public boolean isClosed() {
-    life.lock.lock();
-    try {
-      return life.closed;
-    } finally {
-      life.lock.unlock();
-    }
+    return life.isClosed();
   }
 
   @Override
@@ -653,6 +568,11 @@ public final class Pool implements ParallelPool {
 
   Launcher launcher() {
     return launcher;
+  }
+
+  /** The scheduler of this pool's timeout alarms (shared with its views, ended by close()). */
+  ScheduledExecutorService timer() {
+    return timer.get();
   }
 
   /** Remembers the statistics of a call that ended, for {@link #lastStats()}. */
@@ -685,34 +605,14 @@ public final class Pool implements ParallelPool {
    * Outcome}s when {@code outcomes} is set.
    */
   private <T extends @Nullable Object, R extends @Nullable Object> Run<T, R> start(
-      Iterable<? extends T> items,
-      Task<? super T, ?> task,
-      Run.Mode mode,
-      String what,
-      boolean blocking,
-      boolean outcomes) {
+      Iterable<? extends T> items, Task<? super T, ?> task, CallKind kind) {
     notNull(items, "items");
-    notNull(task, mode == Run.Mode.FOR_EACH ? "action" : "task");
-    life.lock.lock();
-    try {
-      checkOpen(what); // fail before touching the input
-    } finally {
-      life.lock.unlock();
-    }
-    Run<T, R> run = new Run<>(this, items, task, mode, what, blocking, options, outcomes);
-    life.lock.lock();
-    try {
-      checkOpen(what);
-      if (blocking) {
-        life.runs.add(run);
-        life.blockingCalls++;
-      } else {
-        life.streams.add(run);
-      }
-      return run;
-    } finally {
-      life.lock.unlock();
-    }
+    notNull(task, kind == CallKind.FOR_EACH ? "action" : "task");
+    String what = kind.what();
+    life.checkOpen(what, this); // fail before touching the input
+    Run<T, R> run = new Run<>(this, items, task, kind, options);
+    life.register(run, kind.waitsForTheWholeCall(), what, this);
+    return run;
   }
 
   private static <R extends @Nullable Object> Stream<R> streamOf(Run<?, R> run) {
@@ -720,64 +620,7 @@ public final class Pool implements ParallelPool {
   }
 
   void deregister(Run<?, ?> run) {
-    life.lock.lock();
-    try {
-      if (life.runs.remove(run)) {
-        life.blockingCalls--;
-      }
-      life.streams.remove(run);
-      if (run.hasTasksInFlight()) {
-        // The call gave up on tasks that ignore interruption; close() still waits for them.
-        life.abandonedRuns.removeIf(abandoned -> !abandoned.hasTasksInFlight());
-        life.abandonedRuns.add(run);
-        life.abandonedThreads.removeIf(thread -> !thread.isAlive());
-        life.abandonedThreads.addAll(run.threadsOfRunningChunks());
-      }
-      life.idle.signalAll();
-    } finally {
-      life.lock.unlock();
-    }
-  }
-
-  /**
-   * Called by a submission's thread as its last step; a thread made for it alone is remembered
-   * until {@link #close()} joins it, so that none is alive when close() returns.
-   */
-  private void submissionEnded(Submission<?> submission, @Nullable Thread ownThread) {
-    life.lock.lock();
-    try {
-      if (ownThread != null) {
-        if (life.endedSubmissionThreads.size() >= 64) {
-          life.endedSubmissionThreads.removeIf(thread -> !thread.isAlive());
-        }
-        life.endedSubmissionThreads.add(ownThread);
-      }
-      life.submissions.remove(submission);
-      life.idle.signalAll();
-    } finally {
-      life.lock.unlock();
-    }
-  }
-
-  private void stopAllLocked(String reason) {
-    for (Run<?, ?> run : life.streams) {
-      run.stop(reason);
-    }
-    for (Run<?, ?> run : life.runs) {
-      run.stop(reason);
-    }
-    for (Submission<?> submission : life.submissions) {
-      if (submission.isTask) {
-        submission.cancelNow(); // a mapAsync's run was stopped above: it fails as terminated
-      }
-    }
-  }
-
-  private void checkOpen(String what) {
-    if (life.closed) {
-      throw new IllegalStateException(
-          what + " called on a closed pool (" + this + "): create a new pool for new work");
-    }
+    life.deregister(run);
   }
 
   /** Whether the current thread is running a task of this pool (a call made now is nested). */
@@ -801,19 +644,6 @@ public final class Pool implements ParallelPool {
     }
   }
 
-  /** Joins {@code thread}; returns whether the caller was interrupted meanwhile (flag cleared). */
-  private static boolean joinUninterruptibly(Thread thread) {
-    boolean interrupted = false;
-    while (true) {
-      try {
-        thread.join();
-        return interrupted;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-  }
-
   static void positive(int value, String name) {
     if (value < 1) {
       throw new IllegalArgumentException(name + " must be at least 1, but was " + value);
@@ -823,195 +653,6 @@ public final class Pool implements ParallelPool {
   static void notNull(@Nullable Object value, String name) {
     if (value == null) {
       throw new NullPointerException(name + " must not be null");
-    }
-  }
-
-  /** A task submitted to the pool, and its future; cancellation interrupts it. */
-  private final class Submission<V extends @Nullable Object> extends CompletableFuture<V>
-      implements Runnable {
-    private final Callable<V> body;
-    private final boolean isTask;
-    private final boolean ownThread;
-    private final CountDownLatch ended = new CountDownLatch(1);
-    @Nullable Runnable ifNeverRun;
-    // The thread made for this submission alone, once it runs: join() and get() wait for its end.
-    private volatile @Nullable Thread ownRunner;
-    // Guarded by this.
-    private @Nullable Thread runner;
-    private boolean interrupted;
-
-    /**
-     * @param isTask a user task (takes a concurrency permit, marks the thread as the pool's), as
-     *     opposed to the driver of {@code mapAsync}
-     * @param ownThread whether it runs on a thread made for it alone, to be joined by close()
-     */
-    Submission(Callable<V> body, boolean isTask, boolean ownThread) {
-      this.body = body;
-      this.isTask = isTask;
-      this.ownThread = ownThread;
-    }
-
-    @Override
-    public void run() {
-      try {
-        synchronized (this) {
-          if (isDone()) {
-            Runnable skip = ifNeverRun;
-            if (skip != null) {
-              skip.run();
-            }
-            return; // cancelled before it started
-          }
-          runner = Thread.currentThread();
-          if (ownThread) {
-            ownRunner = runner; // before completion, which publishes it to join() and get()
-          }
-        }
-        Pool outer = isTask ? enterTask() : CURRENT_POOL.get();
-        try {
-          if (isTask) {
-            launcher.acquire();
-          }
-          try {
-            complete(body.call());
-          } finally {
-            if (isTask) {
-              launcher.release();
-            }
-          }
-        } catch (Throwable e) { // the future reports every failure, Errors included
-          completeExceptionally(e);
-        } finally {
-          if (isTask) {
-            exitTask(outer);
-          }
-        }
-      } finally {
-        synchronized (this) {
-          runner = null;
-          if (interrupted) {
-            Thread.interrupted(); // ours: do not leave it on a pool thread
-          }
-        }
-        submissionEnded(this, ownThread ? Thread.currentThread() : null);
-        ended.countDown();
-      }
-    }
-
-    /**
-     * Cancels; with {@code mayInterruptIfRunning}, also interrupts the running work and waits until
-     * it has ended (at most the options' cancellation grace, for work that ignores interruption),
-     * unless called from that work itself.
-     */
-    @Override
-    public boolean cancel(boolean mayInterruptIfRunning) {
-      boolean cancelled = super.cancel(mayInterruptIfRunning);
-      Thread thread = cancelled && mayInterruptIfRunning ? interruptRunner() : null;
-      // From a task of this pool, waiting could mean waiting for itself (the task is one of the
-      // cancelled call's, or holds the thread that call's tasks need): close() waits instead.
-      if (thread != null && thread != Thread.currentThread() && !isRunningTaskOnCurrentThread()) {
-        boolean interruptedWhileWaiting = false;
-        long deadline = System.nanoTime() + Durations.saturatedNanos(options.cancellationGrace());
-        while (true) {
-          try {
-            long left = deadline - System.nanoTime();
-            if (left <= 0 || ended.await(left, TimeUnit.NANOSECONDS)) {
-              break;
-            }
-          } catch (InterruptedException e) {
-            interruptedWhileWaiting = true;
-          }
-        }
-        if (interruptedWhileWaiting) {
-          Thread.currentThread().interrupt();
-        }
-      }
-      return cancelled;
-    }
-
-    @Override
-    public V join() {
-      try {
-        return super.join();
-      } finally {
-        boolean interrupted = false;
-        while (true) {
-          try {
-            awaitOwnThread(Long.MAX_VALUE);
-            break;
-          } catch (InterruptedException e) {
-            interrupted = true; // join() is not interruptible: keep waiting, restore the flag
-          }
-        }
-        if (interrupted) {
-          Thread.currentThread().interrupt();
-        }
-      }
-    }
-
-    @Override
-    public V get() throws InterruptedException, ExecutionException {
-      V result;
-      try {
-        result = super.get();
-      } catch (ExecutionException e) {
-        awaitOwnThread(Long.MAX_VALUE);
-        throw e;
-      }
-      awaitOwnThread(Long.MAX_VALUE);
-      return result;
-    }
-
-    @Override
-    public V get(long timeout, TimeUnit unit)
-        throws InterruptedException, ExecutionException, TimeoutException {
-      long until = System.nanoTime() + unit.toNanos(timeout);
-      V result;
-      try {
-        result = super.get(timeout, unit);
-      } catch (ExecutionException e) {
-        awaitOwnThreadOrTimeOut(until);
-        throw e;
-      }
-      awaitOwnThreadOrTimeOut(until);
-      return result;
-    }
-
-    private void awaitOwnThreadOrTimeOut(long until) throws InterruptedException, TimeoutException {
-      if (!awaitOwnThread(Math.max(0, until - System.nanoTime()))) {
-        throw new TimeoutException("the task has completed but its thread has not ended yet");
-      }
-    }
-
-    /**
-     * After completion: waits up to {@code nanos} until the thread made for this submission alone
-     * has terminated (it ends right after completing the future). Not for a cancelled submission,
-     * whose work may ignore interruption, nor from that thread itself.
-     *
-     * @return whether there is no such thread left alive
-     */
-    private boolean awaitOwnThread(long nanos) throws InterruptedException {
-      Thread thread = ownRunner;
-      if (thread == null || thread == Thread.currentThread() || isCancelled()) {
-        return true;
-      }
-      return thread.join(Duration.ofNanos(nanos));
-    }
-
-    /** Cancels and interrupts without waiting (for terminate(), which waits for all work). */
-    void cancelNow() {
-      if (super.cancel(true)) {
-        interruptRunner();
-      }
-    }
-
-    private synchronized @Nullable Thread interruptRunner() {
-      Thread thread = runner;
-      if (thread != null) {
-        interrupted = true;
-        thread.interrupt();
-      }
-      return thread;
     }
   }
 }

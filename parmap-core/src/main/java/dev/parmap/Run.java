@@ -8,8 +8,6 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Spliterator;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -60,12 +58,9 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
   private final boolean outcomes;
 
   private final @Nullable Attempts attempts;
-  private final @Nullable ScheduledThreadPoolExecutor timer;
-  private final @Nullable ThreadRegistry timerThreads;
   private final Deadline deadline;
   private final Observation observation;
   private final String what;
-  private final boolean blocking;
   private final long window;
   private final ChunkSizer sizer;
 
@@ -99,16 +94,15 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
       Pool pool,
       Iterable<? extends T> items,
       Task<? super T, ?> task,
-      Mode mode,
-      String what,
-      boolean blocking,
-      MapOptions options,
-      boolean outcomes) {
+      CallKind kind,
+      MapOptions options) {
+    Mode mode = kind.mode();
+    String what = kind.what();
+    boolean outcomes = kind.reportsOutcomes();
     this.pool = pool;
     this.launcher = pool.launcher();
     this.mode = mode;
     this.what = what;
-    this.blocking = blocking;
     this.options = options;
     this.outcomes = outcomes;
     int concurrency = options.maxConcurrency().orElse(Integer.MAX_VALUE);
@@ -116,20 +110,11 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
         new ChunkSizer(
             Math.min(launcher.parallelism, concurrency),
             Math.min(launcher.maxInFlight, concurrency));
-    if (options.timeout().isPresent()) {
-      this.timerThreads = new ThreadRegistry(pool.threadPrefix() + "timer-");
-      ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, timerThreads);
-      scheduler.setRemoveOnCancelPolicy(true); // alarms of finished attempts do not pile up
-      // The thread also ends when idle, so a stream dropped unclosed does not keep it forever.
-      scheduler.setKeepAliveTime(1, TimeUnit.SECONDS);
-      scheduler.allowCoreThreadTimeOut(true);
-      this.timer = scheduler;
-    } else {
-      this.timerThreads = null;
-      this.timer = null;
-    }
     this.attempts =
-        options.hasItemPolicies() ? new Attempts(options, timer, this::isStopped) : null;
+        options.hasItemPolicies()
+            ? new Attempts(
+                options, options.timeout().isPresent() ? pool.timer() : null, this::isStopped)
+            : null;
     List<ContextPropagator.Snapshot> captured = new ArrayList<>();
     for (ContextPropagator propagator : options.propagators()) {
       captured.add(propagator.capture()); // on the calling thread
@@ -286,14 +271,13 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
   }
 
   /**
-   * Prevents new launches (the pool was closed), waits until no chunk is in flight, and stops the
-   * timeout alarms' thread: no attempt can start any more, and close() promises the pool's threads
-   * have ended (a stream dropped unclosed would otherwise keep it for its keep-alive time).
+   * Prevents new launches (the pool was closed), ends the deadline watch and waits until no chunk
+   * is in flight: close() promises the pool's threads have ended, for a stream dropped unclosed
+   * too.
    */
   void detachAndAwaitQuiescence() {
     deadline.endWatch(); // the pool's threads end with close(); the driver checks the clock itself
     dispatch.detachAndAwaitQuiescence();
-    stopTimer();
   }
 
   /** Whether chunks are still running: after the call ended, ones it gave up waiting for. */
@@ -304,11 +288,6 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
   /** The threads made for running chunks alone (null launchedThread: a pool's shared thread). */
   List<Thread> threadsOfRunningChunks() {
     return dispatch.threadsOfRunningChunks();
-  }
-
-  /** Whether the driver blocks a caller for the whole call (not a stream). */
-  boolean isBlocking() {
-    return blocking;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -577,7 +556,6 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
         Thread.currentThread().interrupt();
       }
       deadline.endWatch();
-      stopTimer();
       pool.deregister(this);
       pool.recordStats(observation.ended(ending()));
     }
@@ -592,30 +570,6 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
       return RunStats.Ending.CANCELLED;
     }
     return RunStats.Ending.COMPLETED;
-  }
-
-  /** Stops the timeout alarms' thread and waits until it has terminated. */
-  private void stopTimer() {
-    ScheduledThreadPoolExecutor scheduler = timer;
-    ThreadRegistry threads = timerThreads;
-    if (scheduler == null || threads == null) {
-      return;
-    }
-    scheduler.shutdownNow();
-    boolean interrupted = false;
-    while (true) {
-      try {
-        if (scheduler.awaitTermination(1, TimeUnit.DAYS)) {
-          break;
-        }
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    interrupted |= threads.joinAll();
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   /**
