@@ -38,7 +38,7 @@ final class Dispatch {
   private static final int MAX_UNJOINED = 1024;
 
   private final Launcher launcher;
-  private final Pool pool;
+  private final PoolWork work;
   private final ItemRunner items;
   private final boolean helping;
 
@@ -64,8 +64,8 @@ final class Dispatch {
    * @param helping whether the driver is itself a task of {@code pool} (a nested call): it then
    *     runs launched chunks that no pool thread has claimed yet, rather than wait for them
    */
-  Dispatch(Pool pool, ItemRunner items, boolean helping) {
-    this.pool = pool;
+  Dispatch(PoolContext pool, ItemRunner items, boolean helping) {
+    this.work = pool.work();
     this.launcher = pool.launcher();
     this.items = items;
     this.helping = helping;
@@ -197,11 +197,11 @@ final class Dispatch {
           start = !stopped;
         }
         if (start) {
-          Pool outer = pool.enterTask();
+          PoolWork outer = work.enterTask();
           try {
             items.run(chunk);
           } finally {
-            pool.exitTask(outer);
+            PoolWork.exitTask(outer);
           }
         }
       } catch (Throwable e) { // not swallowed: the driver fails the call with it

@@ -8,7 +8,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -85,7 +84,6 @@ public final class Pool implements ParallelPool {
   static final int DEFAULT_WINDOW = 16_384;
 
   private static final AtomicInteger POOL_NUMBERS = new AtomicInteger();
-  private static final ThreadLocal<@Nullable Pool> CURRENT_POOL = new ThreadLocal<>();
 
   private final String description;
   private final Launcher launcher;
@@ -95,6 +93,7 @@ public final class Pool implements ParallelPool {
   private final PoolWork life;
   private final PoolTimer timer;
   private final MapOptions options;
+  private final PoolContext context; // what this pool's calls need of it
 
   private Pool(String kind, Launcher launcher, String threadPrefix) {
     this.description = "Pool." + kind;
@@ -104,6 +103,7 @@ public final class Pool implements ParallelPool {
     this.life = new PoolWork();
     this.timer = new PoolTimer(threadPrefix);
     this.options = MapOptions.defaults();
+    this.context = contextOf(this);
   }
 
   /** A view of {@code base} whose calls use {@code options}. */
@@ -115,6 +115,12 @@ public final class Pool implements ParallelPool {
     this.life = base.life;
     this.timer = base.timer;
     this.options = options;
+    this.context = contextOf(this);
+  }
+
+  private static PoolContext contextOf(Pool pool) {
+    return new PoolContext(
+        pool.toString(), pool.launcher, pool.threadPrefix, DEFAULT_WINDOW, pool.timer, pool.life);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -370,7 +376,7 @@ public final class Pool implements ParallelPool {
           Iterable<? extends T> items, Task<? super T, ? extends R> task) {
     Run<T, R> run = this.<T, R>start(items, task, CallKind.MAP_ASYNC);
     Submission<List<R>> submission =
-        new Submission<>(this, life, run::toList, Submission.Kind.CALL_DRIVER);
+        new Submission<>(context, options, run::toList, Submission.Kind.CALL_DRIVER);
     submission.ifNeverRun = run::close; // cancelled before its thread started: end the call
     life.add(submission, null, this); // close() waits until the future is complete
     try {
@@ -407,8 +413,8 @@ public final class Pool implements ParallelPool {
     notNull(task, "task");
     Submission<R> submission =
         new Submission<>(
-            this,
-            life,
+            context,
+            options,
             task,
             launcher instanceof Launcher.Virtual
                 ? Submission.Kind.TASK_ON_ITS_OWN_THREAD
@@ -566,20 +572,6 @@ public final class Pool implements ParallelPool {
   // ---------------------------------------------------------------------------------------------
   // Internals
 
-  Launcher launcher() {
-    return launcher;
-  }
-
-  /** The scheduler of this pool's timeout alarms (shared with its views, ended by close()). */
-  ScheduledExecutorService timer() {
-    return timer.get();
-  }
-
-  /** Remembers the statistics of a call that ended, for {@link #lastStats()}. */
-  void recordStats(RunStats stats) {
-    life.lastStats = stats;
-  }
-
   /**
    * The statistics of the call of this pool (or of one of its {@link #with} views) that ended last,
    * on any thread. Recorded for every call at little cost; for the statistics of a specific call
@@ -596,10 +588,6 @@ public final class Pool implements ParallelPool {
     return threadPrefix;
   }
 
-  int window() {
-    return DEFAULT_WINDOW;
-  }
-
   /**
    * Registers a new call. {@code R} is the type handed over: the task's results, or their {@link
    * Outcome}s when {@code outcomes} is set.
@@ -610,7 +598,7 @@ public final class Pool implements ParallelPool {
     notNull(task, kind == CallKind.FOR_EACH ? "action" : "task");
     String what = kind.what();
     life.checkOpen(what, this); // fail before touching the input
-    Run<T, R> run = new Run<>(this, items, task, kind, options);
+    Run<T, R> run = new Run<>(context, items, task, kind, options);
     life.register(run, kind.waitsForTheWholeCall(), what, this);
     return run;
   }
@@ -619,29 +607,9 @@ public final class Pool implements ParallelPool {
     return ClosingStreams.over(run.spliterator(), run::close);
   }
 
-  void deregister(Run<?, ?> run) {
-    life.deregister(run);
-  }
-
   /** Whether the current thread is running a task of this pool (a call made now is nested). */
-  boolean isRunningTaskOnCurrentThread() {
-    Pool current = CURRENT_POOL.get();
-    return current != null && current.life == life; // a with() view is the same pool
-  }
-
-  /** Marks the current thread as running a task of this pool; returns what to restore. */
-  @Nullable Pool enterTask() {
-    Pool outer = CURRENT_POOL.get();
-    CURRENT_POOL.set(this);
-    return outer;
-  }
-
-  void exitTask(@Nullable Pool outer) {
-    if (outer == null) {
-      CURRENT_POOL.remove();
-    } else {
-      CURRENT_POOL.set(outer);
-    }
+  private boolean isRunningTaskOnCurrentThread() {
+    return life.isRunningTaskOnCurrentThread(); // a with() view is the same pool
   }
 
   static void positive(int value, String name) {

@@ -17,6 +17,9 @@ import org.jspecify.annotations.Nullable;
  * {@link #terminate} stops it first. Thread-safe: guarded by one lock.
  */
 final class PoolWork {
+  /** The work of the pool whose task the current thread runs, if any. */
+  private static final ThreadLocal<@Nullable PoolWork> CURRENT = new ThreadLocal<>();
+
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition idle = lock.newCondition();
   // Guarded by lock.
@@ -34,6 +37,27 @@ final class PoolWork {
 
   /** The statistics of the call that ended last (see {@code Pool.lastStats()}). */
   volatile @Nullable RunStats lastStats;
+
+  /** Whether the current thread runs a task of this pool (a call made now is nested). */
+  boolean isRunningTaskOnCurrentThread() {
+    return CURRENT.get() == this;
+  }
+
+  /** Marks the current thread as running a task of this pool; returns what to restore. */
+  @Nullable PoolWork enterTask() {
+    PoolWork outer = CURRENT.get();
+    CURRENT.set(this);
+    return outer;
+  }
+
+  /** Ends what {@link #enterTask()} began. */
+  static void exitTask(@Nullable PoolWork outer) {
+    if (outer == null) {
+      CURRENT.remove();
+    } else {
+      CURRENT.set(outer);
+    }
+  }
 
   /**
    * Throws if the pool is closed.

@@ -48,7 +48,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
   /** The largest list parmap can return (the usual JDK limit for array sizes). */
   static final long MAX_LIST_SIZE = Integer.MAX_VALUE - 8;
 
-  private final Pool pool;
+  private final PoolContext pool;
   private final Launcher launcher;
   private final ItemRunner itemRunner;
   private final Mode mode;
@@ -91,7 +91,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
    */
   @SuppressWarnings("unchecked")
   Run(
-      Pool pool,
+      PoolContext pool,
       Iterable<? extends T> items,
       Task<? super T, ?> task,
       CallKind kind,
@@ -113,7 +113,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
     this.attempts =
         options.hasItemPolicies()
             ? new Attempts(
-                options, options.timeout().isPresent() ? pool.timer() : null, this::isStopped)
+                options, options.timeout().isPresent() ? pool.timer().get() : null, this::isStopped)
             : null;
     List<ContextPropagator.Snapshot> captured = new ArrayList<>();
     for (ContextPropagator propagator : options.propagators()) {
@@ -144,7 +144,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
         input.isRandomAccess() && (sink.holdsNothingExtra() || mode == Mode.FOR_EACH);
     this.window = holdsNothingExtra ? Long.MAX_VALUE : pool.window();
     this.lastProgressNanos = now;
-    this.dispatch = new Dispatch(pool, itemRunner, pool.isRunningTaskOnCurrentThread());
+    this.dispatch = new Dispatch(pool, itemRunner, pool.work().isRunningTaskOnCurrentThread());
   }
 
   private static ParmapException tooManyResults(String what) {
@@ -345,7 +345,10 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
     try {
       launched = dispatch.launch(chunk);
     } catch (RuntimeException | OutOfMemoryError e) { // rejected, or no thread could be created
-      fail(new ParmapException(what + " could not start a task on " + pool + ": " + e, e), e);
+      fail(
+          new ParmapException(
+              what + " could not start a task on " + pool.description() + ": " + e, e),
+          e);
       return false;
     }
     if (!launched) {
@@ -556,8 +559,8 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
         Thread.currentThread().interrupt();
       }
       deadline.endWatch();
-      pool.deregister(this);
-      pool.recordStats(observation.ended(ending()));
+      pool.work().deregister(this);
+      pool.work().lastStats = observation.ended(ending());
     }
   }
 

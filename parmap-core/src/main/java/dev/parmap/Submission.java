@@ -29,8 +29,9 @@ final class Submission<V extends @Nullable Object> extends CompletableFuture<V>
     CALL_DRIVER
   }
 
-  private final Pool pool;
+  private final Launcher launcher;
   private final PoolWork work;
+  private final Duration grace;
   private final Callable<V> body;
   private final boolean isTask;
   private final boolean ownThread;
@@ -42,9 +43,10 @@ final class Submission<V extends @Nullable Object> extends CompletableFuture<V>
   private @Nullable Thread runner;
   private boolean interrupted;
 
-  Submission(Pool pool, PoolWork work, Callable<V> body, Kind kind) {
-    this.pool = pool;
-    this.work = work;
+  Submission(PoolContext pool, MapOptions options, Callable<V> body, Kind kind) {
+    this.launcher = pool.launcher();
+    this.work = pool.work();
+    this.grace = options.cancellationGrace();
     this.body = body;
     // A user task takes a concurrency permit and marks its thread as the pool's.
     this.isTask = kind != Kind.CALL_DRIVER;
@@ -72,23 +74,23 @@ final class Submission<V extends @Nullable Object> extends CompletableFuture<V>
           ownRunner = runner; // before completion, which publishes it to join() and get()
         }
       }
-      Pool outer = isTask ? pool.enterTask() : null;
+      PoolWork outer = isTask ? work.enterTask() : null;
       try {
         if (isTask) {
-          pool.launcher().acquire();
+          launcher.acquire();
         }
         try {
           complete(body.call());
         } finally {
           if (isTask) {
-            pool.launcher().release();
+            launcher.release();
           }
         }
       } catch (Throwable e) { // the future reports every failure, Errors included
         completeExceptionally(e);
       } finally {
         if (isTask) {
-          pool.exitTask(outer);
+          PoolWork.exitTask(outer);
         }
       }
     } finally {
@@ -116,11 +118,9 @@ final class Submission<V extends @Nullable Object> extends CompletableFuture<V>
     // cancelled call's, or holds the thread that call's tasks need): close() waits instead.
     if (thread != null
         && thread != Thread.currentThread()
-        && !pool.isRunningTaskOnCurrentThread()) {
+        && !work.isRunningTaskOnCurrentThread()) {
       boolean interruptedWhileWaiting = false;
-      long deadline =
-          Durations.saturatedAdd(
-              System.nanoTime(), Durations.saturatedNanos(pool.options().cancellationGrace()));
+      long deadline = Durations.saturatedAdd(System.nanoTime(), Durations.saturatedNanos(grace));
       while (true) {
         try {
           long left = deadline - System.nanoTime();

@@ -1,0 +1,20 @@
+package dev.parmap;
+
+/**
+ * What a call needs of its pool, as one immutable value: the engine never calls back into {@link
+ * Pool}. A pool and its {@code with} views share every part but the description.
+ *
+ * @param description the pool as its {@code toString()} shows it, for messages
+ * @param launcher how the pool puts work on threads
+ * @param threadPrefix the start of the names of the threads the pool makes
+ * @param window items read and not yet handed over, at most, per call
+ * @param timer the scheduler of the pool's timeout alarms
+ * @param work the pool's calls and submissions: a call deregisters there when it ends
+ */
+record PoolContext(
+    String description,
+    Launcher launcher,
+    String threadPrefix,
+    int window,
+    PoolTimer timer,
+    PoolWork work) {}
