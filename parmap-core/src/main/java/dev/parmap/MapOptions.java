@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * <pre>{@code
  * MapOptions options = MapOptions.builder()
  *     .timeout(Duration.ofSeconds(2))                  // per attempt
- *     .retry(Retry.maxAttempts(3).retryOn(IOException.class, TimeoutException.class))
+ *     .retry(Retry.builder().maxAttempts(3).retryOn(IOException.class, TimeoutException.class).build())
  *     .rateLimit(RateLimit.of(50, Duration.ofSeconds(1)))
  *     .maxConcurrency(16)
  *     .deadline(Duration.ofMinutes(1))                 // for the whole call

@@ -130,7 +130,7 @@ class ObserveTest {
     MapOptions options =
         MapOptions.builder()
             .listener(recorder)
-            .retry(Retry.maxAttempts(3))
+            .retry(Retry.builder().maxAttempts(3).build())
             .ticker(new FakeTicker(true))
             .build();
     try (Pool pool = Pool.threads(2).with(options)) {

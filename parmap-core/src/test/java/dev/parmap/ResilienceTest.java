@@ -38,7 +38,11 @@ class ResilienceTest {
     ConcurrentHashMap<Integer, AtomicInteger> tries = new ConcurrentHashMap<>();
     MapOptions options =
         MapOptions.builder()
-            .retry(Retry.maxAttempts(3).withBackoff(Duration.ofMillis(100), Duration.ofSeconds(1)))
+            .retry(
+                Retry.builder()
+                    .maxAttempts(3)
+                    .backoff(Duration.ofMillis(100), Duration.ofSeconds(1))
+                    .build())
             .ticker(ticker)
             .build();
     try (Pool pool = Pool.virtual().with(options)) {
@@ -62,7 +66,10 @@ class ResilienceTest {
   void whenEveryAttemptFailsTheFailureListsEachAttempt() {
     AtomicInteger attempt = new AtomicInteger();
     MapOptions options =
-        MapOptions.builder().retry(Retry.maxAttempts(3)).ticker(new FakeTicker(true)).build();
+        MapOptions.builder()
+            .retry(Retry.builder().maxAttempts(3).build())
+            .ticker(new FakeTicker(true))
+            .build();
     try (Pool pool = Pool.threads(1).with(options)) {
       TaskFailedException failure =
           catchThrowableOfType(
@@ -87,7 +94,7 @@ class ResilienceTest {
     AtomicInteger attempts = new AtomicInteger();
     MapOptions options =
         MapOptions.builder()
-            .retry(Retry.maxAttempts(5).retryOn(IOException.class))
+            .retry(Retry.builder().maxAttempts(5).retryOn(IOException.class).build())
             .ticker(new FakeTicker(true))
             .build();
     try (Pool pool = Pool.virtual().with(options)) {
@@ -142,7 +149,7 @@ class ResilienceTest {
     MapOptions options =
         MapOptions.builder()
             .timeout(Duration.ofSeconds(1))
-            .retry(Retry.maxAttempts(2).withBackoff(Duration.ZERO, Duration.ZERO))
+            .retry(Retry.builder().maxAttempts(2).backoff(Duration.ZERO, Duration.ZERO).build())
             .build();
     try (Pool pool = Pool.threads(2).with(options)) {
       Outcomes<String, String> outcomes =
@@ -389,7 +396,11 @@ class ResilienceTest {
     MapOptions options =
         MapOptions.builder()
             .deadline(Duration.ofSeconds(1))
-            .retry(Retry.maxAttempts(5).withBackoff(Duration.ofSeconds(60), Duration.ofSeconds(60)))
+            .retry(
+                Retry.builder()
+                    .maxAttempts(5)
+                    .backoff(Duration.ofSeconds(60), Duration.ofSeconds(60))
+                    .build())
             .build();
     AtomicInteger ran = new AtomicInteger();
     try (Pool pool = Pool.virtual().with(options)) {
