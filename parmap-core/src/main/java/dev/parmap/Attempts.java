@@ -24,10 +24,14 @@ final class Attempts {
   private final Ticker ticker;
   private final BooleanSupplier stopping;
 
-  Attempts(MapOptions options, @Nullable ScheduledExecutorService timer, BooleanSupplier stopping) {
+  Attempts(
+      MapOptions options,
+      Ticker ticker,
+      @Nullable ScheduledExecutorService timer,
+      BooleanSupplier stopping) {
     this.retry = options.retry();
     this.timeout = options.timeout().orElse(null);
-    this.ticker = options.ticker;
+    this.ticker = ticker;
     this.limiter =
         options
             .rateLimit()

@@ -81,7 +81,6 @@ public final class MapOptions {
   private final @Nullable ProgressListener listener;
   private final Duration progressInterval;
   private final List<ContextPropagator> propagators;
-  final Ticker ticker;
 
   private MapOptions(Builder builder) {
     this.listener = builder.listener;
@@ -93,7 +92,6 @@ public final class MapOptions {
     this.rateLimit = builder.rateLimit;
     this.maxConcurrency = builder.maxConcurrency;
     this.cancellationGrace = builder.cancellationGrace;
-    this.ticker = builder.ticker;
   }
 
   /**
@@ -131,7 +129,6 @@ public final class MapOptions {
     builder.listener = listener;
     builder.progressInterval = progressInterval;
     builder.propagators.addAll(propagators);
-    builder.ticker = ticker;
     return builder;
   }
 
@@ -249,7 +246,6 @@ public final class MapOptions {
     private @Nullable ProgressListener listener;
     private Duration progressInterval = Duration.ofMillis(100);
     private final List<ContextPropagator> propagators = new ArrayList<>();
-    private Ticker ticker = Ticker.SYSTEM;
 
     private Builder() {}
 
@@ -363,12 +359,6 @@ public final class MapOptions {
      */
     public Builder propagate(ContextPropagator propagator) {
       propagators.add(Objects.requireNonNull(propagator, "propagator must not be null"));
-      return this;
-    }
-
-    /** For tests: the clock and sleeper the policies use. */
-    Builder ticker(Ticker ticker) {
-      this.ticker = ticker;
       return this;
     }
 

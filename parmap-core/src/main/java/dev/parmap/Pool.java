@@ -104,6 +104,7 @@ public final class Pool implements ParallelPool {
 
   private final Lifecycle life;
   private final MapOptions options;
+  private final Ticker ticker; // the engine's clock: the system's, or a test's (see clockedBy)
 
   /** What a pool and its {@link #with} views share: their work, and whether they are closed. */
   private static final class Lifecycle {
@@ -132,16 +133,18 @@ public final class Pool implements ParallelPool {
     this.asyncThreads = Thread.ofVirtual().name(threadPrefix + "async-", 0).factory();
     this.life = new Lifecycle();
     this.options = MapOptions.defaults();
+    this.ticker = Ticker.SYSTEM;
   }
 
-  /** A view of {@code base} whose calls use {@code options}. */
-  private Pool(Pool base, MapOptions options) {
+  /** A view of {@code base} whose calls use {@code options} and read time from {@code ticker}. */
+  private Pool(Pool base, MapOptions options, Ticker ticker) {
     this.description = base.description;
     this.launcher = base.launcher;
     this.threadPrefix = base.threadPrefix;
     this.asyncThreads = base.asyncThreads;
     this.life = base.life;
     this.options = options;
+    this.ticker = ticker;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -473,7 +476,7 @@ public final class Pool implements ParallelPool {
   @Override
   public Pool with(MapOptions options) {
     notNull(options, "options");
-    return new Pool(this, options);
+    return new Pool(this, options, ticker);
   }
 
   /**
@@ -653,6 +656,20 @@ public final class Pool implements ParallelPool {
 
   Launcher launcher() {
     return launcher;
+  }
+
+  /** The clock, sleeper and jitter source of this pool's calls. */
+  Ticker ticker() {
+    return ticker;
+  }
+
+  /**
+   * A view of this pool whose calls read time, sleep and draw jitter from {@code ticker}, and whose
+   * {@link #with} views do too: how tests in this package check backoff and rate limits without
+   * waiting. The clock is the engine's, not a call's option, so {@link MapOptions} stays a value.
+   */
+  Pool clockedBy(Ticker ticker) {
+    return new Pool(this, options, ticker);
   }
 
   /** Remembers the statistics of a call that ended, for {@link #lastStats()}. */

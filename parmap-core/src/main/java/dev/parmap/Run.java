@@ -137,7 +137,9 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
       this.timer = null;
     }
     this.attempts =
-        options.hasItemPolicies() ? new Attempts(options, timer, this::isStopped) : null;
+        options.hasItemPolicies()
+            ? new Attempts(options, pool.ticker(), timer, this::isStopped)
+            : null;
     List<ContextPropagator.Snapshot> captured = new ArrayList<>();
     for (ContextPropagator propagator : options.propagators()) {
       captured.add(propagator.capture()); // on the calling thread

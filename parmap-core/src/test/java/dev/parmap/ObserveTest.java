@@ -131,9 +131,8 @@ class ObserveTest {
         MapOptions.builder()
             .listener(recorder)
             .retry(Retry.builder().maxAttempts(3).build())
-            .ticker(new FakeTicker(true))
             .build();
-    try (Pool pool = Pool.threads(2).with(options)) {
+    try (Pool pool = Pool.threads(2).clockedBy(new FakeTicker(true)).with(options)) {
       Outcomes<Integer, Integer> outcomes =
           pool.mapOutcomes(
               IntStream.range(0, 10).boxed().toList(),

@@ -43,9 +43,8 @@ class ResilienceTest {
                     .maxAttempts(3)
                     .backoff(Duration.ofMillis(100), Duration.ofSeconds(1))
                     .build())
-            .ticker(ticker)
             .build();
-    try (Pool pool = Pool.virtual().with(options)) {
+    try (Pool pool = Pool.virtual().clockedBy(ticker).with(options)) {
       List<String> results =
           pool.map(
               List.of("flaky"),
@@ -65,12 +64,8 @@ class ResilienceTest {
   @Test
   void whenEveryAttemptFailsTheFailureListsEachAttempt() {
     AtomicInteger attempt = new AtomicInteger();
-    MapOptions options =
-        MapOptions.builder()
-            .retry(Retry.builder().maxAttempts(3).build())
-            .ticker(new FakeTicker(true))
-            .build();
-    try (Pool pool = Pool.threads(1).with(options)) {
+    MapOptions options = MapOptions.builder().retry(Retry.builder().maxAttempts(3).build()).build();
+    try (Pool pool = Pool.threads(1).clockedBy(new FakeTicker(true)).with(options)) {
       TaskFailedException failure =
           catchThrowableOfType(
               TaskFailedException.class,
@@ -95,9 +90,8 @@ class ResilienceTest {
     MapOptions options =
         MapOptions.builder()
             .retry(Retry.builder().maxAttempts(5).retryOn(IOException.class).build())
-            .ticker(new FakeTicker(true))
             .build();
-    try (Pool pool = Pool.virtual().with(options)) {
+    try (Pool pool = Pool.virtual().clockedBy(new FakeTicker(true)).with(options)) {
       TaskFailedException failure =
           catchThrowableOfType(
               TaskFailedException.class,
@@ -300,9 +294,8 @@ class ResilienceTest {
         MapOptions.builder()
             .rateLimit(RateLimit.of(10, Duration.ofSeconds(1)))
             .maxConcurrency(1)
-            .ticker(ticker)
             .build();
-    try (Pool pool = Pool.virtual().with(options)) {
+    try (Pool pool = Pool.virtual().clockedBy(ticker).with(options)) {
       pool.forEach(range(20), i -> starts.add(ticker.nanoTime()));
     }
     assertThat(starts).hasSize(20);
