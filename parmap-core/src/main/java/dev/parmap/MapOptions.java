@@ -67,6 +67,14 @@ import org.jspecify.annotations.Nullable;
  * for the tasks however long they take, no progress event but the final one. The same holds for the
  * durations of {@link RateLimit} and {@link Retry}.
  *
+ * <h2>Equality</h2>
+ *
+ * Options are values: two are {@linkplain #equals equal} when every option is, durations, {@link
+ * Retry} and {@link RateLimit} by value. The listener and the propagators are compared with their
+ * own {@code equals}, which for most of them is identity: options that report to two different
+ * listener objects are not equal, even if the listeners are alike, since they would not report to
+ * the same place. Propagators compare as a list, in order. {@link #toString()} shows every option.
+ *
  * @since 0.1
  */
 public final class MapOptions {
@@ -220,19 +228,74 @@ public final class MapOptions {
     return timeout != null || retry.maxAttempts() > 1 || rateLimit != null;
   }
 
+  /**
+   * Whether {@code other} holds the same options: equal durations, retry and rate limit policies
+   * and concurrency, and the same listener and propagators (see the class description).
+   *
+   * @param other the object to compare with
+   * @return whether the two are equal
+   */
+  @Override
+  public boolean equals(@Nullable Object other) {
+    return other instanceof MapOptions that
+        && Objects.equals(timeout, that.timeout)
+        && Objects.equals(deadline, that.deadline)
+        && retry.equals(that.retry)
+        && Objects.equals(rateLimit, that.rateLimit)
+        && maxConcurrency == that.maxConcurrency
+        && cancellationGrace.equals(that.cancellationGrace)
+        && Objects.equals(listener, that.listener)
+        && progressInterval.equals(that.progressInterval)
+        && propagators.equals(that.propagators);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(
+        timeout,
+        deadline,
+        retry,
+        rateLimit,
+        maxConcurrency,
+        cancellationGrace,
+        listener,
+        progressInterval,
+        propagators);
+  }
+
+  /**
+   * Every option, for example {@code MapOptions[timeout=PT2S, deadline=none,
+   * retry=Retry[maxAttempts=3, ...], rateLimit=none, maxConcurrency=pool's,
+   * cancellationGrace=PT30S, listener=none, progressInterval=PT0.1S, propagators=[]]}; the listener
+   * and propagators as their own {@code toString} says.
+   *
+   * @return a description of these options
+   */
   @Override
   public String toString() {
     return "MapOptions[timeout="
-        + timeout
+        + orNone(timeout)
         + ", deadline="
-        + deadline
+        + orNone(deadline)
         + ", retry="
         + retry
         + ", rateLimit="
-        + rateLimit
+        + orNone(rateLimit)
         + ", maxConcurrency="
         + (maxConcurrency > 0 ? maxConcurrency : "pool's")
+        + ", cancellationGrace="
+        + cancellationGrace
+        + ", listener="
+        + orNone(listener)
+        + ", progressInterval="
+        + progressInterval
+        + ", propagators="
+        + propagators
         + "]";
+  }
+
+  private static String orNone(@Nullable Object value) {
+    return value == null ? "none" : value.toString();
   }
 
   /** Builds {@link MapOptions}. Not thread-safe; the options it builds are. */

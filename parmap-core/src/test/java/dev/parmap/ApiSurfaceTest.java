@@ -133,6 +133,39 @@ class ApiSurfaceTest {
   }
 
   @Test
+  void theOptionsAreAValueWithABuilder() {
+    assertThat(publicMethods(MapOptions.class))
+        .containsExactly(
+            "builder",
+            "cancellationGrace",
+            "deadline",
+            "defaults",
+            "equals",
+            "hashCode",
+            "listener",
+            "maxConcurrency",
+            "progressInterval",
+            "propagators",
+            "rateLimit",
+            "retry",
+            "timeout",
+            "toBuilder",
+            "toString");
+    assertThat(publicMethods(MapOptions.Builder.class))
+        .containsExactly(
+            "build",
+            "cancellationGrace",
+            "deadline",
+            "listener",
+            "maxConcurrency",
+            "progressInterval",
+            "propagate",
+            "rateLimit",
+            "retry",
+            "timeout");
+  }
+
+  @Test
   void coreDependsOnTheJdkAlone() {
     classes()
         .should()

@@ -3,6 +3,8 @@ package dev.parmap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.parmap.observe.ContextPropagator;
+import dev.parmap.observe.ProgressListener;
 import dev.parmap.policy.RateLimit;
 import dev.parmap.policy.Retry;
 import java.io.IOException;
@@ -186,6 +188,67 @@ class RetryPolicyTest {
     assertThat(MapOptions.defaults().timeout()).isEmpty();
     assertThat(MapOptions.defaults().maxConcurrency()).isEmpty();
     assertThat(options.toString()).contains("timeout=PT2S", "maxConcurrency=4");
+  }
+
+  @Test
+  void optionsAreEqualWhenEveryOptionIsAndListenersAndPropagatorsCompareByTheirOwnEquals() {
+    ProgressListener listener = new ProgressListener() {};
+    ContextPropagator propagator = () -> () -> () -> {};
+    MapOptions options =
+        MapOptions.builder()
+            .timeout(Duration.ofSeconds(2))
+            .deadline(Duration.ofMinutes(1))
+            .retry(Retry.builder().maxAttempts(3).build())
+            .rateLimit(RateLimit.of(10, Duration.ofSeconds(1)))
+            .maxConcurrency(4)
+            .cancellationGrace(Duration.ofSeconds(5))
+            .listener(listener)
+            .progressInterval(Duration.ofSeconds(1))
+            .propagate(propagator)
+            .build();
+    MapOptions same = options.toBuilder().build();
+    assertThat(same).isEqualTo(options).hasSameHashCodeAs(options).isNotSameAs(options);
+    assertThat(
+            MapOptions.builder()
+                .propagate(propagator)
+                .progressInterval(Duration.ofSeconds(1))
+                .listener(listener)
+                .cancellationGrace(Duration.ofSeconds(5))
+                .maxConcurrency(4)
+                .rateLimit(RateLimit.of(10, Duration.ofSeconds(1)))
+                .retry(Retry.builder().maxAttempts(3).build()) // an equal policy, another object
+                .deadline(Duration.ofMinutes(1))
+                .timeout(Duration.ofSeconds(2))
+                .build())
+        .isEqualTo(options);
+    MapOptions.Builder base = MapOptions.builder();
+    assertThat(base.build()).isEqualTo(MapOptions.defaults());
+    assertThat(
+            List.of(
+                options.toBuilder().timeout(Duration.ofSeconds(3)).build(),
+                options.toBuilder().deadline(Duration.ofMinutes(2)).build(),
+                options.toBuilder().retry(Retry.none()).build(),
+                options.toBuilder().rateLimit(RateLimit.of(11, Duration.ofSeconds(1))).build(),
+                options.toBuilder().maxConcurrency(5).build(),
+                options.toBuilder().cancellationGrace(Duration.ofSeconds(6)).build(),
+                options.toBuilder().listener(new ProgressListener() {}).build(), // alike, not same
+                options.toBuilder().progressInterval(Duration.ofSeconds(2)).build(),
+                options.toBuilder().propagate(propagator).build(), // twice is not once
+                MapOptions.defaults()))
+        .allSatisfy(other -> assertThat(other).isNotEqualTo(options));
+    assertThat(MapOptions.defaults())
+        .hasToString(
+            "MapOptions[timeout=none, deadline=none, retry="
+                + Retry.none()
+                + ", rateLimit=none, maxConcurrency=pool's, cancellationGrace=PT30S,"
+                + " listener=none, progressInterval=PT0.1S, propagators=[]]");
+    assertThat(options.toString())
+        .contains(
+            "timeout=PT2S",
+            "rateLimit=RateLimit[10 per PT1S]",
+            "maxConcurrency=4",
+            "listener=" + listener,
+            "propagators=[" + propagator + "]");
   }
 
   @Test
