@@ -24,14 +24,18 @@ final class Attempts {
   private final Ticker ticker;
   private final BooleanSupplier stopping;
 
-  Attempts(MapOptions options, @Nullable ScheduledExecutorService timer, BooleanSupplier stopping) {
+  Attempts(
+      MapOptions options,
+      Ticker ticker,
+      @Nullable ScheduledExecutorService timer,
+      BooleanSupplier stopping) {
     this.retry = options.retry();
     this.timeout = options.timeout().orElse(null);
-    this.ticker = options.ticker;
+    this.ticker = ticker;
     this.limiter =
         options
             .rateLimit()
-            .map(limit -> new RateLimiter(Durations.saturatedNanos(limit.interval()), ticker))
+            .map(limit -> new RateLimiter(RateLimiter.intervalNanos(limit), ticker))
             .orElse(null);
     this.timer = timer;
     this.stopping = stopping;
@@ -72,7 +76,7 @@ final class Attempts {
     for (int attempt = 1; ; attempt++) {
       try {
         if (attempt > 1) {
-          ticker.sleep(Durations.saturatedNanos(retry.delayBefore(attempt, ticker.random())));
+          ticker.sleep(backoffNanos(retry, attempt, ticker.random()));
         }
         if (limiter != null) {
           limiter.acquire();
@@ -92,12 +96,41 @@ final class Attempts {
         failure = e;
       }
       failures.add(failure);
-      if (attempt >= retry.maxAttempts()
-          || stopping.getAsBoolean()
-          || !retry.shouldRetry(failure)) {
+      if (attempt >= retry.maxAttempts() || stopping.getAsBoolean() || !mayRetry(retry, failure)) {
         throw new Failed(failures, attempt, failure, ticker.nanoTime() - first);
       }
     }
+  }
+
+  /**
+   * Whether {@code retry} accepts another attempt after {@code failure}, attempts left permitting:
+   * an {@link Exception} its {@linkplain Retry#retryable() predicate} accepts, never an {@link
+   * Error}.
+   */
+  static boolean mayRetry(Retry retry, Throwable failure) {
+    return retry.maxAttempts() > 1 && failure instanceof Exception e && retry.retryable().test(e);
+  }
+
+  /**
+   * The wait before attempt {@code attempt} (at least 2), in nanoseconds: {@code initial ×
+   * multiplier^(attempt - 2)}, at most {@code max}, shortened by {@code jitter × random} of itself.
+   * Computed in double nanoseconds so that a "forever" backoff ({@code
+   * Duration.ofMillis(Long.MAX_VALUE)}) does not overflow; the cast back saturates at {@link
+   * Long#MAX_VALUE} (about 292 years).
+   *
+   * @param random a number in [0, 1) that picks the jitter
+   */
+  static long backoffNanos(Retry retry, int attempt, double random) {
+    if (attempt < 2) {
+      throw new IllegalArgumentException("the first attempt has no delay; attempt was " + attempt);
+    }
+    double base = nanos(retry.initialDelay()) * Math.pow(retry.multiplier(), attempt - 2);
+    base = Math.min(base, nanos(retry.maxDelay()));
+    return (long) (base * (1 - retry.jitter() * random));
+  }
+
+  private static double nanos(Duration duration) {
+    return duration.getSeconds() * 1e9 + duration.getNano();
   }
 
   private <T extends @Nullable Object, R extends @Nullable Object> R attemptOnce(

@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * <pre>{@code
  * MapOptions options = MapOptions.builder()
  *     .timeout(Duration.ofSeconds(2))                  // per attempt
- *     .retry(Retry.maxAttempts(3).retryOn(IOException.class, TimeoutException.class))
+ *     .retry(Retry.builder().maxAttempts(3).retryOn(IOException.class, TimeoutException.class).build())
  *     .rateLimit(RateLimit.of(50, Duration.ofSeconds(1)))
  *     .maxConcurrency(16)
  *     .deadline(Duration.ofMinutes(1))                 // for the whole call
@@ -67,6 +67,14 @@ import org.jspecify.annotations.Nullable;
  * for the tasks however long they take, no progress event but the final one. The same holds for the
  * durations of {@link RateLimit} and {@link Retry}.
  *
+ * <h2>Equality</h2>
+ *
+ * Options are values: two are {@linkplain #equals equal} when every option is, durations, {@link
+ * Retry} and {@link RateLimit} by value. The listener and the propagators are compared with their
+ * own {@code equals}, which for most of them is identity: options that report to two different
+ * listener objects are not equal, even if the listeners are alike, since they would not report to
+ * the same place. Propagators compare as a list, in order. {@link #toString()} shows every option.
+ *
  * @since 0.1
  */
 public final class MapOptions {
@@ -81,7 +89,6 @@ public final class MapOptions {
   private final @Nullable ProgressListener listener;
   private final Duration progressInterval;
   private final List<ContextPropagator> propagators;
-  final Ticker ticker;
 
   private MapOptions(Builder builder) {
     this.listener = builder.listener;
@@ -93,7 +100,6 @@ public final class MapOptions {
     this.rateLimit = builder.rateLimit;
     this.maxConcurrency = builder.maxConcurrency;
     this.cancellationGrace = builder.cancellationGrace;
-    this.ticker = builder.ticker;
   }
 
   /**
@@ -131,7 +137,6 @@ public final class MapOptions {
     builder.listener = listener;
     builder.progressInterval = progressInterval;
     builder.propagators.addAll(propagators);
-    builder.ticker = ticker;
     return builder;
   }
 
@@ -223,19 +228,74 @@ public final class MapOptions {
     return timeout != null || retry.maxAttempts() > 1 || rateLimit != null;
   }
 
+  /**
+   * Whether {@code other} holds the same options: equal durations, retry and rate limit policies
+   * and concurrency, and the same listener and propagators (see the class description).
+   *
+   * @param other the object to compare with
+   * @return whether the two are equal
+   */
+  @Override
+  public boolean equals(@Nullable Object other) {
+    return other instanceof MapOptions that
+        && Objects.equals(timeout, that.timeout)
+        && Objects.equals(deadline, that.deadline)
+        && retry.equals(that.retry)
+        && Objects.equals(rateLimit, that.rateLimit)
+        && maxConcurrency == that.maxConcurrency
+        && cancellationGrace.equals(that.cancellationGrace)
+        && Objects.equals(listener, that.listener)
+        && progressInterval.equals(that.progressInterval)
+        && propagators.equals(that.propagators);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(
+        timeout,
+        deadline,
+        retry,
+        rateLimit,
+        maxConcurrency,
+        cancellationGrace,
+        listener,
+        progressInterval,
+        propagators);
+  }
+
+  /**
+   * Every option, for example {@code MapOptions[timeout=PT2S, deadline=none,
+   * retry=Retry[maxAttempts=3, ...], rateLimit=none, maxConcurrency=pool's,
+   * cancellationGrace=PT30S, listener=none, progressInterval=PT0.1S, propagators=[]]}; the listener
+   * and propagators as their own {@code toString} says.
+   *
+   * @return a description of these options
+   */
   @Override
   public String toString() {
     return "MapOptions[timeout="
-        + timeout
+        + orNone(timeout)
         + ", deadline="
-        + deadline
+        + orNone(deadline)
         + ", retry="
         + retry
         + ", rateLimit="
-        + rateLimit
+        + orNone(rateLimit)
         + ", maxConcurrency="
         + (maxConcurrency > 0 ? maxConcurrency : "pool's")
+        + ", cancellationGrace="
+        + cancellationGrace
+        + ", listener="
+        + orNone(listener)
+        + ", progressInterval="
+        + progressInterval
+        + ", propagators="
+        + propagators
         + "]";
+  }
+
+  private static String orNone(@Nullable Object value) {
+    return value == null ? "none" : value.toString();
   }
 
   /** Builds {@link MapOptions}. Not thread-safe; the options it builds are. */
@@ -249,7 +309,6 @@ public final class MapOptions {
     private @Nullable ProgressListener listener;
     private Duration progressInterval = Duration.ofMillis(100);
     private final List<ContextPropagator> propagators = new ArrayList<>();
-    private Ticker ticker = Ticker.SYSTEM;
 
     private Builder() {}
 
@@ -363,12 +422,6 @@ public final class MapOptions {
      */
     public Builder propagate(ContextPropagator propagator) {
       propagators.add(Objects.requireNonNull(propagator, "propagator must not be null"));
-      return this;
-    }
-
-    /** For tests: the clock and sleeper the policies use. */
-    Builder ticker(Ticker ticker) {
-      this.ticker = ticker;
       return this;
     }
 

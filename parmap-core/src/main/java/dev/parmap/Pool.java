@@ -94,6 +94,7 @@ public final class Pool implements ParallelPool {
   private final PoolTimer timer;
   private final MapOptions options;
   private final PoolContext context; // what this pool's calls need of it
+  private final Ticker ticker; // the engine's clock: the system's, or a test's (see clockedBy)
 
   private Pool(String kind, Launcher launcher, String threadPrefix) {
     this.description = "Pool." + kind;
@@ -103,11 +104,12 @@ public final class Pool implements ParallelPool {
     this.life = new PoolWork();
     this.timer = new PoolTimer(threadPrefix);
     this.options = MapOptions.defaults();
+    this.ticker = Ticker.SYSTEM;
     this.context = contextOf(this);
   }
 
-  /** A view of {@code base} whose calls use {@code options}. */
-  private Pool(Pool base, MapOptions options) {
+  /** A view of {@code base} whose calls use {@code options} and read time from {@code ticker}. */
+  private Pool(Pool base, MapOptions options, Ticker ticker) {
     this.description = base.description;
     this.launcher = base.launcher;
     this.threadPrefix = base.threadPrefix;
@@ -115,12 +117,19 @@ public final class Pool implements ParallelPool {
     this.life = base.life;
     this.timer = base.timer;
     this.options = options;
+    this.ticker = ticker;
     this.context = contextOf(this);
   }
 
   private static PoolContext contextOf(Pool pool) {
     return new PoolContext(
-        pool.toString(), pool.launcher, pool.threadPrefix, DEFAULT_WINDOW, pool.timer, pool.life);
+        pool.toString(),
+        pool.launcher,
+        pool.threadPrefix,
+        DEFAULT_WINDOW,
+        pool.timer,
+        pool.life,
+        pool.ticker);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -447,7 +456,7 @@ public final class Pool implements ParallelPool {
   @Override
   public Pool with(MapOptions options) {
     notNull(options, "options");
-    return new Pool(this, options);
+    return new Pool(this, options, ticker);
   }
 
   /**
@@ -571,6 +580,15 @@ public final class Pool implements ParallelPool {
 
   // ---------------------------------------------------------------------------------------------
   // Internals
+
+  /**
+   * A view of this pool whose calls read time, sleep and draw jitter from {@code ticker}, and whose
+   * {@link #with} views do too: how tests in this package check backoff and rate limits without
+   * waiting. The clock is the engine's, not a call's option, so {@link MapOptions} stays a value.
+   */
+  Pool clockedBy(Ticker ticker) {
+    return new Pool(this, options, ticker);
+  }
 
   /**
    * The statistics of the call of this pool (or of one of its {@link #with} views) that ended last,

@@ -10,6 +10,7 @@ package dev.parmap;
  * @param window items read and not yet handed over, at most, per call
  * @param timer the scheduler of the pool's timeout alarms
  * @param work the pool's calls and submissions: a call deregisters there when it ends
+ * @param ticker the clock, sleeper and jitter source of the item policies
  */
 record PoolContext(
     String description,
@@ -17,4 +18,5 @@ record PoolContext(
     String threadPrefix,
     int window,
     PoolTimer timer,
-    PoolWork work) {}
+    PoolWork work,
+    Ticker ticker) {}

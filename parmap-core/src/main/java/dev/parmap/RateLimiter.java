@@ -1,5 +1,6 @@
 package dev.parmap;
 
+import dev.parmap.policy.RateLimit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -17,6 +18,15 @@ final class RateLimiter {
     this.intervalNanos = intervalNanos;
     this.ticker = ticker;
     this.nextSlot = new AtomicLong(ticker.nanoTime());
+  }
+
+  /**
+   * The time between two starts under {@code limit}: {@code period / permits}, at least one
+   * nanosecond and at most {@link Long#MAX_VALUE} (about 292 years: a longer spacing, from a
+   * "forever" period, means that after the first start no other comes).
+   */
+  static long intervalNanos(RateLimit limit) {
+    return Math.max(1, Durations.saturatedNanos(limit.period().dividedBy(limit.permits())));
   }
 
   /** Waits until the calling start may begin. */

@@ -113,7 +113,10 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
     this.attempts =
         options.hasItemPolicies()
             ? new Attempts(
-                options, options.timeout().isPresent() ? pool.timer().get() : null, this::isStopped)
+                options,
+                pool.ticker(),
+                options.timeout().isPresent() ? pool.timer().get() : null,
+                this::isStopped)
             : null;
     List<ContextPropagator.Snapshot> captured = new ArrayList<>();
     for (ContextPropagator propagator : options.propagators()) {

@@ -5,7 +5,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Time as the policies see it: the system clock in production, a fake one in tests so that backoff
- * and rate limits are checked without real waiting.
+ * and rate limits are checked without real waiting. It belongs to the pool ({@link Pool#ticker()},
+ * set by {@link Pool#clockedBy} in tests), not to a call's {@link MapOptions}, which stay a plain
+ * value.
  */
 interface Ticker {
   Ticker SYSTEM =

@@ -7,6 +7,8 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.core.importer.Location;
+import dev.parmap.policy.RateLimit;
+import dev.parmap.policy.Retry;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.Arrays;
@@ -105,6 +107,62 @@ class ApiSurfaceTest {
     // with() keeps the concrete type: a Pool's view is a Pool
     assertThat(Pool.class.getMethod("with", MapOptions.class).getReturnType())
         .isEqualTo(Pool.class);
+  }
+
+  @Test
+  void thePoliciesAreValuesWithGettersAndNoEngineHooks() {
+    assertThat(publicMethods(Retry.class))
+        .containsExactly(
+            "builder",
+            "equals",
+            "hashCode",
+            "initialDelay",
+            "jitter",
+            "maxAttempts",
+            "maxDelay",
+            "multiplier",
+            "none",
+            "retryable",
+            "toBuilder",
+            "toString");
+    assertThat(publicMethods(Retry.Builder.class))
+        .containsExactly(
+            "backoff", "build", "jitter", "maxAttempts", "multiplier", "retryIf", "retryOn");
+    assertThat(publicMethods(RateLimit.class))
+        .containsExactly("equals", "hashCode", "of", "period", "permits", "toString");
+  }
+
+  @Test
+  void theOptionsAreAValueWithABuilder() {
+    assertThat(publicMethods(MapOptions.class))
+        .containsExactly(
+            "builder",
+            "cancellationGrace",
+            "deadline",
+            "defaults",
+            "equals",
+            "hashCode",
+            "listener",
+            "maxConcurrency",
+            "progressInterval",
+            "propagators",
+            "rateLimit",
+            "retry",
+            "timeout",
+            "toBuilder",
+            "toString");
+    assertThat(publicMethods(MapOptions.Builder.class))
+        .containsExactly(
+            "build",
+            "cancellationGrace",
+            "deadline",
+            "listener",
+            "maxConcurrency",
+            "progressInterval",
+            "propagate",
+            "rateLimit",
+            "retry",
+            "timeout");
   }
 
   @Test

@@ -50,7 +50,7 @@ class HugeDurationTest {
               MapOptions.builder().timeout(forever).build(),
               MapOptions.builder().cancellationGrace(forever).build(),
               MapOptions.builder()
-                  .retry(Retry.maxAttempts(2).withBackoff(forever, forever))
+                  .retry(Retry.builder().maxAttempts(2).backoff(forever, forever).build())
                   .build(),
               MapOptions.builder()
                   .deadline(forever)
@@ -132,7 +132,7 @@ class HugeDurationTest {
   void aHugeRateLimitPeriodLetsTheFirstStartThrough(PoolKind kind) {
     for (Duration forever : FOREVERS) {
       RateLimit limit = RateLimit.of(1, forever);
-      assertThat(limit.interval()).isEqualTo(Duration.ofNanos(Long.MAX_VALUE));
+      assertThat(RateLimiter.intervalNanos(limit)).isEqualTo(Long.MAX_VALUE);
       MapOptions options = MapOptions.builder().rateLimit(limit).build();
       try (Pool pool = kind.create(4).with(options)) {
         assertThat(pool.map(List.of(21), i -> 2 * i)).containsExactly(42);
@@ -151,7 +151,7 @@ class HugeDurationTest {
                   .deadline(Duration.ofMillis(200))
                   .build(),
               MapOptions.builder()
-                  .retry(Retry.maxAttempts(2).withBackoff(forever, forever))
+                  .retry(Retry.builder().maxAttempts(2).backoff(forever, forever).build())
                   .deadline(Duration.ofMillis(200))
                   .build());
       for (MapOptions option : options) {
@@ -175,9 +175,9 @@ class HugeDurationTest {
   @Test
   void retryBackoffSaturates() {
     for (Duration forever : FOREVERS) {
-      Retry retry = Retry.maxAttempts(3).withBackoff(forever, forever).withJitter(0);
-      assertThat(retry.delayBefore(2, 0.5)).isEqualTo(Duration.ofNanos(Long.MAX_VALUE));
-      assertThat(retry.delayBefore(3, 0.5)).isEqualTo(Duration.ofNanos(Long.MAX_VALUE));
+      Retry retry = Retry.builder().maxAttempts(3).backoff(forever, forever).jitter(0).build();
+      assertThat(Attempts.backoffNanos(retry, 2, 0.5)).isEqualTo(Long.MAX_VALUE);
+      assertThat(Attempts.backoffNanos(retry, 3, 0.5)).isEqualTo(Long.MAX_VALUE);
     }
   }
 }

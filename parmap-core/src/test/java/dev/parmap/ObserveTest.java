@@ -130,10 +130,9 @@ class ObserveTest {
     MapOptions options =
         MapOptions.builder()
             .listener(recorder)
-            .retry(Retry.maxAttempts(3))
-            .ticker(new FakeTicker(true))
+            .retry(Retry.builder().maxAttempts(3).build())
             .build();
-    try (Pool pool = Pool.threads(2).with(options)) {
+    try (Pool pool = Pool.threads(2).clockedBy(new FakeTicker(true)).with(options)) {
       Outcomes<Integer, Integer> outcomes =
           pool.mapOutcomes(
               IntStream.range(0, 10).boxed().toList(),

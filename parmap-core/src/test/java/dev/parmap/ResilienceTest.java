@@ -38,10 +38,13 @@ class ResilienceTest {
     ConcurrentHashMap<Integer, AtomicInteger> tries = new ConcurrentHashMap<>();
     MapOptions options =
         MapOptions.builder()
-            .retry(Retry.maxAttempts(3).withBackoff(Duration.ofMillis(100), Duration.ofSeconds(1)))
-            .ticker(ticker)
+            .retry(
+                Retry.builder()
+                    .maxAttempts(3)
+                    .backoff(Duration.ofMillis(100), Duration.ofSeconds(1))
+                    .build())
             .build();
-    try (Pool pool = Pool.virtual().with(options)) {
+    try (Pool pool = Pool.virtual().clockedBy(ticker).with(options)) {
       List<String> results =
           pool.map(
               List.of("flaky"),
@@ -61,9 +64,8 @@ class ResilienceTest {
   @Test
   void whenEveryAttemptFailsTheFailureListsEachAttempt() {
     AtomicInteger attempt = new AtomicInteger();
-    MapOptions options =
-        MapOptions.builder().retry(Retry.maxAttempts(3)).ticker(new FakeTicker(true)).build();
-    try (Pool pool = Pool.threads(1).with(options)) {
+    MapOptions options = MapOptions.builder().retry(Retry.builder().maxAttempts(3).build()).build();
+    try (Pool pool = Pool.threads(1).clockedBy(new FakeTicker(true)).with(options)) {
       TaskFailedException failure =
           catchThrowableOfType(
               TaskFailedException.class,
@@ -87,10 +89,9 @@ class ResilienceTest {
     AtomicInteger attempts = new AtomicInteger();
     MapOptions options =
         MapOptions.builder()
-            .retry(Retry.maxAttempts(5).retryOn(IOException.class))
-            .ticker(new FakeTicker(true))
+            .retry(Retry.builder().maxAttempts(5).retryOn(IOException.class).build())
             .build();
-    try (Pool pool = Pool.virtual().with(options)) {
+    try (Pool pool = Pool.virtual().clockedBy(new FakeTicker(true)).with(options)) {
       TaskFailedException failure =
           catchThrowableOfType(
               TaskFailedException.class,
@@ -142,7 +143,7 @@ class ResilienceTest {
     MapOptions options =
         MapOptions.builder()
             .timeout(Duration.ofSeconds(1))
-            .retry(Retry.maxAttempts(2).withBackoff(Duration.ZERO, Duration.ZERO))
+            .retry(Retry.builder().maxAttempts(2).backoff(Duration.ZERO, Duration.ZERO).build())
             .build();
     try (Pool pool = Pool.threads(2).with(options)) {
       Outcomes<String, String> outcomes =
@@ -293,9 +294,8 @@ class ResilienceTest {
         MapOptions.builder()
             .rateLimit(RateLimit.of(10, Duration.ofSeconds(1)))
             .maxConcurrency(1)
-            .ticker(ticker)
             .build();
-    try (Pool pool = Pool.virtual().with(options)) {
+    try (Pool pool = Pool.virtual().clockedBy(ticker).with(options)) {
       pool.forEach(range(20), i -> starts.add(ticker.nanoTime()));
     }
     assertThat(starts).hasSize(20);
@@ -389,7 +389,11 @@ class ResilienceTest {
     MapOptions options =
         MapOptions.builder()
             .deadline(Duration.ofSeconds(1))
-            .retry(Retry.maxAttempts(5).withBackoff(Duration.ofSeconds(60), Duration.ofSeconds(60)))
+            .retry(
+                Retry.builder()
+                    .maxAttempts(5)
+                    .backoff(Duration.ofSeconds(60), Duration.ofSeconds(60))
+                    .build())
             .build();
     AtomicInteger ran = new AtomicInteger();
     try (Pool pool = Pool.virtual().with(options)) {

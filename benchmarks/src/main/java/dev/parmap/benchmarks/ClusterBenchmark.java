@@ -93,7 +93,7 @@ public final class ClusterBenchmark {
         r.get(120, TimeUnit.SECONDS);
       }
       ClusterConfig config =
-          ClusterConfig.defaults().withClusterName(cluster).withMembers(addresses);
+          ClusterConfig.builder().clusterName(cluster).members(addresses).build();
       try (ClusterPool pool = ClusterPool.client(config)) {
         if (!pool.awaitMembers(MEMBERS, Duration.ofSeconds(60))) {
           throw new IllegalStateException("the workers did not form one cluster");

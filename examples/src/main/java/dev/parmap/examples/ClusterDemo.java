@@ -45,7 +45,7 @@ public final class ClusterDemo {
   public static void main(String[] args) throws InterruptedException {
     HAZELCAST_LOG.setLevel(Level.WARNING);
     List<String> members = args.length == 0 ? DEFAULT_MEMBERS : List.of(args);
-    ClusterConfig config = ClusterConfig.defaults().withMembers(members); // "host:port" each
+    ClusterConfig config = ClusterConfig.builder().members(members).build(); // "host:port" each
     try (ClusterPool pool = ClusterPool.client(config)) {
       pool.awaitMembers(members.size(), Duration.ofSeconds(30));
       System.out.printf("connected to %d worker(s)%n", pool.memberCount());

@@ -333,7 +333,12 @@ public final class FlakyHttpDemo {
                   span / 1e6 / (starts.size() - 1));
       return options
           .rateLimit()
-          .map(limit -> spacing + " (rate limit: one every " + limit.interval().toMillis() + " ms)")
+          .map(
+              limit ->
+                  spacing
+                      + " (rate limit: one every "
+                      + limit.period().dividedBy(limit.permits()).toMillis()
+                      + " ms)")
           .orElse(spacing);
     }
   }

@@ -30,9 +30,11 @@ public final class ResilienceExamples {
         MapOptions.builder()
             .timeout(Duration.ofMillis(500)) // per attempt; a retry gets a fresh one
             .retry(
-                Retry.maxAttempts(4) // 1 try + 3 retries, after waits of up to 50, 100, 200 ms
-                    .withBackoff(Duration.ofMillis(50), Duration.ofMillis(400))
-                    .retryOn(IOException.class, TimeoutException.class)) // other failures: no retry
+                Retry.builder()
+                    .maxAttempts(4) // 1 try + 3 retries, after waits of up to 50, 100, 200 ms
+                    .backoff(Duration.ofMillis(50), Duration.ofMillis(400))
+                    .retryOn(IOException.class, TimeoutException.class) // other failures: no retry
+                    .build())
             .rateLimit(RateLimit.of(50, Duration.ofSeconds(1))) // one attempt start every 20 ms
             .maxConcurrency(8) // at most 8 items of this call at once
             .deadline(Duration.ofSeconds(20)) // the whole call, retries and backoff included
@@ -68,9 +70,11 @@ public final class ResilienceExamples {
     MapOptions perAttempt = MapOptions.builder().timeout(Duration.ofSeconds(2)).build();
 
     Retry retry =
-        Retry.maxAttempts(4) // 1 try + 3 retries
-            .withBackoff(Duration.ofMillis(100), Duration.ofSeconds(5)) // up to 100, 200, 400 ms
-            .retryOn(IOException.class, TimeoutException.class); // anything else fails at once
+        Retry.builder()
+            .maxAttempts(4) // 1 try + 3 retries
+            .backoff(Duration.ofMillis(100), Duration.ofSeconds(5)) // up to 100, 200, 400 ms
+            .retryOn(IOException.class, TimeoutException.class) // anything else fails at once
+            .build();
 
     RateLimit limit = RateLimit.of(50, Duration.ofSeconds(1)); // one start every 20 ms
 

@@ -71,8 +71,9 @@ class ResilienceExamplesTest {
     assertThat(policies.get(0).toString()).startsWith("MapOptions[timeout=PT2S,");
     assertThat(policies.get(1).toString())
         .isEqualTo(
-            "Retry.maxAttempts(4).withBackoff(PT0.1S, PT5S).withMultiplier(2.0).withJitter(0.5)");
-    assertThat(policies.get(2).toString()).isEqualTo("RateLimit.of(50, PT1S)");
+            "Retry[maxAttempts=4, backoff=PT0.1S..PT5S x2, jitter=0.5,"
+                + " retryOn=[IOException, TimeoutException]]");
+    assertThat(policies.get(2).toString()).isEqualTo("RateLimit[50 per PT1S]");
     assertThat(((MapOptions) policies.get(3)).deadline()).hasValue(java.time.Duration.ofMinutes(1));
     assertThat(((MapOptions) policies.get(4)).maxConcurrency()).hasValue(8);
     assertThat(((MapOptions) policies.get(5)).cancellationGrace())

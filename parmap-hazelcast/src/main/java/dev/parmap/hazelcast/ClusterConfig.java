@@ -7,16 +7,18 @@ import java.util.List;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
- * How to reach a Hazelcast cluster and how to run calls on it: an immutable value, built from
- * {@link #defaults()} with {@code with...} methods, each of which returns a new config.
+ * How to reach a Hazelcast cluster and how to run calls on it: an immutable value, made with a
+ * {@link #builder()} that starts from the {@link #defaults()}.
  *
  * <pre>{@code
- * ClusterConfig config = ClusterConfig.defaults()
- *     .withClusterName("crawler")
- *     .withMembers("10.0.0.5:5701", "10.0.0.6:5701")
- *     .withAllowedPackages("com.acme.crawler");
+ * ClusterConfig config = ClusterConfig.builder()
+ *     .clusterName("crawler")
+ *     .members("10.0.0.5:5701", "10.0.0.6:5701")
+ *     .allowedPackages("com.acme.crawler")
+ *     .build();
  * }</pre>
  *
  * <p>The same value configures the three roles: a client ({@link ClusterPool#client}), an embedded
@@ -29,13 +31,17 @@ import java.util.regex.Pattern;
  * deserializes only allow-listed classes: parmap's own ({@code dev.parmap.}), the JDK's basics
  * ({@code java.lang.}, {@code java.util.}, {@code java.io.}, {@code java.nio.}, {@code java.math.},
  * {@code java.time.}, arrays), Hazelcast's ({@code com.hazelcast.}), and the packages given to
- * {@link #withAllowedPackages}.
+ * {@link Builder#allowedPackages}.
+ *
+ * <p><b>Equality.</b> Two configs are equal when every component is: cluster name, member list (in
+ * order), bind address, port, threads, allowed packages (in order), the three timeouts and the
+ * chunk size. {@link #toString()} shows every component.
  *
  * @since 0.1
  */
 public final class ClusterConfig {
 
-  /** The cluster name used unless {@link #withClusterName} says otherwise. */
+  /** The cluster name used unless {@link Builder#clusterName} says otherwise. */
   public static final String DEFAULT_CLUSTER_NAME = "parmap";
 
   /** Hazelcast's usual member port, the default for members and for the member list. */
@@ -71,27 +77,17 @@ public final class ClusterConfig {
   private final Duration connectTimeout;
   private final int fixedChunkSize; // 0: adaptive
 
-  private ClusterConfig(
-      String clusterName,
-      List<String> members,
-      String bindAddress,
-      int port,
-      int threads,
-      List<String> allowedPackages,
-      Duration chunkTimeout,
-      Duration heartbeatTimeout,
-      Duration connectTimeout,
-      int fixedChunkSize) {
-    this.clusterName = clusterName;
-    this.members = List.copyOf(members);
-    this.bindAddress = bindAddress;
-    this.port = port;
-    this.threads = threads;
-    this.allowedPackages = List.copyOf(allowedPackages);
-    this.chunkTimeout = chunkTimeout;
-    this.heartbeatTimeout = heartbeatTimeout;
-    this.connectTimeout = connectTimeout;
-    this.fixedChunkSize = fixedChunkSize;
+  private ClusterConfig(Builder builder) {
+    this.clusterName = builder.clusterName;
+    this.members = List.copyOf(builder.members);
+    this.bindAddress = builder.bindAddress;
+    this.port = builder.port;
+    this.threads = builder.threads;
+    this.allowedPackages = List.copyOf(builder.allowedPackages);
+    this.chunkTimeout = builder.chunkTimeout;
+    this.heartbeatTimeout = builder.heartbeatTimeout;
+    this.connectTimeout = builder.connectTimeout;
+    this.fixedChunkSize = builder.fixedChunkSize;
   }
 
   /**
@@ -103,287 +99,37 @@ public final class ClusterConfig {
    * @return the default config
    */
   public static ClusterConfig defaults() {
-    return new ClusterConfig(
-        DEFAULT_CLUSTER_NAME,
-        List.of("127.0.0.1:" + DEFAULT_PORT),
-        "127.0.0.1",
-        DEFAULT_PORT,
-        Runtime.getRuntime().availableProcessors(),
-        List.of(),
-        Duration.ofMinutes(10),
-        Duration.ofSeconds(10),
-        Duration.ofSeconds(30),
-        0);
+    return new Builder().build();
   }
 
   /**
-   * The name of the cluster to form or join. Members and clients with another name are refused. It
-   * separates clusters; it is not a secret (see the class description).
+   * A builder that starts from the {@link #defaults()}.
    *
-   * @param clusterName a non-blank name
-   * @return a config with that cluster name
-   * @throws IllegalArgumentException if the name is blank
+   * @return a new builder
    */
-  public ClusterConfig withClusterName(String clusterName) {
-    Objects.requireNonNull(clusterName, "clusterName must not be null");
-    if (clusterName.isBlank()) {
-      throw new IllegalArgumentException("clusterName must not be blank");
-    }
-    return new ClusterConfig(
-        clusterName,
-        members,
-        bindAddress,
-        port,
-        threads,
-        allowedPackages,
-        chunkTimeout,
-        heartbeatTimeout,
-        connectTimeout,
-        fixedChunkSize);
+  public static Builder builder() {
+    return new Builder();
   }
 
   /**
-   * The members to connect to (a client) or to join (a member), each {@code host:port}, listed one
-   * by one. A member may list itself.
+   * A builder that starts from this config.
    *
-   * @param members at least one address such as {@code 127.0.0.1:5701}
-   * @return a config with that member list
-   * @throws IllegalArgumentException if the list is empty, or an address has no port, a port out of
-   *     range, or a port range such as {@code 5701-5703}
+   * @return a new builder holding these values
    */
-  public ClusterConfig withMembers(String... members) {
-    return withMembers(List.of(members));
-  }
-
-  /**
-   * As {@link #withMembers(String...)}.
-   *
-   * @param members at least one address such as {@code 127.0.0.1:5701}
-   * @return a config with that member list
-   * @throws IllegalArgumentException if the list is empty or an address is not {@code host:port}
-   */
-  public ClusterConfig withMembers(List<String> members) {
-    if (members.isEmpty()) {
-      throw new IllegalArgumentException("members must list at least one host:port address");
-    }
-    List<String> checked = new ArrayList<>();
-    for (String member : members) {
-      checked.add(checkAddress(member));
-    }
-    return new ClusterConfig(
-        clusterName,
-        checked,
-        bindAddress,
-        port,
-        threads,
-        allowedPackages,
-        chunkTimeout,
-        heartbeatTimeout,
-        connectTimeout,
-        fixedChunkSize);
-  }
-
-  /**
-   * The address a member started from this config (embedded or {@link Worker}) binds to and
-   * announces; only that interface accepts connections. Keep it on a private network.
-   *
-   * @param bindAddress an IP address of this machine, such as {@code 127.0.0.1} or {@code 10.0.0.5}
-   * @return a config with that bind address
-   */
-  public ClusterConfig withBindAddress(String bindAddress) {
-    Objects.requireNonNull(bindAddress, "bindAddress must not be null");
-    if (bindAddress.isBlank() || bindAddress.contains(":")) {
-      throw new IllegalArgumentException(
-          "bindAddress must be an IPv4 address or host name without a port, but was '"
-              + bindAddress
-              + "'");
-    }
-    return new ClusterConfig(
-        clusterName,
-        members,
-        bindAddress,
-        port,
-        threads,
-        allowedPackages,
-        chunkTimeout,
-        heartbeatTimeout,
-        connectTimeout,
-        fixedChunkSize);
-  }
-
-  /**
-   * The port a member started from this config listens on (exactly this one: no automatic
-   * increment).
-   *
-   * @param port 1 to 65535
-   * @return a config with that port
-   */
-  public ClusterConfig withPort(int port) {
-    checkPort(port, "port");
-    return new ClusterConfig(
-        clusterName,
-        members,
-        bindAddress,
-        port,
-        threads,
-        allowedPackages,
-        chunkTimeout,
-        heartbeatTimeout,
-        connectTimeout,
-        fixedChunkSize);
-  }
-
-  /**
-   * How many chunks a member started from this config runs at once (its worker threads). Callers
-   * keep about that many chunks, plus a few queued, in flight on each member.
-   *
-   * @param threads at least 1
-   * @return a config with that number of threads
-   */
-  public ClusterConfig withThreads(int threads) {
-    if (threads < 1) {
-      throw new IllegalArgumentException("threads must be at least 1, but was " + threads);
-    }
-    return new ClusterConfig(
-        clusterName,
-        members,
-        bindAddress,
-        port,
-        threads,
-        allowedPackages,
-        chunkTimeout,
-        heartbeatTimeout,
-        connectTimeout,
-        fixedChunkSize);
-  }
-
-  /**
-   * Adds packages whose classes may be deserialized, besides the built-in ones (see the class
-   * description): the packages of your items, results, tasks and their exceptions. A package allows
-   * its subpackages too. Members and callers must allow the same packages.
-   *
-   * @param packages package names such as {@code com.acme.crawler}
-   * @return a config that also allows those packages
-   * @throws IllegalArgumentException if a name is not a package name
-   */
-  public ClusterConfig withAllowedPackages(String... packages) {
-    LinkedHashSet<String> all = new LinkedHashSet<>(allowedPackages);
-    for (String p : packages) {
-      Objects.requireNonNull(p, "package name must not be null");
-      if (!PACKAGE.matcher(p).matches()) {
-        throw new IllegalArgumentException("not a package name: '" + p + "'");
-      }
-      all.add(p.endsWith(".") ? p : p + ".");
-    }
-    return new ClusterConfig(
-        clusterName,
-        members,
-        bindAddress,
-        port,
-        threads,
-        new ArrayList<>(all),
-        chunkTimeout,
-        heartbeatTimeout,
-        connectTimeout,
-        fixedChunkSize);
-  }
-
-  /**
-   * How long a caller waits for one chunk on one member before it gives up on that member for the
-   * rest of the call and runs the chunk on another one. It bounds a member that hangs (stopped,
-   * swapping, partitioned) without leaving the cluster. Choose it well above the time one chunk
-   * takes: a chunk holds about 50 ms of work, or one item when items are slower than that.
-   *
-   * @param chunkTimeout a positive duration
-   * @return a config with that chunk timeout
-   */
-  public ClusterConfig withChunkTimeout(Duration chunkTimeout) {
-    positive(chunkTimeout, "chunkTimeout");
-    return new ClusterConfig(
-        clusterName,
-        members,
-        bindAddress,
-        port,
-        threads,
-        allowedPackages,
-        chunkTimeout,
-        heartbeatTimeout,
-        connectTimeout,
-        fixedChunkSize);
-  }
-
-  /**
-   * After how long without a heartbeat a member or client takes a peer for dead (Hazelcast's
-   * default is 60 s; heartbeats are sent every second). A dead member's chunks are re-run on the
-   * others.
-   *
-   * @param heartbeatTimeout at least 2 seconds
-   * @return a config with that heartbeat timeout
-   */
-  public ClusterConfig withHeartbeatTimeout(Duration heartbeatTimeout) {
-    if (heartbeatTimeout.compareTo(Duration.ofSeconds(2)) < 0) {
-      throw new IllegalArgumentException(
-          "heartbeatTimeout must be at least 2 s (heartbeats go every second), but was "
-              + heartbeatTimeout);
-    }
-    return new ClusterConfig(
-        clusterName,
-        members,
-        bindAddress,
-        port,
-        threads,
-        allowedPackages,
-        chunkTimeout,
-        heartbeatTimeout,
-        connectTimeout,
-        fixedChunkSize);
-  }
-
-  /**
-   * How long {@link ClusterPool#client} tries to reach the cluster before it fails, and how long a
-   * client that lost the whole cluster keeps trying to reconnect.
-   *
-   * @param connectTimeout a positive duration
-   * @return a config with that connect timeout
-   */
-  public ClusterConfig withConnectTimeout(Duration connectTimeout) {
-    positive(connectTimeout, "connectTimeout");
-    return new ClusterConfig(
-        clusterName,
-        members,
-        bindAddress,
-        port,
-        threads,
-        allowedPackages,
-        chunkTimeout,
-        heartbeatTimeout,
-        connectTimeout,
-        fixedChunkSize);
-  }
-
-  /**
-   * Sends items in chunks of exactly this many (the last one may be smaller) instead of the
-   * adaptive size, which aims at about 50 ms of work per chunk and shrinks chunks near the end of
-   * an input of known size.
-   *
-   * @param chunkSize at least 1
-   * @return a config with that fixed chunk size
-   */
-  public ClusterConfig withFixedChunkSize(int chunkSize) {
-    if (chunkSize < 1) {
-      throw new IllegalArgumentException("chunkSize must be at least 1, but was " + chunkSize);
-    }
-    return new ClusterConfig(
-        clusterName,
-        members,
-        bindAddress,
-        port,
-        threads,
-        allowedPackages,
-        chunkTimeout,
-        heartbeatTimeout,
-        connectTimeout,
-        chunkSize);
+  public Builder toBuilder() {
+    Builder builder = new Builder();
+    builder.clusterName = clusterName;
+    builder.members = members;
+    builder.bindAddress = bindAddress;
+    builder.port = port;
+    builder.threads = threads;
+    builder.allowedPackages.clear();
+    builder.allowedPackages.addAll(allowedPackages);
+    builder.chunkTimeout = chunkTimeout;
+    builder.heartbeatTimeout = heartbeatTimeout;
+    builder.connectTimeout = connectTimeout;
+    builder.fixedChunkSize = fixedChunkSize;
+    return builder;
   }
 
   /**
@@ -483,6 +229,50 @@ public final class ClusterConfig {
     return all;
   }
 
+  /**
+   * Whether {@code other} is a {@code ClusterConfig} with equal components (see the class
+   * description).
+   *
+   * @param other the object to compare with
+   * @return whether the two configs are equal
+   */
+  @Override
+  public boolean equals(@Nullable Object other) {
+    return other instanceof ClusterConfig that
+        && clusterName.equals(that.clusterName)
+        && members.equals(that.members)
+        && bindAddress.equals(that.bindAddress)
+        && port == that.port
+        && threads == that.threads
+        && allowedPackages.equals(that.allowedPackages)
+        && chunkTimeout.equals(that.chunkTimeout)
+        && heartbeatTimeout.equals(that.heartbeatTimeout)
+        && connectTimeout.equals(that.connectTimeout)
+        && fixedChunkSize == that.fixedChunkSize;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(
+        clusterName,
+        members,
+        bindAddress,
+        port,
+        threads,
+        allowedPackages,
+        chunkTimeout,
+        heartbeatTimeout,
+        connectTimeout,
+        fixedChunkSize);
+  }
+
+  /**
+   * Every component, for example {@code ClusterConfig[clusterName=parmap, members=[127.0.0.1:5701],
+   * bindAddress=127.0.0.1, port=5701, threads=8, allowedPackages=[], chunkTimeout=PT10M,
+   * heartbeatTimeout=PT10S, connectTimeout=PT30S, chunkSize=adaptive]}.
+   *
+   * @return a description of this config
+   */
   @Override
   public String toString() {
     return "ClusterConfig[clusterName="
@@ -506,6 +296,224 @@ public final class ClusterConfig {
         + ", chunkSize="
         + (fixedChunkSize == 0 ? "adaptive" : fixedChunkSize)
         + "]";
+  }
+
+  /**
+   * Builds a {@link ClusterConfig}, starting from the {@link ClusterConfig#defaults()}. Each setter
+   * checks its value at once and replaces what an earlier call set, except {@link
+   * #allowedPackages}, which adds. Not thread-safe; the configs it builds are.
+   */
+  public static final class Builder {
+    private String clusterName = DEFAULT_CLUSTER_NAME;
+    private List<String> members = List.of("127.0.0.1:" + DEFAULT_PORT);
+    private String bindAddress = "127.0.0.1";
+    private int port = DEFAULT_PORT;
+    private int threads = Runtime.getRuntime().availableProcessors();
+    private final LinkedHashSet<String> allowedPackages = new LinkedHashSet<>();
+    private Duration chunkTimeout = Duration.ofMinutes(10);
+    private Duration heartbeatTimeout = Duration.ofSeconds(10);
+    private Duration connectTimeout = Duration.ofSeconds(30);
+    private int fixedChunkSize; // 0: adaptive
+
+    private Builder() {}
+
+    /**
+     * The name of the cluster to form or join. Members and clients with another name are refused.
+     * It separates clusters; it is not a secret (see the class description).
+     *
+     * @param clusterName a non-blank name
+     * @return this builder
+     * @throws IllegalArgumentException if the name is blank
+     */
+    public Builder clusterName(String clusterName) {
+      Objects.requireNonNull(clusterName, "clusterName must not be null");
+      if (clusterName.isBlank()) {
+        throw new IllegalArgumentException("clusterName must not be blank");
+      }
+      this.clusterName = clusterName;
+      return this;
+    }
+
+    /**
+     * The members to connect to (a client) or to join (a member), each {@code host:port}, listed
+     * one by one. A member may list itself.
+     *
+     * @param members at least one address such as {@code 127.0.0.1:5701}
+     * @return this builder
+     * @throws IllegalArgumentException if the list is empty, or an address has no port, a port out
+     *     of range, or a port range such as {@code 5701-5703}
+     */
+    public Builder members(String... members) {
+      return members(List.of(members));
+    }
+
+    /**
+     * As {@link #members(String...)}.
+     *
+     * @param members at least one address such as {@code 127.0.0.1:5701}
+     * @return this builder
+     * @throws IllegalArgumentException if the list is empty or an address is not {@code host:port}
+     */
+    public Builder members(List<String> members) {
+      if (members.isEmpty()) {
+        throw new IllegalArgumentException("members must list at least one host:port address");
+      }
+      List<String> checked = new ArrayList<>();
+      for (String member : members) {
+        checked.add(checkAddress(member));
+      }
+      this.members = List.copyOf(checked);
+      return this;
+    }
+
+    /**
+     * The address a member started from this config (embedded or {@link Worker}) binds to and
+     * announces; only that interface accepts connections. Keep it on a private network.
+     *
+     * @param bindAddress an IP address of this machine, such as {@code 127.0.0.1} or {@code
+     *     10.0.0.5}
+     * @return this builder
+     * @throws IllegalArgumentException if the address is blank or has a port
+     */
+    public Builder bindAddress(String bindAddress) {
+      Objects.requireNonNull(bindAddress, "bindAddress must not be null");
+      if (bindAddress.isBlank() || bindAddress.contains(":")) {
+        throw new IllegalArgumentException(
+            "bindAddress must be an IPv4 address or host name without a port, but was '"
+                + bindAddress
+                + "'");
+      }
+      this.bindAddress = bindAddress;
+      return this;
+    }
+
+    /**
+     * The port a member started from this config listens on (exactly this one: no automatic
+     * increment).
+     *
+     * @param port 1 to 65535
+     * @return this builder
+     * @throws IllegalArgumentException if the port is out of range
+     */
+    public Builder port(int port) {
+      checkPort(port, "port");
+      this.port = port;
+      return this;
+    }
+
+    /**
+     * How many chunks a member started from this config runs at once (its worker threads). Callers
+     * keep about that many chunks, plus a few queued, in flight on each member.
+     *
+     * @param threads at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if {@code threads < 1}
+     */
+    public Builder threads(int threads) {
+      if (threads < 1) {
+        throw new IllegalArgumentException("threads must be at least 1, but was " + threads);
+      }
+      this.threads = threads;
+      return this;
+    }
+
+    /**
+     * Adds packages whose classes may be deserialized, besides the built-in ones (see the class
+     * description): the packages of your items, results, tasks and their exceptions. A package
+     * allows its subpackages too. Members and callers must allow the same packages.
+     *
+     * @param packages package names such as {@code com.acme.crawler}
+     * @return this builder
+     * @throws IllegalArgumentException if a name is not a package name
+     */
+    public Builder allowedPackages(String... packages) {
+      List<String> checked = new ArrayList<>();
+      for (String p : packages) {
+        Objects.requireNonNull(p, "package name must not be null");
+        if (!PACKAGE.matcher(p).matches()) {
+          throw new IllegalArgumentException("not a package name: '" + p + "'");
+        }
+        checked.add(p.endsWith(".") ? p : p + ".");
+      }
+      allowedPackages.addAll(checked); // all or nothing
+      return this;
+    }
+
+    /**
+     * How long a caller waits for one chunk on one member before it gives up on that member for the
+     * rest of the call and runs the chunk on another one. It bounds a member that hangs (stopped,
+     * swapping, partitioned) without leaving the cluster. Choose it well above the time one chunk
+     * takes: a chunk holds about 50 ms of work, or one item when items are slower than that.
+     *
+     * @param chunkTimeout a positive duration
+     * @return this builder
+     * @throws IllegalArgumentException if the duration is not positive
+     */
+    public Builder chunkTimeout(Duration chunkTimeout) {
+      positive(chunkTimeout, "chunkTimeout");
+      this.chunkTimeout = chunkTimeout;
+      return this;
+    }
+
+    /**
+     * After how long without a heartbeat a member or client takes a peer for dead (Hazelcast's
+     * default is 60 s; heartbeats are sent every second). A dead member's chunks are re-run on the
+     * others.
+     *
+     * @param heartbeatTimeout at least 2 seconds
+     * @return this builder
+     * @throws IllegalArgumentException if the duration is shorter than 2 seconds
+     */
+    public Builder heartbeatTimeout(Duration heartbeatTimeout) {
+      Objects.requireNonNull(heartbeatTimeout, "heartbeatTimeout must not be null");
+      if (heartbeatTimeout.compareTo(Duration.ofSeconds(2)) < 0) {
+        throw new IllegalArgumentException(
+            "heartbeatTimeout must be at least 2 s (heartbeats go every second), but was "
+                + heartbeatTimeout);
+      }
+      this.heartbeatTimeout = heartbeatTimeout;
+      return this;
+    }
+
+    /**
+     * How long {@link ClusterPool#client} tries to reach the cluster before it fails, and how long
+     * a client that lost the whole cluster keeps trying to reconnect.
+     *
+     * @param connectTimeout a positive duration
+     * @return this builder
+     * @throws IllegalArgumentException if the duration is not positive
+     */
+    public Builder connectTimeout(Duration connectTimeout) {
+      positive(connectTimeout, "connectTimeout");
+      this.connectTimeout = connectTimeout;
+      return this;
+    }
+
+    /**
+     * Sends items in chunks of exactly this many (the last one may be smaller) instead of the
+     * adaptive size, which aims at about 50 ms of work per chunk and shrinks chunks near the end of
+     * an input of known size.
+     *
+     * @param chunkSize at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if {@code chunkSize < 1}
+     */
+    public Builder fixedChunkSize(int chunkSize) {
+      if (chunkSize < 1) {
+        throw new IllegalArgumentException("chunkSize must be at least 1, but was " + chunkSize);
+      }
+      this.fixedChunkSize = chunkSize;
+      return this;
+    }
+
+    /**
+     * Builds the config.
+     *
+     * @return an immutable value
+     */
+    public ClusterConfig build() {
+      return new ClusterConfig(this);
+    }
   }
 
   private static String checkAddress(String address) {

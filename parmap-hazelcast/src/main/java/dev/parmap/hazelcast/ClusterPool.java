@@ -28,8 +28,9 @@ import org.jspecify.annotations.Nullable;
  * cannot do alone.
  *
  * <pre>{@code
- * ClusterConfig config = ClusterConfig.defaults()
- *     .withMembers("10.0.0.5:5701", "10.0.0.6:5701", "10.0.0.7:5701");
+ * ClusterConfig config = ClusterConfig.builder()
+ *     .members("10.0.0.5:5701", "10.0.0.6:5701", "10.0.0.7:5701")
+ *     .build();
  * try (ClusterPool pool = ClusterPool.client(config)) {
  *     List<Integer> lengths = pool.map(urls, url -> fetch(url).length());
  * }
@@ -66,8 +67,8 @@ import org.jspecify.annotations.Nullable;
  *       and is sent a few more to queue. At most 16,384 items read but not handed over are held.
  *   <li><b>Failures of members.</b> When a member leaves or dies (a crash, {@code kill -9}), its
  *       chunks in flight are sent to the other members. When a member does not return a chunk
- *       within the {@linkplain ClusterConfig#withChunkTimeout chunk timeout}, or stops answering
- *       heartbeats for the {@linkplain ClusterConfig#withHeartbeatTimeout heartbeat timeout}, the
+ *       within the {@linkplain ClusterConfig#chunkTimeout() chunk timeout}, or stops answering
+ *       heartbeats for the {@linkplain ClusterConfig#heartbeatTimeout() heartbeat timeout}, the
  *       call gives up on it and sends its chunks elsewhere. When no member is left, the call throws
  *       {@link ClusterFailedException}.
  *   <li><b>At least once, exactly once in the output.</b> A chunk re-sent may run twice (the first

@@ -611,7 +611,7 @@ final class ClusterRun<R extends @Nullable Object> {
               + " was refused by the serialization allow-list ("
               + refused
               + "). Only allow-listed classes are deserialized: add the package of that class to"
-              + " ClusterConfig.withAllowedPackages on the caller and to the workers' --allow"
+              + " ClusterConfig.Builder.allowedPackages on the caller and to the workers' --allow"
               + " (the same packages on both sides)",
           cause);
     }

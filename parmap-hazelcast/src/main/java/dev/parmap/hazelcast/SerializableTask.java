@@ -15,9 +15,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Everything the task captures is serialized with it, once per chunk, and must be {@link
  * Serializable} too: capture values (strings, numbers, small records), not connections, clients or
  * the {@code this} of a class that is not serializable. The class that declares the lambda must be
- * on the members' class path, in an allowed package ({@link ClusterConfig#withAllowedPackages}).
- * {@link ClusterPool} checks at the call that the task serializes and throws {@link
- * IllegalArgumentException} if it does not.
+ * on the members' class path, in an allowed package ({@link
+ * ClusterConfig.Builder#allowedPackages}). {@link ClusterPool} checks at the call that the task
+ * serializes and throws {@link IllegalArgumentException} if it does not.
  *
  * <p>A chunk may run more than once (on another member after a member failed or timed out): tasks
  * should be idempotent. Each result still appears once in the call's output.

@@ -137,7 +137,7 @@ public final class Worker {
 
   /** The options the arguments describe. */
   static Options parse(String[] args) {
-    ClusterConfig config = ClusterConfig.defaults();
+    ClusterConfig.Builder config = ClusterConfig.builder();
     OptionalLong parentPid = OptionalLong.empty();
     List<String> members = new ArrayList<>();
     List<String> allowed = new ArrayList<>();
@@ -152,11 +152,11 @@ public final class Worker {
       }
       String value = args[++i];
       switch (option) {
-        case "--cluster-name" -> config = config.withClusterName(value);
-        case "--bind" -> config = config.withBindAddress(value);
-        case "--port" -> config = config.withPort(integer(option, value));
+        case "--cluster-name" -> config.clusterName(value);
+        case "--bind" -> config.bindAddress(value);
+        case "--port" -> config.port(integer(option, value));
         case "--members" -> members.addAll(list(value));
-        case "--threads" -> config = config.withThreads(integer(option, value));
+        case "--threads" -> config.threads(integer(option, value));
         case "--allow" -> allowed.addAll(list(value));
         case "--parent-pid" -> {
           try {
@@ -167,15 +167,17 @@ public final class Worker {
           }
         }
         case "--heartbeat-timeout" ->
-            config = config.withHeartbeatTimeout(Duration.ofSeconds(integer(option, value)));
+            config.heartbeatTimeout(Duration.ofSeconds(integer(option, value)));
         default -> throw new IllegalArgumentException("unknown option " + option);
       }
     }
+    ClusterConfig built = config.build();
     if (members.isEmpty()) {
-      members.add(config.bindAddress() + ":" + config.port());
+      members.add(built.bindAddress() + ":" + built.port());
     }
     return new Options(
-        config.withMembers(members).withAllowedPackages(allowed.toArray(String[]::new)), parentPid);
+        built.toBuilder().members(members).allowedPackages(allowed.toArray(String[]::new)).build(),
+        parentPid);
   }
 
   private static int integer(String option, String value) {

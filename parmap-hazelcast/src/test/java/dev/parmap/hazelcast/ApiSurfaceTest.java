@@ -76,8 +76,53 @@ class ApiSurfaceTest {
   }
 
   @Test
+  void clusterConfigIsAValueWithABuilder() {
+    assertThat(publicMethodNames(ClusterConfig.class))
+        .containsExactly(
+            "allowedPackages",
+            "bindAddress",
+            "builder",
+            "chunkTimeout",
+            "clusterName",
+            "connectTimeout",
+            "defaults",
+            "equals",
+            "fixedChunkSize",
+            "hashCode",
+            "heartbeatTimeout",
+            "members",
+            "port",
+            "threads",
+            "toBuilder",
+            "toString");
+    assertThat(publicMethodNames(ClusterConfig.Builder.class))
+        .containsExactly(
+            "allowedPackages",
+            "bindAddress",
+            "build",
+            "chunkTimeout",
+            "clusterName",
+            "connectTimeout",
+            "fixedChunkSize",
+            "heartbeatTimeout",
+            "members",
+            "port",
+            "threads");
+  }
+
+  private static Set<String> publicMethodNames(Class<?> type) {
+    return java.util.Arrays.stream(type.getDeclaredMethods())
+        .filter(m -> Modifier.isPublic(m.getModifiers()))
+        .map(Method::getName)
+        .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  @Test
   void hazelcastTypesDoNotAppearInThePublicSignatures() {
-    for (Class<?> type : new Class<?>[] {ClusterPool.class, ClusterConfig.class, Worker.class}) {
+    for (Class<?> type :
+        new Class<?>[] {
+          ClusterPool.class, ClusterConfig.class, ClusterConfig.Builder.class, Worker.class
+        }) {
       for (Method method : type.getDeclaredMethods()) {
         if (!Modifier.isPublic(method.getModifiers())) {
           continue;

@@ -22,20 +22,21 @@ class ClusterConfigTest {
   }
 
   @Test
-  void withMethodsReturnANewValueAndLeaveTheOldOneAlone() {
+  void theBuilderSetsEveryComponentAndLeavesTheConfigItStartedFromAlone() {
     ClusterConfig defaults = ClusterConfig.defaults();
     ClusterConfig changed =
-        defaults
-            .withClusterName("c")
-            .withMembers("10.0.0.1:5701", "10.0.0.2:5702")
-            .withBindAddress("10.0.0.1")
-            .withPort(5702)
-            .withThreads(3)
-            .withAllowedPackages("com.acme", "org.example.")
-            .withChunkTimeout(Duration.ofSeconds(5))
-            .withHeartbeatTimeout(Duration.ofSeconds(4))
-            .withConnectTimeout(Duration.ofSeconds(6))
-            .withFixedChunkSize(8);
+        defaults.toBuilder()
+            .clusterName("c")
+            .members("10.0.0.1:5701", "10.0.0.2:5702")
+            .bindAddress("10.0.0.1")
+            .port(5702)
+            .threads(3)
+            .allowedPackages("com.acme", "org.example.")
+            .chunkTimeout(Duration.ofSeconds(5))
+            .heartbeatTimeout(Duration.ofSeconds(4))
+            .connectTimeout(Duration.ofSeconds(6))
+            .fixedChunkSize(8)
+            .build();
 
     assertThat(changed.clusterName()).isEqualTo("c");
     assertThat(changed.members()).containsExactly("10.0.0.1:5701", "10.0.0.2:5702");
@@ -49,42 +50,83 @@ class ClusterConfigTest {
     assertThat(changed.fixedChunkSize()).hasValue(8);
     assertThat(changed.toString()).contains("clusterName=c", "chunkSize=8");
     assertThat(defaults.clusterName()).isEqualTo("parmap");
+    assertThat(defaults.allowedPackages()).isEmpty();
+  }
+
+  @Test
+  void allowedPackagesAddUpAndAFailedCallAddsNone() {
+    ClusterConfig.Builder builder = ClusterConfig.builder().allowedPackages("com.acme");
+    assertThatThrownBy(() -> builder.allowedPackages("org.example", "not a package"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(builder.allowedPackages("org.example").build().allowedPackages())
+        .containsExactly("com.acme.", "org.example.");
+  }
+
+  @Test
+  void configsAreValuesComparedOverEveryComponent() {
+    ClusterConfig config =
+        ClusterConfig.builder()
+            .clusterName("c")
+            .members("10.0.0.1:5701")
+            .allowedPackages("com.acme")
+            .threads(2)
+            .build();
+    ClusterConfig same = config.toBuilder().build();
+    assertThat(same).isEqualTo(config).hasSameHashCodeAs(config).isNotSameAs(config);
+    assertThat(ClusterConfig.builder().build()).isEqualTo(ClusterConfig.defaults());
+    assertThat(
+            List.of(
+                config.toBuilder().clusterName("d").build(),
+                config.toBuilder().members("10.0.0.2:5701").build(),
+                config.toBuilder().members("10.0.0.1:5701", "10.0.0.2:5701").build(),
+                config.toBuilder().bindAddress("10.0.0.1").build(),
+                config.toBuilder().port(5702).build(),
+                config.toBuilder().threads(3).build(),
+                config.toBuilder().allowedPackages("org.example").build(),
+                config.toBuilder().chunkTimeout(Duration.ofMinutes(1)).build(),
+                config.toBuilder().heartbeatTimeout(Duration.ofSeconds(3)).build(),
+                config.toBuilder().connectTimeout(Duration.ofSeconds(3)).build(),
+                config.toBuilder().fixedChunkSize(4).build()))
+        .allSatisfy(other -> assertThat(other).isNotEqualTo(config));
+    assertThat(config)
+        .hasToString(
+            "ClusterConfig[clusterName=c, members=[10.0.0.1:5701], bindAddress=127.0.0.1,"
+                + " port=5701, threads=2, allowedPackages=[com.acme.], chunkTimeout=PT10M,"
+                + " heartbeatTimeout=PT10S, connectTimeout=PT30S, chunkSize=adaptive]");
   }
 
   @Test
   void aPortRangeIsRefused() {
-    assertThatThrownBy(() -> ClusterConfig.defaults().withMembers("127.0.0.1:5701-5703"))
+    assertThatThrownBy(() -> ClusterConfig.builder().members("127.0.0.1:5701-5703"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("port range");
   }
 
   @Test
   void anAddressWithoutAPortIsRefused() {
-    assertThatThrownBy(() -> ClusterConfig.defaults().withMembers("127.0.0.1"))
+    assertThatThrownBy(() -> ClusterConfig.builder().members("127.0.0.1"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("host:port");
-    assertThatThrownBy(() -> ClusterConfig.defaults().withMembers(List.of()))
+    assertThatThrownBy(() -> ClusterConfig.builder().members(List.of()))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> ClusterConfig.defaults().withMembers("h:70000"))
+    assertThatThrownBy(() -> ClusterConfig.builder().members("h:70000"))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void badValuesAreRefused() {
-    ClusterConfig config = ClusterConfig.defaults();
-    assertThatThrownBy(() -> config.withClusterName(" "))
+    ClusterConfig.Builder config = ClusterConfig.builder();
+    assertThatThrownBy(() -> config.clusterName(" ")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> config.bindAddress("127.0.0.1:5701"))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> config.withBindAddress("127.0.0.1:5701"))
+    assertThatThrownBy(() -> config.threads(0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> config.allowedPackages("not a package"))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> config.withThreads(0)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> config.withAllowedPackages("not a package"))
+    assertThatThrownBy(() -> config.chunkTimeout(Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> config.withChunkTimeout(Duration.ZERO))
+    assertThatThrownBy(() -> config.heartbeatTimeout(Duration.ofSeconds(1)))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> config.withHeartbeatTimeout(Duration.ofSeconds(1)))
-        .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> config.withFixedChunkSize(0))
-        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> config.fixedChunkSize(0)).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

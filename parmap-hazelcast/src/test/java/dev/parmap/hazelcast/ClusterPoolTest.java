@@ -268,7 +268,7 @@ class ClusterPoolTest {
         .isInstanceOf(ParmapException.class)
         .hasMessageContaining("refused by the serialization allow-list")
         .hasMessageContaining(Payload.class.getName())
-        .hasMessageContaining("withAllowedPackages");
+        .hasMessageContaining("ClusterConfig.Builder.allowedPackages");
   }
 
   @Test

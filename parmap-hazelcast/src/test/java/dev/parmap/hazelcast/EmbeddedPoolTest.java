@@ -18,11 +18,12 @@ class EmbeddedPoolTest {
   void anEmbeddedMemberAloneRunsTheCallInThisJvm() throws IOException {
     int port = freePort();
     ClusterConfig config =
-        ClusterConfig.defaults()
-            .withClusterName("embedded-test")
-            .withPort(port)
-            .withMembers("127.0.0.1:" + port)
-            .withThreads(2);
+        ClusterConfig.builder()
+            .clusterName("embedded-test")
+            .port(port)
+            .members("127.0.0.1:" + port)
+            .threads(2)
+            .build();
     List<Integer> items = IntStream.range(0, 200).boxed().toList();
     long self = ProcessHandle.current().pid();
 
@@ -40,10 +41,11 @@ class EmbeddedPoolTest {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       int port = taken.getLocalPort();
       ClusterConfig config =
-          ClusterConfig.defaults()
-              .withClusterName("embedded-taken")
-              .withPort(port)
-              .withMembers("127.0.0.1:" + port);
+          ClusterConfig.builder()
+              .clusterName("embedded-taken")
+              .port(port)
+              .members("127.0.0.1:" + port)
+              .build();
 
       assertThatThrownBy(() -> ClusterPool.embedded(config))
           .isInstanceOf(ClusterFailedException.class)

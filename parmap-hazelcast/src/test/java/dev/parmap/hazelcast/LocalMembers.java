@@ -75,10 +75,11 @@ final class LocalMembers implements AutoCloseable {
   }
 
   ClusterConfig clientConfig() {
-    return ClusterConfig.defaults()
-        .withClusterName(clusterName)
-        .withMembers(addresses)
-        .withAllowedPackages("dev.parmap");
+    return ClusterConfig.builder()
+        .clusterName(clusterName)
+        .members(addresses)
+        .allowedPackages("dev.parmap")
+        .build();
   }
 
   long pid(int i) {

@@ -44,16 +44,16 @@ class MemberFailureTest {
     members = LocalMembers.start("failure-test", 4, List.of());
     pool =
         ClusterPool.client(
-            members
-                .clientConfig()
-                .withChunkTimeout(CHUNK_TIMEOUT)
-                .withHeartbeatTimeout(Duration.ofSeconds(60)));
+            members.clientConfig().toBuilder()
+                .chunkTimeout(CHUNK_TIMEOUT)
+                .heartbeatTimeout(Duration.ofSeconds(60))
+                .build());
     heartbeatPool =
         ClusterPool.client(
-            members
-                .clientConfig()
-                .withChunkTimeout(Duration.ofMinutes(5))
-                .withHeartbeatTimeout(HEARTBEAT_TIMEOUT));
+            members.clientConfig().toBuilder()
+                .chunkTimeout(Duration.ofMinutes(5))
+                .heartbeatTimeout(HEARTBEAT_TIMEOUT)
+                .build());
     assertThat(pool.awaitMembers(4, Duration.ofSeconds(60))).as("4 members joined").isTrue();
     assertThat(heartbeatPool.awaitMembers(4, Duration.ofSeconds(60))).isTrue();
   }

@@ -50,7 +50,7 @@ class BarTest {
     MapOptions options =
         MapOptions.builder()
             .listener(bar())
-            .retry(Retry.maxAttempts(2).withBackoff(Duration.ZERO, Duration.ZERO))
+            .retry(Retry.builder().maxAttempts(2).backoff(Duration.ZERO, Duration.ZERO).build())
             .build();
     try (Pool pool = Pool.virtual().with(options)) {
       pool.mapOutcomes(

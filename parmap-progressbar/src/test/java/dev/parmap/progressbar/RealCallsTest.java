@@ -44,7 +44,9 @@ class RealCallsTest {
   @Test
   void mapOutcomesFinalLineCountsEveryItemItsFailuresAndRetries() {
     MapOptions options =
-        options().retry(Retry.maxAttempts(3).withBackoff(Duration.ZERO, Duration.ZERO)).build();
+        options()
+            .retry(Retry.builder().maxAttempts(3).backoff(Duration.ZERO, Duration.ZERO).build())
+            .build();
     Outcomes<Integer, Integer> outcomes;
     try (Pool pool = Pool.virtual().with(options)) {
       outcomes =

@@ -47,7 +47,11 @@ final class Runs {
     MapOptions options =
         MapOptions.builder()
             .listener(recorder)
-            .retry(Retry.maxAttempts(3).withBackoff(Duration.ofMillis(1), Duration.ofMillis(1)))
+            .retry(
+                Retry.builder()
+                    .maxAttempts(3)
+                    .backoff(Duration.ofMillis(1), Duration.ofMillis(1))
+                    .build())
             .build();
     List<Integer> items = IntStream.range(0, ITEMS).boxed().toList();
     Outcomes<Integer, Integer> outcomes;
