@@ -1,12 +1,10 @@
 package dev.parmap;
 
-import dev.parmap.observe.RunStats;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.Callable;
@@ -122,7 +120,6 @@ public final class Pool implements ParallelPool {
     // threads made for those tasks alone: close() waits for them all the same.
     final List<Run<?, ?>> abandonedRuns = new ArrayList<>();
     final List<Thread> abandonedThreads = new ArrayList<>();
-    volatile @Nullable RunStats lastStats;
   }
 
   private Pool(String kind, Launcher launcher, String threadPrefix) {
@@ -655,20 +652,9 @@ public final class Pool implements ParallelPool {
     return launcher;
   }
 
-  /** Remembers the statistics of a call that ended, for {@link #lastStats()}. */
-  void recordStats(RunStats stats) {
-    life.lastStats = stats;
-  }
-
-  /**
-   * The statistics of the call of this pool (or of one of its {@link #with} views) that ended last,
-   * on any thread. Recorded for every call at little cost; for the statistics of a specific call
-   * made while others run, use a {@link dev.parmap.observe.ProgressListener}.
-   *
-   * @return the statistics, if a call has ended
-   */
-  public Optional<RunStats> lastStats() {
-    return Optional.ofNullable(life.lastStats);
+  /** What the pool is, without its options: e.g. {@code Pool.virtual(8)}, for a call's listener. */
+  String description() {
+    return description;
   }
 
   /** The start of the names of the threads this pool makes, e.g. {@code parmap-virtual-3-}. */

@@ -7,9 +7,17 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.core.importer.Location;
+import dev.parmap.observe.CallInfo;
+import dev.parmap.observe.CallObserver;
+import dev.parmap.observe.CallStats;
+import dev.parmap.observe.ChunkEvent;
+import dev.parmap.observe.Progress;
+import dev.parmap.observe.ProgressListener;
+import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -50,11 +58,13 @@ class ApiSurfaceTest {
             "dev.parmap.Pool",
             "dev.parmap.Task",
             "dev.parmap.TaskFailedException",
+            "dev.parmap.observe.CallInfo",
+            "dev.parmap.observe.CallObserver",
+            "dev.parmap.observe.CallStats",
             "dev.parmap.observe.ChunkEvent",
             "dev.parmap.observe.ContextPropagator",
             "dev.parmap.observe.Progress",
             "dev.parmap.observe.ProgressListener",
-            "dev.parmap.observe.RunStats",
             "dev.parmap.policy.RateLimit",
             "dev.parmap.policy.Retry");
   }
@@ -66,7 +76,6 @@ class ApiSurfaceTest {
             "close",
             "forEach",
             "isClosed",
-            "lastStats",
             "map",
             "mapAsync",
             "mapOutcomes",
@@ -105,6 +114,28 @@ class ApiSurfaceTest {
     // with() keeps the concrete type: a Pool's view is a Pool
     assertThat(Pool.class.getMethod("with", MapOptions.class).getReturnType())
         .isEqualTo(Pool.class);
+  }
+
+  @Test
+  void aListenerMakesOneObserverPerCall() throws Exception {
+    assertThat(publicMethods(ProgressListener.class)).containsExactly("onFinish", "onStart");
+    assertThat(ProgressListener.class.getMethod("onStart", CallInfo.class).getReturnType())
+        .isEqualTo(CallObserver.class);
+    assertThat(publicMethods(CallObserver.class))
+        .containsExactly("onChunk", "onFinish", "onProgress", "wantsChunks");
+  }
+
+  @Test
+  void theObservedValuesAreFinalClassesThatCanGrow() {
+    for (Class<?> value :
+        List.of(CallInfo.class, CallStats.class, ChunkEvent.class, Progress.class)) {
+      assertThat(value.isRecord()).as("%s is a record", value).isFalse();
+      assertThat(Modifier.isFinal(value.getModifiers())).as("%s is final", value).isTrue();
+      assertThat(value.getConstructors()).as("%s has public constructors", value).isEmpty();
+      assertThat(Arrays.stream(value.getDeclaredFields()).map(Field::getModifiers))
+          .as("%s's fields are private and final", value)
+          .allMatch(m -> Modifier.isPrivate(m) && Modifier.isFinal(m));
+    }
   }
 
   @Test
