@@ -5,7 +5,7 @@
  */
 module dev.parmap.timeline {
   // transitive: TimelineRecorder is a dev.parmap.observe.ProgressListener and Timeline hands out
-  // ChunkEvent and RunStats, so a module that reads dev.parmap.timeline needs dev.parmap too.
+  // ChunkEvent and CallStats, so a module that reads dev.parmap.timeline needs dev.parmap too.
   requires transitive dev.parmap;
   requires com.fasterxml.jackson.core;
   requires static org.jspecify;

@@ -1,57 +1,63 @@
 package dev.parmap;
 
+import dev.parmap.observe.CallInfo;
+import dev.parmap.observe.CallObserver;
+import dev.parmap.observe.CallStats;
 import dev.parmap.observe.ChunkEvent;
 import dev.parmap.observe.Progress;
 import dev.parmap.observe.ProgressListener;
-import dev.parmap.observe.RunStats;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Follows one call for its statistics and its listener: records every completed chunk, and tells
- * the listener that the call starts, each chunk (if it wants them), throttled progress, and the
- * end. Used by the call's driver only, so the listener is never called concurrently for one call.
+ * Follows one call for its listener: asks the listener for the call's observer when the call
+ * starts, then records every completed chunk and tells the observer each chunk (if it wants them),
+ * throttled progress, and the end with the call's statistics. Used by the call's driver only, so an
+ * observer is never called concurrently. Without a listener nothing is recorded: statistics exist
+ * only for an observer to receive them.
  *
- * <p>A listener that throws stops the call: a {@link RuntimeException} becomes a {@link
+ * <p>A listener or observer that throws stops the call: a {@link RuntimeException} becomes a {@link
  * ParmapException} with that cause, an {@link Error} is thrown as it is (both recorded in the
- * call's {@link Failures}, and {@code stop} is run for the first one). What the listener throws at
- * the end ({@code onProgress}, then {@code onFinish}, which runs even if the former threw) is
- * recorded as a failure after the end.
+ * call's {@link Failures}, and {@code stop} is run for the first one). A listener that returns no
+ * observer fails the same way, with a {@link NullPointerException}. What the observer throws at the
+ * end ({@code onProgress}, then {@code onFinish}, which runs even if the former threw) is recorded
+ * as a failure after the end.
  */
 final class Observation {
-  private final String what;
+  private final CallInfo call;
   private final @Nullable ProgressListener listener;
-  private final boolean chunkEvents;
   private final StatsRecorder stats;
   private final long intervalNanos;
-  private final long total;
   private final Failures failures;
   private final Runnable stop;
+  private @Nullable CallObserver observer;
+  private boolean chunkEvents;
   private long nextProgressAt;
   private boolean started;
 
   /**
-   * @param total the number of items, or -1 if unknown
-   * @param stop stops the call (when the listener throws)
+   * @param call what the call is, as the listener is told
+   * @param parallelism the pool's parallelism for CPU work, for the statistics
+   * @param startNanos when the call started, on {@link System#nanoTime()}
+   * @param stop stops the call (when the listener or observer throws)
    */
   Observation(
-      String what,
+      CallInfo call,
       @Nullable ProgressListener listener,
-      StatsRecorder stats,
+      int parallelism,
+      long startNanos,
       long intervalNanos,
-      long total,
       Failures failures,
       Runnable stop) {
-    this.what = what;
+    this.call = call;
     this.listener = listener;
-    this.chunkEvents = listener != null && listener.wantsChunks();
-    this.stats = stats;
+    this.stats = new StatsRecorder(call, parallelism, startNanos);
     this.intervalNanos = intervalNanos;
-    this.total = total;
     this.failures = failures;
     this.stop = stop;
   }
 
-  /** The call starts: tells the listener (once). */
+  /** The call starts: asks the listener for the call's observer (once). */
   void started() {
     if (started) {
       return;
@@ -59,18 +65,25 @@ final class Observation {
     started = true;
     ProgressListener follower = listener;
     if (follower != null) {
-      notify(() -> follower.onStart(what, total));
+      notify(
+          () -> {
+            CallObserver created =
+                Objects.requireNonNull(
+                    follower.onStart(call), "ProgressListener.onStart returned null");
+            observer = created;
+            chunkEvents = created.wantsChunks();
+          });
       nextProgressAt = saturatedAdd(stats.startNanos(), intervalNanos);
     }
   }
 
-  /** A chunk completed: records it, and tells the listener if it wants to know. */
+  /** A chunk completed: records it, and tells the observer if it wants to know. */
   void chunkCompleted(Chunk chunk) {
-    stats.record(chunk);
-    ProgressListener follower = listener;
+    CallObserver follower = observer;
     if (follower == null) {
       return;
     }
+    stats.record(chunk);
     if (chunkEvents && chunk.threadName != null) {
       ChunkEvent event = stats.event(chunk);
       notify(() -> follower.onChunk(event));
@@ -78,39 +91,41 @@ final class Observation {
     long now = System.nanoTime();
     if (now - nextProgressAt >= 0) {
       nextProgressAt = saturatedAdd(now, intervalNanos);
-      Progress progress = stats.progress(total, now);
+      Progress progress = stats.progress(now);
       notify(() -> follower.onProgress(progress));
     }
   }
 
   /**
-   * The call has ended (nothing of it runs any more): its statistics, and the last progress and
-   * {@code onFinish} for the listener if the call had started.
+   * The call has ended (nothing of it runs any more): the last progress and {@code onFinish} with
+   * the call's statistics, if the call has an observer.
    */
-  RunStats ended(RunStats.Ending ending) {
-    long now = System.nanoTime();
-    RunStats result = stats.finish(now, ending);
-    ProgressListener follower = listener;
-    if (follower != null && started) {
-      try {
-        follower.onProgress(stats.progress(total, now));
-      } catch (RuntimeException e) {
-        failures.recordAfterEnd(e);
-      }
-      try {
-        follower.onFinish(result); // even if onProgress threw: it may hold a resource
-      } catch (RuntimeException e) {
-        failures.recordAfterEnd(e);
-      }
+  void ended(CallStats.Ending ending) {
+    CallObserver follower = observer;
+    if (follower == null) {
+      return;
     }
-    return result;
+    observer = null; // once
+    long now = System.nanoTime();
+    try {
+      follower.onProgress(stats.progress(now));
+    } catch (RuntimeException e) {
+      failures.recordAfterEnd(e);
+    }
+    try {
+      follower.onFinish(
+          stats.finish(now, ending)); // even if onProgress threw: it may hold a resource
+    } catch (RuntimeException e) {
+      failures.recordAfterEnd(e);
+    }
   }
 
   private void notify(Runnable event) {
     try {
       event.run();
     } catch (RuntimeException e) {
-      if (failures.record(new ParmapException(what + ": its progress listener threw " + e, e), e)) {
+      if (failures.record(
+          new ParmapException(call.what() + ": its progress listener threw " + e, e), e)) {
         stop.run();
       }
     } catch (Error e) { // not swallowed: thrown by the call once nothing of it runs

@@ -1,8 +1,6 @@
 package dev.parmap;
 
-import dev.parmap.observe.RunStats;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -123,7 +121,7 @@ public final class Pool implements ParallelPool {
 
   private static PoolContext contextOf(Pool pool) {
     return new PoolContext(
-        pool.toString(),
+        pool.description,
         pool.launcher,
         pool.threadPrefix,
         DEFAULT_WINDOW,
@@ -575,7 +573,9 @@ public final class Pool implements ParallelPool {
 
   @Override
   public String toString() {
-    return options == MapOptions.defaults() ? description : description + ".with(" + options + ")";
+    return options.equals(MapOptions.defaults())
+        ? description
+        : description + ".with(" + options + ")";
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -588,17 +588,6 @@ public final class Pool implements ParallelPool {
    */
   Pool clockedBy(Ticker ticker) {
     return new Pool(this, options, ticker);
-  }
-
-  /**
-   * The statistics of the call of this pool (or of one of its {@link #with} views) that ended last,
-   * on any thread. Recorded for every call at little cost; for the statistics of a specific call
-   * made while others run, use a {@link dev.parmap.observe.ProgressListener}.
-   *
-   * @return the statistics, if a call has ended
-   */
-  public Optional<RunStats> lastStats() {
-    return Optional.ofNullable(life.lastStats);
   }
 
   /** The start of the names of the threads this pool makes, e.g. {@code parmap-virtual-3-}. */

@@ -4,7 +4,8 @@ package dev.parmap;
  * What a call needs of its pool, as one immutable value: the engine never calls back into {@link
  * Pool}. A pool and its {@code with} views share every part but the description.
  *
- * @param description the pool as its {@code toString()} shows it, for messages
+ * @param description what the pool is, without its options (e.g. {@code Pool.virtual(8)}), for
+ *     messages and a call's listener
  * @param launcher how the pool puts work on threads
  * @param threadPrefix the start of the names of the threads the pool makes
  * @param window items read and not yet handed over, at most, per call

@@ -1,6 +1,5 @@
 package dev.parmap;
 
-import dev.parmap.observe.RunStats;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -34,9 +33,6 @@ final class PoolWork {
   // threads made for those tasks alone: close() waits for them all the same.
   private final List<Run<?, ?>> abandonedRuns = new ArrayList<>();
   private final List<Thread> abandonedThreads = new ArrayList<>();
-
-  /** The statistics of the call that ended last (see {@code Pool.lastStats()}). */
-  volatile @Nullable RunStats lastStats;
 
   /** Whether the current thread runs a task of this pool (a call made now is nested). */
   boolean isRunningTaskOnCurrentThread() {

@@ -1,7 +1,8 @@
 package dev.parmap;
 
+import dev.parmap.observe.CallInfo;
+import dev.parmap.observe.CallStats;
 import dev.parmap.observe.ContextPropagator;
-import dev.parmap.observe.RunStats;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -16,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * Input} in chunks sized by the {@link ChunkSizer}, has the {@link Dispatch} run them on the pool
  * (each chunk's items run by the {@link ItemRunner}), records failures in {@link Failures}, stops
  * at the deadline (watched by a {@link DeadlineWatch}), reports to the listener through the {@link
- * StatsRecorder}, and hands the results over in the promised order.
+ * Observation}, and hands the results over in the promised order.
  *
  * <p><b>Threads.</b> One <em>driver</em> thread at a time (the caller of {@code map}, the consumer
  * of a stream, or the coordinator of {@code mapAsync}) reads the input, launches chunks and
@@ -133,11 +134,11 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
     this.input = new Input(items);
     this.observation =
         new Observation(
-            what,
+            CallInfo.builder(what).pool(pool.description()).total(input.knownSize()).build(),
             options.listener().orElse(null),
-            new StatsRecorder(what, sizer.parallelism(), now),
+            sizer.parallelism(),
+            now,
             Durations.saturatedNanos(options.progressInterval()),
-            input.knownSize(),
             failures,
             () -> stop(null));
     this.sink = Sink.of(mode, input);
@@ -563,19 +564,19 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
       }
       deadline.endWatch();
       pool.work().deregister(this);
-      pool.work().lastStats = observation.ended(ending());
+      observation.ended(ending());
     }
   }
 
-  private RunStats.Ending ending() {
+  private CallStats.Ending ending() {
     if (failures.any()) {
-      return RunStats.Ending.FAILED;
+      return CallStats.Ending.FAILED;
     } else if (deadline.passed() != null) {
-      return RunStats.Ending.DEADLINE_EXCEEDED;
+      return CallStats.Ending.DEADLINE_EXCEEDED;
     } else if (isStopped() && !completedAnyway) {
-      return RunStats.Ending.CANCELLED;
+      return CallStats.Ending.CANCELLED;
     }
-    return RunStats.Ending.COMPLETED;
+    return CallStats.Ending.COMPLETED;
   }
 
   /**

@@ -1,10 +1,10 @@
 package dev.parmap;
 
+import dev.parmap.observe.CallInfo;
+import dev.parmap.observe.CallStats;
 import dev.parmap.observe.ChunkEvent;
 import dev.parmap.observe.Progress;
-import dev.parmap.observe.RunStats;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SortedMap;
@@ -20,7 +20,7 @@ final class StatsRecorder {
 
   private static final int BUCKETS = 64 * BUCKETS_PER_DOUBLING;
 
-  private final String what;
+  private final CallInfo call;
   private final int parallelism;
   private final long startNanos;
   private final long[] latency = new long[BUCKETS];
@@ -32,8 +32,11 @@ final class StatsRecorder {
   private long busyNanos;
   private long chunks;
 
-  StatsRecorder(String what, int parallelism, long startNanos) {
-    this.what = what;
+  /** Reused for every chunk event: the events it builds are copies. */
+  private final ChunkEvent.Builder events = ChunkEvent.builder();
+
+  StatsRecorder(CallInfo call, int parallelism, long startNanos) {
+    this.call = call;
     this.parallelism = parallelism;
     this.startNanos = startNanos;
   }
@@ -63,20 +66,16 @@ final class StatsRecorder {
   ChunkEvent event(Chunk chunk) {
     long start = chunk.startNanos - startNanos;
     String thread = chunk.threadName;
-    return new ChunkEvent(
-        thread != null ? thread : "",
-        chunk.virtualThread,
-        chunk.firstIndex,
-        chunk.size,
-        finished(chunk),
-        failed(chunk),
-        chunk.retries,
-        start,
-        start + chunk.nanos);
+    return events
+        .thread(thread != null ? thread : "", chunk.virtualThread)
+        .items(chunk.firstIndex, chunk.size)
+        .counts(finished(chunk), failed(chunk), chunk.retries)
+        .time(start, start + chunk.nanos)
+        .build();
   }
 
   /**
-   * The chunk's items that finished, successfully or not, as {@link RunStats#items()} and {@link
+   * The chunk's items that finished, successfully or not, as {@link CallStats#items()} and {@link
    * Progress#done()} define it. Under fail fast the item that failed finished too, though {@code
    * chunk.done} counts only the successes before it; an item that the call's stop interrupted (a
    * consequence, not news) did not finish and is not counted.
@@ -95,11 +94,15 @@ final class StatsRecorder {
     return chunk.failedOnItsOwn ? 1 : 0;
   }
 
-  Progress progress(long total, long now) {
-    return new Progress(total, items, failures, retries, Duration.ofNanos(now - startNanos));
+  Progress progress(long now) {
+    return Progress.builder()
+        .total(call.total())
+        .counts(items, failures, retries)
+        .elapsed(Duration.ofNanos(now - startNanos))
+        .build();
   }
 
-  RunStats finish(long now, RunStats.Ending ending) {
+  CallStats finish(long now, CallStats.Ending ending) {
     Map<String, Duration> busy = new HashMap<>();
     busyByThread.forEach((thread, nanos) -> busy.put(thread, Duration.ofNanos(nanos)));
     SortedMap<Integer, Long> sizes = new TreeMap<>();
@@ -108,22 +111,13 @@ final class StatsRecorder {
         sizes.put(1 << i, chunkSizes[i]);
       }
     }
-    return new RunStats(
-        what,
-        ending,
-        items,
-        items - failures,
-        failures,
-        retries,
-        Duration.ofNanos(now - startNanos),
-        Duration.ofNanos(busyNanos),
-        Collections.unmodifiableMap(busy),
-        parallelism,
-        percentile(0.50),
-        percentile(0.95),
-        percentile(0.99),
-        chunks,
-        Collections.unmodifiableSortedMap(sizes));
+    return CallStats.builder(call, ending)
+        .counts(items, failures, retries)
+        .time(Duration.ofNanos(now - startNanos), Duration.ofNanos(busyNanos), busy)
+        .parallelism(parallelism)
+        .latency(percentile(0.50), percentile(0.95), percentile(0.99))
+        .chunks(chunks, sizes)
+        .build();
   }
 
   private Duration percentile(double p) {

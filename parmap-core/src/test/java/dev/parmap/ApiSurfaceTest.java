@@ -7,11 +7,19 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.core.importer.Location;
+import dev.parmap.observe.CallInfo;
+import dev.parmap.observe.CallObserver;
+import dev.parmap.observe.CallStats;
+import dev.parmap.observe.ChunkEvent;
+import dev.parmap.observe.Progress;
+import dev.parmap.observe.ProgressListener;
 import dev.parmap.policy.RateLimit;
 import dev.parmap.policy.Retry;
+import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -52,11 +60,13 @@ class ApiSurfaceTest {
             "dev.parmap.Pool",
             "dev.parmap.Task",
             "dev.parmap.TaskFailedException",
+            "dev.parmap.observe.CallInfo",
+            "dev.parmap.observe.CallObserver",
+            "dev.parmap.observe.CallStats",
             "dev.parmap.observe.ChunkEvent",
             "dev.parmap.observe.ContextPropagator",
             "dev.parmap.observe.Progress",
             "dev.parmap.observe.ProgressListener",
-            "dev.parmap.observe.RunStats",
             "dev.parmap.policy.RateLimit",
             "dev.parmap.policy.Retry");
   }
@@ -68,7 +78,6 @@ class ApiSurfaceTest {
             "close",
             "forEach",
             "isClosed",
-            "lastStats",
             "map",
             "mapAsync",
             "mapOutcomes",
@@ -163,6 +172,28 @@ class ApiSurfaceTest {
             "rateLimit",
             "retry",
             "timeout");
+  }
+
+  @Test
+  void aListenerMakesOneObserverPerCall() throws Exception {
+    assertThat(publicMethods(ProgressListener.class)).containsExactly("onFinish", "onStart");
+    assertThat(ProgressListener.class.getMethod("onStart", CallInfo.class).getReturnType())
+        .isEqualTo(CallObserver.class);
+    assertThat(publicMethods(CallObserver.class))
+        .containsExactly("onChunk", "onFinish", "onProgress", "wantsChunks");
+  }
+
+  @Test
+  void theObservedValuesAreFinalClassesThatCanGrow() {
+    for (Class<?> value :
+        List.of(CallInfo.class, CallStats.class, ChunkEvent.class, Progress.class)) {
+      assertThat(value.isRecord()).as("%s is a record", value).isFalse();
+      assertThat(Modifier.isFinal(value.getModifiers())).as("%s is final", value).isTrue();
+      assertThat(value.getConstructors()).as("%s has public constructors", value).isEmpty();
+      assertThat(Arrays.stream(value.getDeclaredFields()).map(Field::getModifiers))
+          .as("%s's fields are private and final", value)
+          .allMatch(m -> Modifier.isPrivate(m) && Modifier.isFinal(m));
+    }
   }
 
   @Test

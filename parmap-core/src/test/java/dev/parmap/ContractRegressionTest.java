@@ -227,11 +227,8 @@ class ContractRegressionTest {
   // 3. An Error from ProgressListener.onStart
 
   private static final ProgressListener FAILING_ON_START =
-      new ProgressListener() {
-        @Override
-        public void onStart(String what, long total) {
-          throw new AssertionError("onStart fails");
-        }
+      call -> {
+        throw new AssertionError("onStart fails");
       };
 
   static List<Function<Pool, Object>> blockingCalls() {

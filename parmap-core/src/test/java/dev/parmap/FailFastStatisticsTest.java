@@ -3,10 +3,11 @@ package dev.parmap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.parmap.observe.CallObserver;
+import dev.parmap.observe.CallStats;
 import dev.parmap.observe.ChunkEvent;
 import dev.parmap.observe.Progress;
 import dev.parmap.observe.ProgressListener;
-import dev.parmap.observe.RunStats;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -18,7 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Under fail fast, the statistics count as {@link RunStats} and {@link Progress} define them: the
+ * Under fail fast, the statistics count as {@link CallStats} and {@link Progress} define them: the
  * failed item finished (unsuccessfully), so it counts among the items and among the failures.
  */
 class FailFastStatisticsTest {
@@ -27,10 +28,11 @@ class FailFastStatisticsTest {
     return PoolKind.all();
   }
 
-  private static final class Recorder implements ProgressListener {
+  private static final class Recorder implements CallObserver {
     final List<Progress> progress = Collections.synchronizedList(new ArrayList<>());
     final List<ChunkEvent> chunks = Collections.synchronizedList(new ArrayList<>());
-    volatile @Nullable RunStats stats;
+    volatile @Nullable CallStats stats;
+    volatile int calls;
 
     @Override
     public void onProgress(Progress p) {
@@ -48,7 +50,7 @@ class FailFastStatisticsTest {
     }
 
     @Override
-    public void onFinish(RunStats finished) {
+    public void onFinish(CallStats finished) {
       stats = finished;
     }
   }
@@ -59,7 +61,12 @@ class FailFastStatisticsTest {
     Recorder recorder = new Recorder();
     CountDownLatch othersDone = new CountDownLatch(7);
     List<Integer> items = IntStream.range(0, 8).boxed().toList();
-    MapOptions options = MapOptions.builder().listener(recorder).build();
+    ProgressListener listener =
+        call -> {
+          recorder.calls++; // one call: no concurrent onStart
+          return recorder;
+        };
+    MapOptions options = MapOptions.builder().listener(listener).build();
     try (Pool pool = kind.create(8).with(options)) {
       assertThatThrownBy(
               () ->
@@ -75,13 +82,14 @@ class FailFastStatisticsTest {
                         return i;
                       }))
           .isInstanceOf(TaskFailedException.class);
-      RunStats stats = recorder.stats;
+      CallStats stats = recorder.stats;
       assertThat(stats).isNotNull();
-      assertThat(stats.ending()).isEqualTo(RunStats.Ending.FAILED);
+      assertThat(stats.ending()).isEqualTo(CallStats.Ending.FAILED);
       assertThat(stats.items()).as("items that finished, successfully or not").isEqualTo(8);
       assertThat(stats.successes()).isEqualTo(7);
       assertThat(stats.failures()).isEqualTo(1);
-      assertThat(pool.lastStats()).contains(stats);
+      assertThat(stats.call().what()).isEqualTo("Pool.map");
+      assertThat(recorder.calls).isEqualTo(1);
       Progress last = recorder.progress.get(recorder.progress.size() - 1);
       assertThat(last.done()).isEqualTo(8);
       assertThat(last.failed()).isEqualTo(1);

@@ -3,8 +3,8 @@ package dev.parmap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.parmap.observe.CallStats;
 import dev.parmap.observe.ProgressListener;
-import dev.parmap.observe.RunStats;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -155,12 +155,9 @@ class FutureContractTest {
   void mapAsyncJoinReturnsOnlyOnceItsThreadHasEnded(PoolKind kind) throws Exception {
     AtomicReference<@Nullable Thread> driver = new AtomicReference<>();
     ProgressListener listener =
-        new ProgressListener() {
-          @Override
-          public void onFinish(RunStats stats) {
-            driver.set(Thread.currentThread()); // the listener runs on the driving thread
-          }
-        };
+        ProgressListener.onFinish(
+            (CallStats stats) ->
+                driver.set(Thread.currentThread())); // the observer runs on the driving thread
     try (Pool pool = kind.create(4).with(MapOptions.builder().listener(listener).build())) {
       for (int round = 0; round < 300; round++) {
         CompletableFuture<List<Integer>> future = pool.mapAsync(List.of(1, 2, 3), i -> i);

@@ -3,6 +3,7 @@ package dev.parmap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.parmap.observe.CallObserver;
 import dev.parmap.observe.Progress;
 import dev.parmap.observe.ProgressListener;
 import dev.parmap.policy.RateLimit;
@@ -57,7 +58,7 @@ class HugeDurationTest {
                   .timeout(forever)
                   .cancellationGrace(forever)
                   .progressInterval(forever)
-                  .listener(new ProgressListener() {})
+                  .listener(call -> new CallObserver() {})
                   .build());
       for (MapOptions option : options) {
         try (Pool pool = kind.create(4).with(option)) {
@@ -75,12 +76,13 @@ class HugeDurationTest {
     for (Duration forever : FOREVERS) {
       List<Progress> seen = Collections.synchronizedList(new ArrayList<>());
       ProgressListener listener =
-          new ProgressListener() {
-            @Override
-            public void onProgress(Progress progress) {
-              seen.add(progress);
-            }
-          };
+          call ->
+              new CallObserver() {
+                @Override
+                public void onProgress(Progress progress) {
+                  seen.add(progress);
+                }
+              };
       MapOptions options =
           MapOptions.builder().listener(listener).progressInterval(forever).build();
       Pool pool = kind.create(4).with(options);

@@ -3,11 +3,13 @@ package dev.parmap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.parmap.observe.CallInfo;
+import dev.parmap.observe.CallObserver;
+import dev.parmap.observe.CallStats;
 import dev.parmap.observe.ChunkEvent;
 import dev.parmap.observe.ContextPropagator;
 import dev.parmap.observe.Progress;
 import dev.parmap.observe.ProgressListener;
-import dev.parmap.observe.RunStats;
 import dev.parmap.policy.Retry;
 import java.io.IOException;
 import java.time.Duration;
@@ -21,18 +23,19 @@ import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** Progress events, run statistics and context propagation. */
+/** Progress events, call statistics and context propagation. */
 class ObserveTest {
 
-  /** Records every event, and whether two ever overlapped. */
-  static final class Recorder implements ProgressListener {
+  /** Records every event of the one call it follows, and whether two ever overlapped. */
+  static final class Recorder implements ProgressListener, CallObserver {
     final List<String> events = Collections.synchronizedList(new ArrayList<>());
     final List<ChunkEvent> chunks = Collections.synchronizedList(new ArrayList<>());
     final List<Progress> progress = Collections.synchronizedList(new ArrayList<>());
     final AtomicBoolean overlapped = new AtomicBoolean();
     final AtomicInteger inside = new AtomicInteger();
     volatile long total = -2;
-    volatile RunStats stats;
+    volatile String pool = "";
+    volatile CallStats stats;
 
     private void enter() {
       if (inside.incrementAndGet() > 1) {
@@ -45,11 +48,13 @@ class ObserveTest {
     }
 
     @Override
-    public void onStart(String what, long total) {
+    public CallObserver onStart(CallInfo call) {
       enter();
-      this.total = total;
-      events.add("start " + what);
+      this.total = call.total();
+      this.pool = call.pool();
+      events.add("start " + call.what());
       exit();
+      return this;
     }
 
     @Override
@@ -72,7 +77,7 @@ class ObserveTest {
     }
 
     @Override
-    public void onFinish(RunStats stats) {
+    public void onFinish(CallStats stats) {
       enter();
       this.stats = stats;
       events.add("finish");
@@ -92,6 +97,7 @@ class ObserveTest {
     assertThat(recorder.overlapped).isFalse();
     assertThat(recorder.events).containsExactly("start Pool.map", "finish");
     assertThat(recorder.total).isEqualTo(n);
+    assertThat(recorder.pool).isEqualTo("Pool.virtual()");
     assertThat(recorder.chunks.stream().mapToLong(ChunkEvent::done).sum()).isEqualTo(n);
     assertThat(recorder.chunks)
         .allSatisfy(
@@ -103,7 +109,9 @@ class ObserveTest {
     Progress last = recorder.progress.get(recorder.progress.size() - 1);
     assertThat(last.done()).isEqualTo(n);
     assertThat(last.total()).isEqualTo(n);
-    RunStats stats = recorder.stats;
+    CallStats stats = recorder.stats;
+    assertThat(stats.call())
+        .isEqualTo(CallInfo.builder("Pool.map").pool("Pool.virtual()").total(n).build());
     assertThat(stats.items()).isEqualTo(n);
     assertThat(stats.successes()).isEqualTo(n);
     assertThat(stats.chunks()).isEqualTo(recorder.chunks.size());
@@ -144,8 +152,8 @@ class ObserveTest {
               });
       assertThat(outcomes.failures()).hasSize(3);
     }
-    RunStats stats = recorder.stats;
-    assertThat(stats.ending()).isEqualTo(RunStats.Ending.COMPLETED);
+    CallStats stats = recorder.stats;
+    assertThat(stats.ending()).isEqualTo(CallStats.Ending.COMPLETED);
     assertThat(stats.items()).isEqualTo(10);
     assertThat(stats.failures()).isEqualTo(3);
     assertThat(stats.successes()).isEqualTo(7);
@@ -157,12 +165,17 @@ class ObserveTest {
   }
 
   @Test
-  void everyCallLeavesItsStatisticsOnThePool() {
-    try (Pool pool = Pool.virtual()) {
-      assertThat(pool.lastStats()).isEmpty();
+  void everyCallHandsItsOwnStatisticsToItsObserver() {
+    List<CallStats> finished = Collections.synchronizedList(new ArrayList<>());
+    MapOptions options =
+        MapOptions.builder().listener(ProgressListener.onFinish(finished::add)).build();
+    try (Pool pool = Pool.virtual().with(options)) {
+      assertThat(finished).isEmpty();
       pool.forEach(IntStream.range(0, 1000).boxed().toList(), i -> {});
-      RunStats stats = pool.lastStats().orElseThrow();
-      assertThat(stats.what()).isEqualTo("Pool.forEach");
+      assertThat(finished).hasSize(1);
+      CallStats stats = finished.get(0);
+      assertThat(stats.call().what()).isEqualTo("Pool.forEach");
+      assertThat(stats.call().total()).isEqualTo(1000);
       assertThat(stats.items()).isEqualTo(1000);
       assertThat(stats.wallTime()).isPositive();
       assertThat(stats.latencyP50()).isLessThanOrEqualTo(stats.latencyP95());
@@ -170,27 +183,173 @@ class ObserveTest {
       assertThat(stats.throughput()).isPositive();
       assertThat(stats.utilisation()).isGreaterThanOrEqualTo(0);
       assertThat(stats.toString()).contains("Pool.forEach completed: 1000 items");
-      assertThat(stats.ending()).isEqualTo(RunStats.Ending.COMPLETED);
+      assertThat(stats.ending()).isEqualTo(CallStats.Ending.COMPLETED);
+      pool.map(List.of(1, 2), i -> i);
+      assertThat(finished)
+          .extracting(s -> s.call().what())
+          .containsExactly("Pool.forEach", "Pool.map");
+      assertThat(finished.get(1).items()).isEqualTo(2);
     }
+  }
+
+  @Test
+  void callsRunningAtOnceOnOnePoolEachGetTheirOwnObserverAndStatistics() throws Exception {
+    List<CallStats> finished = Collections.synchronizedList(new ArrayList<>());
+    List<String> mixedUp = Collections.synchronizedList(new ArrayList<>());
+    ProgressListener listener =
+        call ->
+            new CallObserver() {
+              long done;
+
+              @Override
+              public boolean wantsChunks() {
+                return true;
+              }
+
+              @Override
+              public void onChunk(ChunkEvent chunk) {
+                done += chunk.done();
+                if (chunk.firstIndex() + chunk.size() > call.total()) {
+                  mixedUp.add(call + " got " + chunk);
+                }
+              }
+
+              @Override
+              public void onFinish(CallStats stats) {
+                if (!stats.call().equals(call) || stats.items() != done) {
+                  mixedUp.add(call + " finished with " + stats);
+                }
+                finished.add(stats);
+              }
+            };
+    java.util.concurrent.CyclicBarrier bothRunning = new java.util.concurrent.CyclicBarrier(2);
+    try (Pool pool = Pool.threads(4).with(MapOptions.builder().listener(listener).build())) {
+      Thread other =
+          Thread.ofPlatform()
+              .start(
+                  () ->
+                      pool.map(
+                          IntStream.range(0, 300).boxed().toList(),
+                          i -> {
+                            if (i == 0) {
+                              bothRunning.await(60, java.util.concurrent.TimeUnit.SECONDS);
+                            }
+                            return i;
+                          }));
+      pool.map(
+          IntStream.range(0, 100).boxed().toList(),
+          i -> {
+            if (i == 0) {
+              bothRunning.await(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            return i;
+          });
+      other.join();
+    }
+    assertThat(mixedUp).isEmpty();
+    assertThat(finished).extracting(CallStats::items).containsExactlyInAnyOrder(100L, 300L);
+    assertThat(finished).allSatisfy(s -> assertThat(s.items()).isEqualTo(s.call().total()));
+  }
+
+  @Test
+  void twoStreamsReadAlternatelyOnOneThreadEachHaveTheirOwnObserver() {
+    List<String> events = Collections.synchronizedList(new ArrayList<>());
+    ProgressListener listener =
+        call -> {
+          String name = call.what() + "/" + call.total();
+          events.add("start " + name);
+          return new CallObserver() {
+            long done;
+
+            @Override
+            public boolean wantsChunks() {
+              return true;
+            }
+
+            @Override
+            public void onChunk(ChunkEvent chunk) {
+              done += chunk.done();
+            }
+
+            @Override
+            public void onFinish(CallStats stats) {
+              events.add("finish " + name + " " + done + " " + stats.items());
+            }
+          };
+        };
+    try (Pool pool = Pool.threads(2).with(MapOptions.builder().listener(listener).build());
+        Stream<Integer> small = pool.stream(IntStream.range(0, 30).boxed().toList(), i -> i);
+        Stream<Integer> large = pool.stream(IntStream.range(0, 50).boxed().toList(), i -> -i)) {
+      java.util.Iterator<Integer> a = small.iterator();
+      java.util.Iterator<Integer> b = large.iterator();
+      int read = 0;
+      while (a.hasNext() || b.hasNext()) {
+        if (a.hasNext()) {
+          assertThat(a.next()).isGreaterThanOrEqualTo(0);
+          read++;
+        }
+        if (b.hasNext()) {
+          assertThat(b.next()).isLessThanOrEqualTo(0);
+          read++;
+        }
+      }
+      assertThat(read).isEqualTo(80);
+    }
+    assertThat(events)
+        .containsExactlyInAnyOrder(
+            "start Pool.stream/30",
+            "start Pool.stream/50",
+            "finish Pool.stream/30 30 30",
+            "finish Pool.stream/50 50 50");
   }
 
   @Test
   void aListenerThatThrowsStopsTheCallWithThatCause() {
     IllegalStateException broken = new IllegalStateException("listener bug");
     ProgressListener throwing =
-        new ProgressListener() {
-          @Override
-          public void onStart(String what, long total) {
-            throw broken;
-          }
+        call -> {
+          throw broken;
         };
     try (Pool pool = Pool.virtual().with(MapOptions.builder().listener(throwing).build())) {
       ParmapException failure =
           catchThrowableOfType(ParmapException.class, () -> pool.map(List.of(1, 2, 3), i -> i));
       assertThat(failure.getCause()).isSameAs(broken);
       assertThat(failure).hasMessageContaining("progress listener threw");
-      assertThat(pool.lastStats().orElseThrow().ending()).isEqualTo(RunStats.Ending.FAILED);
     }
+  }
+
+  @Test
+  void anObserverThatThrowsStopsTheCallWithThatCauseAndTheCallEndsFailed() {
+    IllegalStateException broken = new IllegalStateException("observer bug");
+    List<CallStats> finished = Collections.synchronizedList(new ArrayList<>());
+    ProgressListener listener =
+        call ->
+            new CallObserver() {
+              @Override
+              public boolean wantsChunks() {
+                return true;
+              }
+
+              @Override
+              public void onChunk(ChunkEvent chunk) {
+                throw broken;
+              }
+
+              @Override
+              public void onFinish(CallStats stats) {
+                finished.add(stats);
+              }
+            };
+    try (Pool pool = Pool.virtual().with(MapOptions.builder().listener(listener).build())) {
+      ParmapException failure =
+          catchThrowableOfType(ParmapException.class, () -> pool.map(List.of(1, 2, 3), i -> i));
+      assertThat(failure.getCause()).isSameAs(broken);
+      assertThat(failure).hasMessageContaining("progress listener threw");
+    }
+    assertThat(finished)
+        .singleElement()
+        .extracting(CallStats::ending)
+        .isEqualTo(CallStats.Ending.FAILED);
   }
 
   /** A context kept in a plain thread local, as a logging MDC is. */

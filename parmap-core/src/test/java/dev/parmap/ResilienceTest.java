@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.parmap.observe.ProgressListener;
 import dev.parmap.policy.RateLimit;
 import dev.parmap.policy.Retry;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -167,7 +169,12 @@ class ResilienceTest {
 
   @Test
   void theDeadlineCancelsWhatIsUnfinishedAndReportsIt() {
-    MapOptions options = MapOptions.builder().deadline(Duration.ofSeconds(1)).build();
+    AtomicReference<dev.parmap.observe.CallStats> finished = new AtomicReference<>();
+    MapOptions options =
+        MapOptions.builder()
+            .deadline(Duration.ofSeconds(1))
+            .listener(ProgressListener.onFinish(finished::set))
+            .build();
     CountDownLatch fastDone = new CountDownLatch(5);
     AtomicInteger interrupted = new AtomicInteger();
     try (Pool pool = Pool.virtual().with(options)) {
@@ -196,8 +203,8 @@ class ResilienceTest {
       assertThat(failure.deadline()).isEqualTo(Duration.ofSeconds(1));
       assertThat(failure).hasMessageContaining("Pool.map did not finish within");
       assertThat(interrupted).hasValue(5);
-      assertThat(pool.lastStats().orElseThrow().ending())
-          .isEqualTo(dev.parmap.observe.RunStats.Ending.DEADLINE_EXCEEDED);
+      assertThat(finished.get().ending())
+          .isEqualTo(dev.parmap.observe.CallStats.Ending.DEADLINE_EXCEEDED);
     }
   }
 

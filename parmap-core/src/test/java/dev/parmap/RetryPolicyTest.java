@@ -3,6 +3,7 @@ package dev.parmap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.parmap.observe.CallObserver;
 import dev.parmap.observe.ContextPropagator;
 import dev.parmap.observe.ProgressListener;
 import dev.parmap.policy.RateLimit;
@@ -192,7 +193,7 @@ class RetryPolicyTest {
 
   @Test
   void optionsAreEqualWhenEveryOptionIsAndListenersAndPropagatorsCompareByTheirOwnEquals() {
-    ProgressListener listener = new ProgressListener() {};
+    ProgressListener listener = call -> new CallObserver() {};
     ContextPropagator propagator = () -> () -> () -> {};
     MapOptions options =
         MapOptions.builder()
@@ -231,7 +232,9 @@ class RetryPolicyTest {
                 options.toBuilder().rateLimit(RateLimit.of(11, Duration.ofSeconds(1))).build(),
                 options.toBuilder().maxConcurrency(5).build(),
                 options.toBuilder().cancellationGrace(Duration.ofSeconds(6)).build(),
-                options.toBuilder().listener(new ProgressListener() {}).build(), // alike, not same
+                options.toBuilder()
+                    .listener(call -> new CallObserver() {})
+                    .build(), // alike, not same
                 options.toBuilder().progressInterval(Duration.ofSeconds(2)).build(),
                 options.toBuilder().propagate(propagator).build(), // twice is not once
                 MapOptions.defaults()))

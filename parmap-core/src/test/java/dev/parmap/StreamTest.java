@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.parmap.observe.ProgressListener;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -13,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -120,7 +122,10 @@ class StreamTest {
     CountDownLatch running = new CountDownLatch(n);
     AtomicInteger interrupted = new AtomicInteger();
     AtomicInteger ended = new AtomicInteger();
-    try (Pool pool = Pool.virtual()) {
+    AtomicReference<dev.parmap.observe.CallStats> finished = new AtomicReference<>();
+    MapOptions options =
+        MapOptions.builder().listener(ProgressListener.onFinish(finished::set)).build();
+    try (Pool pool = Pool.virtual().with(options)) {
       Stream<Integer> results =
           pool.stream(
               IntStream.range(0, n).boxed().toList(),
@@ -144,8 +149,7 @@ class StreamTest {
       results.close();
       assertThat(interrupted).hasValue(n - 1);
       assertThat(ended).hasValue(n);
-      assertThat(pool.lastStats().orElseThrow().ending())
-          .isEqualTo(dev.parmap.observe.RunStats.Ending.CANCELLED);
+      assertThat(finished.get().ending()).isEqualTo(dev.parmap.observe.CallStats.Ending.CANCELLED);
     }
   }
 

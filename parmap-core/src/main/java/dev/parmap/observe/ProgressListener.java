@@ -1,69 +1,68 @@
 package dev.parmap.observe;
 
+import java.util.Objects;
+import java.util.function.Consumer;
+
 /**
- * Follows a call: its start, its progress, every chunk of items that ran (for timelines), and its
- * statistics at the end. Set it with {@link dev.parmap.MapOptions.Builder#listener}.
+ * Follows calls: when a call starts, it is told what the call is and returns the {@link
+ * CallObserver} that follows that call alone (its progress, its chunks, its statistics). Set it
+ * with {@link dev.parmap.MapOptions.Builder#listener}; every call made with those options starts
+ * with {@link #onStart}.
  *
- * <p><b>Threads.</b> All methods are called by the thread that drives the call (the caller of
- * {@code map}, the consumer of a stream), one at a time and never concurrently for one call, in
- * this order: {@link #onStart} once, then {@link #onChunk} and {@link #onProgress} interleaved,
- * then {@link #onFinish} once, whether the call succeeded, failed or was cancelled. A listener
- * shared by calls running at the same time is called concurrently by their drivers; to tell calls
- * apart, key per-call state by the driver thread (one thread drives one call at a time, unless it
- * reads two result streams alternately) or use one listener per call.
+ * <pre>{@code
+ * ProgressListener listener =
+ *     call ->
+ *         new CallObserver() {
+ *           @Override
+ *           public void onFinish(CallStats stats) {
+ *             log.info("{}: {}", call, stats);
+ *           }
+ *         };
+ * }</pre>
  *
- * <p><b>Cost.</b> Progress is throttled (at most once per {@linkplain
- * dev.parmap.MapOptions.Builder#progressInterval progress interval}, 100 ms by default, plus once
- * at the end); chunk events are made only if {@link #wantsChunks()} says so. The listener runs on
- * the driver, so a slow listener slows the hand-over of results, not the tasks. If a method throws
- * a {@link RuntimeException}, the call stops as for a failed task and throws a {@link
- * dev.parmap.ParmapException} with that cause (except from {@code onFinish}, whose exception is
- * thrown as it is after the call ended). An {@link Error} stops the call the same way and is thrown
- * as it is, once no task of the call runs any more.
+ * <p><b>Threads.</b> {@link #onStart} runs on the thread that drives the call (the caller of {@code
+ * map}, the consumer of a stream), before any of the call's events. A listener shared by calls
+ * running at the same time is called concurrently by their drivers, so it must be thread-safe; the
+ * observers it returns are each called by one call only (see {@link CallObserver}), so per-call
+ * state belongs in them.
+ *
+ * <p><b>Failures.</b> If {@code onStart} throws, or returns {@code null}, the call stops as for a
+ * failed task and throws a {@link dev.parmap.ParmapException} with that cause (a {@link
+ * NullPointerException} for {@code null}); an {@link Error} stops the call the same way and is
+ * thrown as it is, once no task of the call runs any more. Either way the call has no observer.
  *
  * @since 0.1
  */
+@FunctionalInterface
 public interface ProgressListener {
 
   /**
-   * The call is starting.
+   * A call is starting: returns what follows it.
    *
-   * @param what which call, e.g. {@code "Pool.map"}
-   * @param total the number of items when the input is a {@link java.util.Collection}, otherwise -1
-   *     (unknown)
+   * @param call which call, on which pool, over how many items
+   * @return the call's observer; not null (return {@code new CallObserver() {}} to ignore a call)
    */
-  default void onStart(String what, long total) {}
+  CallObserver onStart(CallInfo call);
 
   /**
-   * Progress so far; throttled.
+   * A listener that hands the statistics of each call to {@code action} when the call has ended, on
+   * the thread that drove it: for calls running at the same time, concurrently. The statistics are
+   * the call's own ({@link CallStats#call()} says which).
    *
-   * @param progress counts and elapsed time
+   * @param action what to do with each call's statistics, e.g. {@code finished::add} on a
+   *     concurrent collection
+   * @return a listener for {@link dev.parmap.MapOptions.Builder#listener}
+   * @throws NullPointerException if {@code action} is null
    */
-  default void onProgress(Progress progress) {}
-
-  /**
-   * Whether this listener wants {@link #onChunk} events (one small object per chunk).
-   *
-   * @return {@code false} by default
-   */
-  default boolean wantsChunks() {
-    return false;
+  static ProgressListener onFinish(Consumer<? super CallStats> action) {
+    Objects.requireNonNull(action, "action must not be null");
+    CallObserver observer =
+        new CallObserver() {
+          @Override
+          public void onFinish(CallStats stats) {
+            action.accept(stats);
+          }
+        };
+    return call -> observer; // it keeps no state of its own: one serves every call
   }
-
-  /**
-   * A chunk of consecutive items has finished running, successfully or not. Called only if {@link
-   * #wantsChunks()}.
-   *
-   * @param chunk what ran, where and when
-   */
-  default void onChunk(ChunkEvent chunk) {}
-
-  /**
-   * The call has ended: nothing of it is running any more. Called even if an earlier method of this
-   * listener threw. When the call ends because its thread was interrupted, this runs with the
-   * thread's interrupt flag set: a listener that blocks here should not clear it.
-   *
-   * @param stats the call's statistics
-   */
-  default void onFinish(RunStats stats) {}
 }

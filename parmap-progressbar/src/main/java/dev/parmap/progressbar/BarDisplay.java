@@ -1,7 +1,8 @@
 package dev.parmap.progressbar;
 
+import dev.parmap.observe.CallObserver;
+import dev.parmap.observe.CallStats;
 import dev.parmap.observe.Progress;
-import dev.parmap.observe.RunStats;
 import java.io.PrintStream;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -11,22 +12,16 @@ import org.jspecify.annotations.Nullable;
 /**
  * The library's progress bar for a terminal. The library renders it on its refresh thread five
  * times a second (continuous update, so the elapsed time and ETA move while slow items run); the
- * driver only sets the count and the message.
+ * driver only sets the count and the message. One per call, used by that call's driver alone.
  */
-final class BarDisplay implements ConsoleProgress.CallDisplay {
+final class BarDisplay implements CallObserver {
   private static final int REFRESH_MILLIS = 200;
 
   private final ProgressBar bar;
   private final long total;
-  private final ConsoleProgress.@Nullable CallDisplay outer;
 
-  BarDisplay(
-      String name,
-      long total,
-      @Nullable PrintStream out,
-      ConsoleProgress.@Nullable CallDisplay outer) {
+  BarDisplay(String name, long total, @Nullable PrintStream out) {
     this.total = total;
-    this.outer = outer;
     ProgressBarBuilder builder =
         new ProgressBarBuilder()
             .setTaskName(name)
@@ -45,13 +40,13 @@ final class BarDisplay implements ConsoleProgress.CallDisplay {
   }
 
   @Override
-  public void progress(Progress progress) {
+  public void onProgress(Progress progress) {
     bar.stepTo(progress.done());
     bar.setExtraMessage(Figures.rate(progress.itemsPerSecond()) + Figures.failures(progress));
   }
 
   @Override
-  public void finish(RunStats stats) {
+  public void onFinish(CallStats stats) {
     bar.stepTo(stats.items());
     boolean stopped = total >= 0 && stats.items() < total;
     bar.setExtraMessage(
@@ -67,10 +62,5 @@ final class BarDisplay implements ConsoleProgress.CallDisplay {
         Thread.currentThread().interrupt();
       }
     }
-  }
-
-  @Override
-  public ConsoleProgress.@Nullable CallDisplay outer() {
-    return outer;
   }
 }

@@ -1,15 +1,14 @@
 package dev.parmap.progressbar;
 
+import dev.parmap.observe.CallInfo;
+import dev.parmap.observe.CallObserver;
 import dev.parmap.observe.Progress;
 import dev.parmap.observe.ProgressListener;
-import dev.parmap.observe.RunStats;
 import java.io.Console;
 import java.io.PrintStream;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -45,19 +44,20 @@ import org.jspecify.annotations.Nullable;
  * downloading: finished 1000/1000 in 12.2s, 82.0/s, failed 3, retried 9
  * </pre>
  *
- * <p><b>Threads.</b> The listener methods run on the thread that drives the call (see {@link
- * ProgressListener}); each call gets its own bar or lines, found by that thread, so one {@code
- * ConsoleProgress} may follow calls made one after another, at the same time from several threads
- * (in a terminal that supports it the library stacks their bars), or nested. It is not for two
- * streams read alternately by one thread. Lines mode starts no thread. The terminal bar is redrawn
- * by the library's own refresh thread ({@code ProgressBar}, a daemon thread): {@link #onFinish}
- * stops the call's bar, draws its last state and waits until that is written, so nothing of the
- * call is scheduled any more when the call returns; the library keeps that one idle thread for the
- * rest of the JVM's life (it offers no way to end it). A result stream that is dropped without
- * being closed or read to its end never finishes, so its bar stays up.
+ * <p><b>Threads.</b> {@link #onStart} opens a display of the call's own (a bar, or the start line)
+ * and returns it as the call's {@link CallObserver}, which the call alone updates, on the thread
+ * that drives it (see {@link ProgressListener}). So one {@code ConsoleProgress} may follow calls
+ * made one after another, at the same time from several threads (in a terminal that supports it the
+ * library stacks their bars), nested, or interleaved on one thread (two result streams read
+ * alternately): each call has its own bar or lines. Lines mode starts no thread. The terminal bar
+ * is redrawn by the library's own refresh thread ({@code ProgressBar}, a daemon thread): when the
+ * call finishes, its display stops the bar, draws its last state and waits until that is written
+ * (leaving the thread's interrupt flag as it was), so nothing of the call is scheduled any more
+ * when the call returns; the library keeps that one idle thread for the rest of the JVM's life (it
+ * offers no way to end it). A result stream that is dropped without being closed or read to its end
+ * never finishes, so its bar stays up.
  *
- * <p>A {@code ConsoleProgress} is immutable apart from the displays of the calls it is following,
- * and thread-safe.
+ * <p>A {@code ConsoleProgress} is immutable and thread-safe.
  *
  * @since 0.1
  */
@@ -77,9 +77,6 @@ public final class ConsoleProgress implements ProgressListener {
   private final @Nullable PrintStream output;
   private final Display display;
   private final Duration lineInterval;
-
-  /** The display of each call being followed, by the thread that drives it. */
-  private final ConcurrentMap<Thread, CallDisplay> open = new ConcurrentHashMap<>();
 
   private ConsoleProgress(Builder builder) {
     this.name = builder.name;
@@ -119,67 +116,27 @@ public final class ConsoleProgress implements ProgressListener {
   }
 
   /**
-   * Opens the call's display: a bar, or the first line.
+   * Opens the call's display, a bar or the start line, and returns it. Its {@link
+   * CallObserver#onProgress} updates the bar, or in lines mode writes a line if the line interval
+   * has passed since the last one; its {@link CallObserver#onFinish} writes the bar's last state or
+   * the final line before it returns.
    *
-   * @param what which call, the display's name unless one was given
-   * @param total the number of items, or -1 when unknown
+   * @param call which call: the display's name is the call's {@link CallInfo#what()} unless one was
+   *     given, and its total the call's {@link CallInfo#total()}
+   * @return the display of this call alone
    */
   @Override
-  public void onStart(String what, long total) {
-    String label = name != null ? name : what;
+  public CallObserver onStart(CallInfo call) {
+    String label = name != null ? name : call.what();
     boolean bar =
         switch (display) {
           case BAR -> true;
           case LINES -> false;
           case AUTO -> interactiveTerminal();
         };
-    Thread driver = Thread.currentThread();
-    CallDisplay outer = open.get(driver);
-    CallDisplay shown =
-        bar
-            ? new BarDisplay(label, total, output, outer)
-            : new LineDisplay(
-                label, total, output != null ? output : System.err, lineInterval, outer);
-    open.put(driver, shown);
-  }
-
-  /**
-   * Updates the call's display; in lines mode, writes a line if the line interval has passed since
-   * the last one.
-   *
-   * @param progress the call's counts
-   */
-  @Override
-  public void onProgress(Progress progress) {
-    CallDisplay shown = open.get(Thread.currentThread());
-    if (shown != null) {
-      shown.progress(progress);
-    }
-  }
-
-  /**
-   * Closes the call's display: the bar's last state, or the final line, is written before this
-   * returns. The thread's interrupt flag is left as it was.
-   *
-   * @param stats the call's statistics
-   */
-  @Override
-  public void onFinish(RunStats stats) {
-    Thread driver = Thread.currentThread();
-    CallDisplay shown = open.get(driver);
-    if (shown == null) {
-      return;
-    }
-    try {
-      shown.finish(stats);
-    } finally {
-      CallDisplay outer = shown.outer();
-      if (outer != null) {
-        open.put(driver, outer);
-      } else {
-        open.remove(driver);
-      }
-    }
+    return bar
+        ? new BarDisplay(label, call.total(), output)
+        : new LineDisplay(label, call.total(), output != null ? output : System.err, lineInterval);
   }
 
   @Override
@@ -218,16 +175,6 @@ public final class ConsoleProgress implements ProgressListener {
     } catch (ReflectiveOperationException e) {
       return false; // cannot tell: plain lines are safe everywhere
     }
-  }
-
-  /** The display of one call. All its methods run on the call's driver, one at a time. */
-  interface CallDisplay {
-    void progress(Progress progress);
-
-    void finish(RunStats stats);
-
-    /** The display of the call this one is nested in, on the same driver thread. */
-    @Nullable CallDisplay outer();
   }
 
   /** Builds a {@link ConsoleProgress}. Not thread-safe; what it builds is. */

@@ -1,7 +1,7 @@
 package dev.parmap.progressbar;
 
+import dev.parmap.observe.CallStats;
 import dev.parmap.observe.Progress;
-import dev.parmap.observe.RunStats;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -30,7 +30,7 @@ final class Figures {
     return failures(progress.failed(), progress.retried());
   }
 
-  static String failures(RunStats stats) {
+  static String failures(CallStats stats) {
     return failures(stats.failures(), stats.retries());
   }
 

@@ -1,40 +1,33 @@
 package dev.parmap.progressbar;
 
+import dev.parmap.observe.CallObserver;
+import dev.parmap.observe.CallStats;
 import dev.parmap.observe.Progress;
-import dev.parmap.observe.RunStats;
 import java.io.PrintStream;
 import java.time.Duration;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Plain lines for output that is not a terminal: no carriage return, no escape sequence, at most
  * one progress line per interval (measured on the call's own elapsed time), plus a start and a
- * final line. Starts no thread.
+ * final line. Starts no thread. One per call, used by that call's driver alone.
  */
-final class LineDisplay implements ConsoleProgress.CallDisplay {
+final class LineDisplay implements CallObserver {
   private final String name;
   private final long total;
   private final PrintStream out;
   private final Duration interval;
-  private final ConsoleProgress.@Nullable CallDisplay outer;
   private Duration lastLine = Duration.ZERO;
 
-  LineDisplay(
-      String name,
-      long total,
-      PrintStream out,
-      Duration interval,
-      ConsoleProgress.@Nullable CallDisplay outer) {
+  LineDisplay(String name, long total, PrintStream out, Duration interval) {
     this.name = name;
     this.total = total;
     this.out = out;
     this.interval = interval;
-    this.outer = outer;
     out.println(name + ": started" + (total >= 0 ? ", " + total + " items" : ""));
   }
 
   @Override
-  public void progress(Progress progress) {
+  public void onProgress(Progress progress) {
     if (progress.elapsed().minus(lastLine).compareTo(interval) < 0) {
       return;
     }
@@ -60,7 +53,7 @@ final class LineDisplay implements ConsoleProgress.CallDisplay {
   }
 
   @Override
-  public void finish(RunStats stats) {
+  public void onFinish(CallStats stats) {
     boolean stopped = total >= 0 && stats.items() < total;
     String count = total >= 0 ? stats.items() + "/" + total : String.valueOf(stats.items());
     out.println(
@@ -71,11 +64,6 @@ final class LineDisplay implements ConsoleProgress.CallDisplay {
             + Figures.rate(stats.throughput())
             + Figures.failures(stats));
     out.flush();
-  }
-
-  @Override
-  public ConsoleProgress.@Nullable CallDisplay outer() {
-    return outer;
   }
 
   private static long percent(long done, long total) {

@@ -50,7 +50,7 @@ class ApiSurfaceTest {
                 .filter(m -> Modifier.isPublic(m.getModifiers()))
                 .map(m -> m.getName())
                 .sorted())
-        .containsExactly("bar", "bar", "builder", "onFinish", "onProgress", "onStart", "toString");
+        .containsExactly("bar", "bar", "builder", "onStart", "toString");
     assertThat(
             Arrays.stream(ConsoleProgress.Builder.class.getDeclaredMethods())
                 .filter(m -> Modifier.isPublic(m.getModifiers()))

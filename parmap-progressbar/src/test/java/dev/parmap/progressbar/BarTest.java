@@ -135,6 +135,25 @@ class BarTest {
   }
 
   @Test
+  void twoStreamsReadAlternatelyOnOneThreadEachGetTheirOwnBar() {
+    ConsoleProgress unnamed =
+        ConsoleProgress.builder().output(out.stream).display(ConsoleProgress.Display.BAR).build();
+    try (Pool pool = Pool.threads(2).with(MapOptions.builder().listener(unnamed).build())) {
+      RealCallsTest.readAlternately(pool, 30, 70);
+    }
+
+    // Every rendering of either bar, escapes removed; each bar's last one is written when its
+    // call finishes.
+    List<String> renders =
+        List.of(out.text().replaceAll("\u001b\\[[0-9;]*[A-Za-z]", "").split("[\r\n]+"));
+    assertThat(renders)
+        .anyMatch(r -> r.startsWith("Pool.stream 100% ") && r.contains(" 30/30 ("))
+        .anyMatch(r -> r.startsWith("Pool.stream 100% ") && r.contains(" 70/70 ("))
+        .noneMatch(r -> r.endsWith("stopped"))
+        .noneMatch(r -> r.contains(" 70/30 ") || r.contains(" 30/70 "));
+  }
+
+  @Test
   void anInterruptedCallKeepsItsInterruptFlagAndStillDrawsTheLastState() throws Exception {
     CountDownLatch running = new CountDownLatch(1);
     Thread caller = Thread.currentThread();

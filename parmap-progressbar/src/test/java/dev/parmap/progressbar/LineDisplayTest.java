@@ -3,14 +3,15 @@ package dev.parmap.progressbar;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.parmap.observe.CallInfo;
+import dev.parmap.observe.CallObserver;
+import dev.parmap.observe.CallStats;
 import dev.parmap.observe.Progress;
-import dev.parmap.observe.RunStats;
 import java.time.Duration;
 import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
-/** Lines mode, fed with listener events directly. */
+/** Lines mode, fed with listener and observer events directly. */
 class LineDisplayTest {
 
   private final Captured out = new Captured();
@@ -22,39 +23,38 @@ class LineDisplayTest {
           .lineInterval(Duration.ofSeconds(5))
           .build();
 
-  static Progress progress(long total, long done, long failed, long retried, long millis) {
-    return new Progress(total, done, failed, retried, Duration.ofMillis(millis));
+  static CallInfo call(String what, long total) {
+    return CallInfo.builder(what).pool("Pool.virtual()").total(total).build();
   }
 
-  static RunStats stats(long items, long failures, long retries, long millis) {
+  static Progress progress(long total, long done, long failed, long retried, long millis) {
+    return Progress.builder()
+        .total(total)
+        .counts(done, failed, retried)
+        .elapsed(Duration.ofMillis(millis))
+        .build();
+  }
+
+  static CallStats stats(long items, long failures, long retries, long millis) {
     Duration wall = Duration.ofMillis(millis);
-    return new RunStats(
-        "Pool.map",
-        RunStats.Ending.COMPLETED,
-        items,
-        items - failures,
-        failures,
-        retries,
-        wall,
-        wall,
-        Map.of("virtual", wall),
-        2,
-        Duration.ofMillis(1),
-        Duration.ofMillis(2),
-        Duration.ofMillis(3),
-        items,
-        new TreeMap<>(Map.of(1, items)));
+    return CallStats.builder(call("Pool.map", items), CallStats.Ending.COMPLETED)
+        .counts(items, failures, retries)
+        .time(wall, wall, Map.of("virtual", wall))
+        .parallelism(2)
+        .latency(Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(3))
+        .chunks(items, Map.of(1, items))
+        .build();
   }
 
   @Test
   void writesAStartLineAtMostOneProgressLinePerIntervalAndAFinalLine() {
-    lines.onStart("Pool.map", 1000);
-    lines.onProgress(progress(1000, 10, 0, 0, 100)); // too soon after the start
-    lines.onProgress(progress(1000, 400, 2, 5, 5000)); // 5 s: a line
-    lines.onProgress(progress(1000, 500, 2, 5, 9900)); // 4.9 s after it: none
-    lines.onProgress(progress(1000, 800, 3, 9, 10_000)); // 5 s after it: a line
-    lines.onProgress(progress(1000, 1000, 3, 9, 12_500));
-    lines.onFinish(stats(1000, 3, 9, 12_500));
+    CallObserver call = lines.onStart(call("Pool.map", 1000));
+    call.onProgress(progress(1000, 10, 0, 0, 100)); // too soon after the start
+    call.onProgress(progress(1000, 400, 2, 5, 5000)); // 5 s: a line
+    call.onProgress(progress(1000, 500, 2, 5, 9900)); // 4.9 s after it: none
+    call.onProgress(progress(1000, 800, 3, 9, 10_000)); // 5 s after it: a line
+    call.onProgress(progress(1000, 1000, 3, 9, 12_500));
+    call.onFinish(stats(1000, 3, 9, 12_500));
 
     assertThat(out.lines())
         .containsExactly(
@@ -66,9 +66,9 @@ class LineDisplayTest {
 
   @Test
   void failuresAndRetriesAppearOnlyWhenNotZero() {
-    lines.onStart("Pool.map", 10);
-    lines.onProgress(progress(10, 5, 0, 0, 5000));
-    lines.onFinish(stats(10, 0, 0, 10_000));
+    CallObserver call = lines.onStart(call("Pool.map", 10));
+    call.onProgress(progress(10, 5, 0, 0, 5000));
+    call.onFinish(stats(10, 0, 0, 10_000));
 
     assertThat(out.lines())
         .containsExactly(
@@ -79,9 +79,9 @@ class LineDisplayTest {
 
   @Test
   void anUnknownTotalShowsTheCountWithoutPercentageOrTimeLeft() {
-    lines.onStart("Pool.stream", -1);
-    lines.onProgress(progress(-1, 250, 1, 0, 5000));
-    lines.onFinish(stats(300, 1, 0, 6000));
+    CallObserver call = lines.onStart(call("Pool.stream", -1));
+    call.onProgress(progress(-1, 250, 1, 0, 5000));
+    call.onFinish(stats(300, 1, 0, 6000));
 
     assertThat(out.lines())
         .containsExactly(
@@ -92,8 +92,8 @@ class LineDisplayTest {
 
   @Test
   void aCallThatStoppedEarlySaysWhere() {
-    lines.onStart("Pool.map", 100);
-    lines.onFinish(stats(37, 1, 0, 2000));
+    CallObserver call = lines.onStart(call("Pool.map", 100));
+    call.onFinish(stats(37, 1, 0, 2000));
 
     assertThat(out.lastLine())
         .isEqualTo("downloading: stopped at 37/100 after 2.0s, 18.5/s, failed 1");
@@ -101,9 +101,9 @@ class LineDisplayTest {
 
   @Test
   void beforeAnyItemHasFinishedTheRateAndTimeLeftAreUnknown() {
-    lines.onStart("Pool.map", 4);
-    lines.onProgress(progress(4, 0, 0, 0, 6000));
-    lines.onFinish(stats(0, 0, 0, 0));
+    CallObserver call = lines.onStart(call("Pool.map", 4));
+    call.onProgress(progress(4, 0, 0, 0, 6000));
+    call.onFinish(stats(0, 0, 0, 0));
 
     assertThat(out.lines())
         .containsExactly(
@@ -114,8 +114,8 @@ class LineDisplayTest {
 
   @Test
   void longTimesAreWrittenAsHoursMinutesAndSeconds() {
-    lines.onStart("Pool.map", 0);
-    lines.onFinish(stats(0, 0, 0, 3_723_000));
+    CallObserver call = lines.onStart(call("Pool.map", 0));
+    call.onFinish(stats(0, 0, 0, 3_723_000));
 
     assertThat(out.lastLine()).isEqualTo("downloading: finished 0/0 in 1:02:03, ?/s");
   }
@@ -128,12 +128,12 @@ class LineDisplayTest {
             .display(ConsoleProgress.Display.LINES)
             .lineInterval(Duration.ofMillis(1))
             .build();
-    named.onStart("Pool.map", 2);
-    named.onStart("Pool.forEach", 3);
-    named.onProgress(progress(3, 3, 0, 0, 1000));
-    named.onFinish(stats(3, 0, 0, 1000));
-    named.onProgress(progress(2, 1, 0, 0, 2000));
-    named.onFinish(stats(2, 0, 0, 2000));
+    CallObserver outer = named.onStart(call("Pool.map", 2));
+    CallObserver inner = named.onStart(call("Pool.forEach", 3));
+    inner.onProgress(progress(3, 3, 0, 0, 1000));
+    inner.onFinish(stats(3, 0, 0, 1000));
+    outer.onProgress(progress(2, 1, 0, 0, 2000));
+    outer.onFinish(stats(2, 0, 0, 2000));
 
     assertThat(out.lines())
         .containsExactly(
@@ -146,11 +146,30 @@ class LineDisplayTest {
   }
 
   @Test
-  void eventsOfACallItDidNotSeeStartAreIgnored() {
-    lines.onProgress(progress(1, 1, 0, 0, 9000));
-    lines.onFinish(stats(1, 0, 0, 9000));
+  void callsInterleavedOnOneThreadEachUpdateTheirOwnLines() {
+    ConsoleProgress named =
+        ConsoleProgress.builder()
+            .output(out.stream)
+            .display(ConsoleProgress.Display.LINES)
+            .lineInterval(Duration.ofMillis(1))
+            .build();
+    CallObserver first = named.onStart(call("Pool.stream", 30));
+    CallObserver second = named.onStart(call("Pool.stream", 50));
+    first.onProgress(progress(30, 10, 0, 0, 1000));
+    second.onProgress(progress(50, 25, 0, 0, 1000));
+    first.onFinish(stats(30, 0, 0, 2000));
+    second.onProgress(progress(50, 40, 0, 0, 2000));
+    second.onFinish(stats(50, 0, 0, 2500));
 
-    assertThat(out.text()).isEmpty();
+    assertThat(out.lines())
+        .containsExactly(
+            "Pool.stream: started, 30 items",
+            "Pool.stream: started, 50 items",
+            "Pool.stream: 10/30 (33%), 10.0/s, ETA 2.0s",
+            "Pool.stream: 25/50 (50%), 25.0/s, ETA 1.0s",
+            "Pool.stream: finished 30/30 in 2.0s, 15.0/s",
+            "Pool.stream: 40/50 (80%), 20.0/s, ETA 0.5s",
+            "Pool.stream: finished 50/50 in 2.5s, 20.0/s");
   }
 
   @Test

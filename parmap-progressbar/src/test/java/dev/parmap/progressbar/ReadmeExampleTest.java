@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parmap.MapOptions;
 import dev.parmap.Pool;
-import dev.parmap.observe.RunStats;
+import dev.parmap.observe.ProgressListener;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -16,9 +16,9 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The "Progress bar" and "Run statistics" examples of docs/seeing-the-run.md are the code of this
- * test, and they work. (Run statistics is parmap-core's; its example lives here with the rest of
- * the section.)
+ * The "Progress bar" and "Call statistics" examples of docs/seeing-the-run.md are the code of this
+ * test, and they work. (Call statistics are parmap-core's; their example lives here with the rest
+ * of the section.)
  */
 class ReadmeExampleTest {
 
@@ -56,21 +56,27 @@ class ReadmeExampleTest {
 
   @Test
   @SuppressWarnings("UnusedVariable") // `pages`: the README example's results, unused here
-  void theRunStatisticsExamplePrintsTheLastCallsStatistics() {
+  void theCallStatisticsExamplePrintsTheCallsStatistics() {
     PrintStream original = System.out;
     Captured out = new Captured();
     System.setOut(out.stream);
     try {
-      // README example "Run statistics" begins
-      try (Pool pool = Pool.virtual(8)) {
+      // README example "Call statistics" begins
+      MapOptions options =
+          MapOptions.builder()
+              .listener(
+                  ProgressListener.onFinish(
+                      stats -> {
+                        System.out.println(stats);
+                        System.out.printf(
+                            "%d items, %.1f items/s, p95 %d ms%n",
+                            stats.items(), stats.throughput(), stats.latencyP95().toMillis());
+                      }))
+              .build();
+      try (Pool pool = Pool.virtual(8).with(options)) {
         List<String> pages = pool.map(urls, url -> fetch(url));
-        RunStats stats = pool.lastStats().orElseThrow();
-        System.out.println(stats);
-        System.out.printf(
-            "%d items, %.1f items/s, p95 %d ms%n",
-            stats.items(), stats.throughput(), stats.latencyP95().toMillis());
       }
-      // README example "Run statistics" ends
+      // README example "Call statistics" ends
     } finally {
       System.setOut(original);
     }
@@ -84,7 +90,7 @@ class ReadmeExampleTest {
   void readmeShowsTheCodeOfThisTest() throws IOException {
     String readme = Files.readString(README, StandardCharsets.UTF_8);
     String source = Files.readString(THIS_FILE, StandardCharsets.UTF_8);
-    for (String example : List.of("Progress bar", "Run statistics")) {
+    for (String example : List.of("Progress bar", "Call statistics")) {
       int section = readme.indexOf("## " + example + "\n");
       assertThat(section)
           .as("a \"## %s\" section in docs/seeing-the-run.md", example)

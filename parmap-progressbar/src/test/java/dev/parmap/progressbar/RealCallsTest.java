@@ -12,6 +12,7 @@ import dev.parmap.policy.Retry;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
@@ -175,6 +176,67 @@ class RealCallsTest {
         .hasSize(2)
         .anyMatch(l -> l.startsWith("work: finished 30/30 in "))
         .anyMatch(l -> l.startsWith("work: finished 70/70 in "));
+  }
+
+  /**
+   * Reads a stream of {@code first} items and one of {@code second} items alternately, one element
+   * of each in turn, on the current thread: two calls driven interleaved by one thread.
+   */
+  static void readAlternately(Pool pool, int first, int second) {
+    try (Stream<Integer> a = pool.stream(HUNDRED.subList(0, first), i -> i);
+        Stream<Integer> b = pool.stream(HUNDRED.subList(0, second), i -> i)) {
+      Iterator<Integer> left = a.iterator();
+      Iterator<Integer> right = b.iterator();
+      int read = 0;
+      while (left.hasNext() || right.hasNext()) {
+        if (left.hasNext()) {
+          left.next();
+          read++;
+        }
+        if (right.hasNext()) {
+          right.next();
+          read++;
+        }
+      }
+      assertThat(read).isEqualTo(first + second);
+    }
+  }
+
+  @Test
+  void twoStreamsReadAlternatelyOnOneThreadEachGetTheirOwnLines() {
+    ConsoleProgress unnamed =
+        ConsoleProgress.builder()
+            .output(out.stream)
+            .display(ConsoleProgress.Display.LINES)
+            .lineInterval(Duration.ofMillis(1))
+            .build();
+    MapOptions options =
+        MapOptions.builder().listener(unnamed).progressInterval(Duration.ofMillis(1)).build();
+    try (Pool pool = Pool.threads(2).with(options)) {
+      readAlternately(pool, 30, 70);
+    }
+
+    assertThat(out.lines())
+        .filteredOn(l -> l.contains("started") || l.contains("finished") || l.contains("stopped"))
+        .containsExactlyInAnyOrder(
+            "Pool.stream: started, 30 items",
+            "Pool.stream: started, 70 items",
+            out.lines().stream()
+                .filter(l -> l.startsWith("Pool.stream: finished 30/30 in "))
+                .findFirst()
+                .orElse("no final line of 30/30"),
+            out.lines().stream()
+                .filter(l -> l.startsWith("Pool.stream: finished 70/70 in "))
+                .findFirst()
+                .orElse("no final line of 70/70"));
+    // Each progress line counts against its own call's total, never beyond it.
+    assertThat(out.lines())
+        .filteredOn(l -> l.matches("Pool.stream: \\d+/\\d+ \\(.*"))
+        .allSatisfy(
+            l -> {
+              String[] count = l.substring("Pool.stream: ".length(), l.indexOf(' ', 13)).split("/");
+              assertThat(Long.parseLong(count[0])).isLessThanOrEqualTo(Long.parseLong(count[1]));
+            });
   }
 
   @Test

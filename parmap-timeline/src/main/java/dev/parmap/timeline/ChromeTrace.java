@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import dev.parmap.observe.CallStats;
 import dev.parmap.observe.ChunkEvent;
-import dev.parmap.observe.RunStats;
 import dev.parmap.timeline.Timeline.Row;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -39,7 +39,7 @@ final class ChromeTrace {
       json.writeStartObject();
       json.writeArrayFieldStart("traceEvents");
       List<Row> rows = timeline.rows();
-      metadata(json, "process_name", 0, "name", "parmap " + timeline.stats().what());
+      metadata(json, "process_name", 0, "name", "parmap " + timeline.stats().call().what());
       for (int i = 0; i < rows.size(); i++) {
         metadata(json, "thread_name", i + 1, "name", rows.get(i).name());
         json.writeStartObject();
@@ -107,9 +107,9 @@ final class ChromeTrace {
   }
 
   /** Shown by chrome://tracing under "Metadata"; Perfetto keeps it too. */
-  private static void otherData(JsonGenerator json, RunStats stats) throws IOException {
+  private static void otherData(JsonGenerator json, CallStats stats) throws IOException {
     json.writeObjectFieldStart("otherData");
-    json.writeStringField("what", stats.what());
+    json.writeStringField("what", stats.call().what());
     json.writeStringField("summary", stats.toString());
     json.writeNumberField("items", stats.items());
     json.writeNumberField("successes", stats.successes());

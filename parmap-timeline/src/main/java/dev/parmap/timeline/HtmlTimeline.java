@@ -2,8 +2,8 @@ package dev.parmap.timeline;
 
 import static dev.parmap.timeline.Text.escape;
 
+import dev.parmap.observe.CallStats;
 import dev.parmap.observe.ChunkEvent;
-import dev.parmap.observe.RunStats;
 import dev.parmap.timeline.Timeline.Row;
 import java.math.BigDecimal;
 import java.util.List;
@@ -93,12 +93,12 @@ final class HtmlTimeline {
   private HtmlTimeline() {}
 
   static String render(Timeline timeline) {
-    RunStats stats = timeline.stats();
+    CallStats stats = timeline.stats();
     List<Row> rows = timeline.rows();
     StringBuilder html = new StringBuilder(4096 + 400 * timeline.chunks().size());
     html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
         .append("<title>parmap timeline: ")
-        .append(escape(stats.what()))
+        .append(escape(stats.call().what()))
         .append("</title>\n<style>\n")
         .append(STYLE)
         .append("</style>\n</head>\n<body>\n");
@@ -110,9 +110,9 @@ final class HtmlTimeline {
     return html.toString();
   }
 
-  private static void header(StringBuilder html, RunStats stats, int rows) {
+  private static void header(StringBuilder html, CallStats stats, int rows) {
     html.append("<header>\n<h1>parmap timeline <span class=\"what\">")
-        .append(escape(stats.what()))
+        .append(escape(stats.call().what()))
         .append("</span></h1>\n<ul class=\"stats\">\n");
     stat(html, Long.toString(stats.items()), " items: " + stats.successes() + " ok");
     stat(html, Long.toString(stats.failures()), " failed");
@@ -184,7 +184,7 @@ final class HtmlTimeline {
         .append("\" height=\"")
         .append(height)
         .append("\" role=\"img\" aria-label=\"")
-        .append(escape("timeline of " + timeline.stats().what()))
+        .append(escape("timeline of " + timeline.stats().call().what()))
         .append("\">\n");
 
     // Grid lines and tick labels first, so the bars are drawn over them.

@@ -1,7 +1,7 @@
 package dev.parmap.timeline;
 
+import dev.parmap.observe.CallStats;
 import dev.parmap.observe.ChunkEvent;
-import dev.parmap.observe.RunStats;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -50,10 +50,10 @@ import java.util.Objects;
 public final class Timeline {
 
   private final List<ChunkEvent> chunks;
-  private final RunStats stats;
+  private final CallStats stats;
   private final List<Row> rows;
 
-  private Timeline(List<ChunkEvent> chunks, RunStats stats) {
+  private Timeline(List<ChunkEvent> chunks, CallStats stats) {
     this.chunks =
         chunks.stream()
             .sorted(
@@ -72,7 +72,7 @@ public final class Timeline {
    * @return the timeline
    * @throws NullPointerException if an argument or a chunk is null
    */
-  public static Timeline of(List<ChunkEvent> chunks, RunStats stats) {
+  public static Timeline of(List<ChunkEvent> chunks, CallStats stats) {
     Objects.requireNonNull(chunks, "chunks must not be null");
     Objects.requireNonNull(stats, "stats must not be null");
     return new Timeline(List.copyOf(chunks), stats);
@@ -92,7 +92,7 @@ public final class Timeline {
    *
    * @return the statistics
    */
-  public RunStats stats() {
+  public CallStats stats() {
     return stats;
   }
 
@@ -169,7 +169,13 @@ public final class Timeline {
 
   @Override
   public String toString() {
-    return "Timeline[" + stats.what() + ", " + chunks.size() + " chunks, " + rows.size() + " rows]";
+    return "Timeline["
+        + stats.call().what()
+        + ", "
+        + chunks.size()
+        + " chunks, "
+        + rows.size()
+        + " rows]";
   }
 
   /**

@@ -1,18 +1,16 @@
 package dev.parmap.timeline;
 
+import dev.parmap.observe.CallInfo;
+import dev.parmap.observe.CallObserver;
+import dev.parmap.observe.CallStats;
 import dev.parmap.observe.ChunkEvent;
 import dev.parmap.observe.ProgressListener;
-import dev.parmap.observe.RunStats;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Records the calls it follows as {@link Timeline}s: every {@link ChunkEvent} and the {@link
- * RunStats} of each call. Give it to a call with {@link dev.parmap.MapOptions.Builder#listener}:
+ * CallStats} of each call. Give it to a call with {@link dev.parmap.MapOptions.Builder#listener}:
  *
  * <pre>{@code
  * TimelineRecorder recorder = new TimelineRecorder();
@@ -24,24 +22,20 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p><b>What it keeps.</b> One {@link ChunkEvent} per chunk while a call runs (a chunk groups cheap
  * items, so a call of a million cheap items makes thousands of events, not a million), and one
- * {@link Timeline} per call that has {@linkplain ProgressListener#onFinish finished}, in the order
- * they finished, until the recorder is dropped. A call that fails or is cancelled finishes too: its
+ * {@link Timeline} per call that has {@linkplain CallObserver#onFinish finished}, in the order they
+ * finished, until the recorder is dropped. A call that fails or is cancelled finishes too: its
  * timeline shows what ran until then.
  *
- * <p><b>Threads.</b> parmap calls a listener from the thread that drives the call, one event at a
- * time per call. The recorder keeps the call in progress per driving thread, so one recorder may
- * follow calls on several threads at once, and a call made from inside another call's task (its own
- * driver). What it cannot tell apart is two calls driven <em>interleaved by one thread</em>, such
- * as two result streams read alternately: their chunks would be mixed into one timeline. Give such
- * calls a recorder each. {@link #timeline()} and {@link #timelines()} may be called from any
+ * <p><b>Threads.</b> Each call the recorder follows gets a recording of its own, the {@link
+ * CallObserver} that {@link #onStart} returns, which only that call fills. So one recorder may
+ * follow calls one after another, on several threads at once, nested (a call made from inside
+ * another call's task), or interleaved on one thread (two result streams read alternately): each
+ * gets its own timeline. {@link #timeline()} and {@link #timelines()} may be called from any
  * thread, at any time; they see the calls finished so far.
  *
  * @since 0.1
  */
 public final class TimelineRecorder implements ProgressListener {
-
-  /** The calls in progress, per driving thread; innermost last. */
-  private final Map<Thread, Deque<Recording>> inProgress = new ConcurrentHashMap<>();
 
   /** Guarded by itself. */
   private final List<Timeline> finished = new ArrayList<>();
@@ -50,55 +44,15 @@ public final class TimelineRecorder implements ProgressListener {
   public TimelineRecorder() {}
 
   /**
-   * Asks parmap for chunk events.
+   * Starts recording a call: returns its recording, which asks parmap for chunk events, keeps them,
+   * and adds the call's {@link Timeline} to this recorder when the call finishes.
    *
-   * @return {@code true}
+   * @param call which call
+   * @return the call's recording
    */
   @Override
-  public boolean wantsChunks() {
-    return true;
-  }
-
-  /**
-   * Starts recording a call driven by the current thread.
-   *
-   * @param what which call
-   * @param total the number of items, or -1
-   */
-  @Override
-  public void onStart(String what, long total) {
-    inProgress
-        .computeIfAbsent(Thread.currentThread(), t -> new ArrayDeque<>())
-        .addLast(new Recording());
-  }
-
-  /**
-   * Records a chunk of the current thread's call.
-   *
-   * @param chunk what ran, where and when
-   */
-  @Override
-  public void onChunk(ChunkEvent chunk) {
-    current().chunks.add(chunk);
-  }
-
-  /**
-   * Ends the current thread's call: its {@link Timeline} becomes {@link #timeline()}.
-   *
-   * @param stats the call's statistics
-   */
-  @Override
-  public void onFinish(RunStats stats) {
-    Thread driver = Thread.currentThread();
-    Deque<Recording> calls = inProgress.get(driver);
-    Recording recording = calls != null ? calls.pollLast() : null;
-    if (calls != null && calls.isEmpty()) {
-      inProgress.remove(driver); // only this thread touches its own entry
-    }
-    Timeline timeline = Timeline.of(recording != null ? recording.chunks : List.of(), stats);
-    synchronized (finished) {
-      finished.add(timeline);
-    }
+  public CallObserver onStart(CallInfo call) {
+    return new Recording();
   }
 
   /**
@@ -129,20 +83,26 @@ public final class TimelineRecorder implements ProgressListener {
     }
   }
 
-  /** The innermost call of this thread; made on the spot should parmap skip {@code onStart}. */
-  private Recording current() {
-    Deque<Recording> calls =
-        inProgress.computeIfAbsent(Thread.currentThread(), t -> new ArrayDeque<>());
-    Recording recording = calls.peekLast();
-    if (recording == null) {
-      recording = new Recording();
-      calls.addLast(recording);
-    }
-    return recording;
-  }
-
   /** One call's chunks so far; touched by its driving thread only. */
-  private static final class Recording {
-    final List<ChunkEvent> chunks = new ArrayList<>();
+  private final class Recording implements CallObserver {
+    private final List<ChunkEvent> chunks = new ArrayList<>();
+
+    @Override
+    public boolean wantsChunks() {
+      return true;
+    }
+
+    @Override
+    public void onChunk(ChunkEvent chunk) {
+      chunks.add(chunk);
+    }
+
+    @Override
+    public void onFinish(CallStats stats) {
+      Timeline timeline = Timeline.of(chunks, stats);
+      synchronized (finished) {
+        finished.add(timeline);
+      }
+    }
   }
 }

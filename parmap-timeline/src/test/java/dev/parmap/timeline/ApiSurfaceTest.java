@@ -46,7 +46,7 @@ class ApiSurfaceTest {
     assertThat(publicMethods(Timeline.class))
         .containsExactly(
             "chunks()",
-            "of(List,RunStats)",
+            "of(List,CallStats)",
             "rows()",
             "stats()",
             "toChromeTraceJson()",
@@ -57,13 +57,7 @@ class ApiSurfaceTest {
     assertThat(Timeline.class.getConstructors()).isEmpty();
     assertThat(Modifier.isFinal(Timeline.class.getModifiers())).isTrue();
     assertThat(publicMethods(TimelineRecorder.class))
-        .containsExactly(
-            "onChunk(ChunkEvent)",
-            "onFinish(RunStats)",
-            "onStart(String,long)",
-            "timeline()",
-            "timelines()",
-            "wantsChunks()");
+        .containsExactly("onStart(CallInfo)", "timeline()", "timelines()");
     assertThat(Modifier.isFinal(TimelineRecorder.class.getModifiers())).isTrue();
   }
 

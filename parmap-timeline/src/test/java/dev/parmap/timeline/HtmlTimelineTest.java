@@ -134,8 +134,15 @@ class HtmlTimelineTest {
 
   @Test
   void aChunkCutShortWithoutAFailureIsMarkedStoppedAndTheHoverTextSaysSo() {
-    ChunkEvent cut = new ChunkEvent("v", true, 10, 5, 2, 0, 0, 1_000, 12_346_000);
-    ChunkEvent failed = new ChunkEvent("v", true, 20, 1, 1, 1, 2, 0, 500);
+    ChunkEvent cut =
+        ChunkEvent.builder()
+            .thread("v", true)
+            .items(10, 5)
+            .counts(2, 0, 0)
+            .time(1_000, 12_346_000)
+            .build();
+    ChunkEvent failed =
+        ChunkEvent.builder().thread("v", true).items(20, 1).counts(1, 1, 2).time(0, 500).build();
     List<ChunkEvent> chunks = List.of(cut, failed);
     Document page = Jsoup.parse(Timeline.of(chunks, Runs.stats("Pool.map", chunks)).toHtml());
 

@@ -3,14 +3,14 @@ package dev.parmap.timeline;
 import dev.parmap.MapOptions;
 import dev.parmap.Outcomes;
 import dev.parmap.Pool;
+import dev.parmap.observe.CallInfo;
+import dev.parmap.observe.CallStats;
 import dev.parmap.observe.ChunkEvent;
-import dev.parmap.observe.RunStats;
 import dev.parmap.policy.Retry;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
@@ -87,31 +87,29 @@ final class Runs {
 
   static ChunkEvent chunk(
       String thread, boolean virtual, long first, long startMicros, long endMicros) {
-    return new ChunkEvent(thread, virtual, first, 1, 1, 0, 0, startMicros * 1000, endMicros * 1000);
+    return ChunkEvent.builder()
+        .thread(thread, virtual)
+        .items(first, 1)
+        .counts(1, 0, 0)
+        .time(startMicros * 1000, endMicros * 1000)
+        .build();
   }
 
   /** Statistics to go with hand-made chunks. */
-  static RunStats stats(String what, List<ChunkEvent> chunks) {
+  static CallStats stats(String what, List<ChunkEvent> chunks) {
     long items = chunks.stream().mapToLong(ChunkEvent::done).sum();
     long failed = chunks.stream().mapToLong(ChunkEvent::failed).sum();
     long retries = chunks.stream().mapToLong(ChunkEvent::retries).sum();
     long end = chunks.stream().mapToLong(ChunkEvent::endNanos).max().orElse(0);
     long busy = chunks.stream().mapToLong(c -> c.endNanos() - c.startNanos()).sum();
-    return new RunStats(
-        what,
-        failed > 0 ? RunStats.Ending.FAILED : RunStats.Ending.COMPLETED,
-        items,
-        items - failed,
-        failed,
-        retries,
-        Duration.ofNanos(end),
-        Duration.ofNanos(busy),
-        Map.of(),
-        2,
-        Duration.ofMillis(1),
-        Duration.ofMillis(2),
-        Duration.ofMillis(3),
-        chunks.size(),
-        new TreeMap<>(Map.of(1, (long) chunks.size())));
+    return CallStats.builder(
+            CallInfo.builder(what).pool("Pool.virtual()").total(items).build(),
+            failed > 0 ? CallStats.Ending.FAILED : CallStats.Ending.COMPLETED)
+        .counts(items, failed, retries)
+        .time(Duration.ofNanos(end), Duration.ofNanos(busy), Map.of())
+        .parallelism(2)
+        .latency(Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(3))
+        .chunks(chunks.size(), Map.of(1, (long) chunks.size()))
+        .build();
   }
 }

@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.parmap.MapOptions;
 import dev.parmap.Pool;
 import dev.parmap.TaskFailedException;
+import dev.parmap.observe.CallInfo;
+import dev.parmap.observe.CallStats;
 import dev.parmap.observe.ChunkEvent;
-import dev.parmap.observe.RunStats;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
@@ -17,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -29,14 +32,18 @@ class TimelineRecorderTest {
   }
 
   @Test
-  void wantsChunkEvents() {
-    assertThat(new TimelineRecorder().wantsChunks()).isTrue();
+  void eachCallsRecordingWantsChunkEvents() {
+    TimelineRecorder recorder = new TimelineRecorder();
+    CallInfo call = CallInfo.builder("Pool.map").build();
+    assertThat(recorder.onStart(call).wantsChunks()).isTrue();
+    assertThat(recorder.onStart(call)).isNotSameAs(recorder.onStart(call)); // one per call
   }
 
   @Test
   void recordsEveryChunkOfTheCallOnceAndItsStatistics() {
-    RunStats stats = run.stats();
-    assertThat(stats.what()).isEqualTo("Pool.mapOutcomes");
+    CallStats stats = run.stats();
+    assertThat(stats.call().what()).isEqualTo("Pool.mapOutcomes");
+    assertThat(stats.call().total()).isEqualTo(Runs.ITEMS);
     assertThat(stats.items()).isEqualTo(Runs.ITEMS);
     assertThat(stats.failures()).isEqualTo(Runs.EXPECTED_FAILURES);
     assertThat(stats.retries()).isEqualTo(Runs.EXPECTED_RETRIES);
@@ -113,7 +120,7 @@ class TimelineRecorderTest {
     }
 
     assertThat(recorder.timelines())
-        .extracting(t -> t.stats().what(), t -> t.stats().items())
+        .extracting(t -> t.stats().call().what(), t -> t.stats().items())
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple("Pool.map", 3L),
             org.assertj.core.groups.Tuple.tuple("Pool.forEach", 5L));
@@ -173,6 +180,49 @@ class TimelineRecorderTest {
   }
 
   @Test
+  void twoStreamsReadAlternatelyOnOneThreadEachGetTheirOwnTimeline() {
+    TimelineRecorder recorder = new TimelineRecorder();
+    MapOptions options = MapOptions.builder().listener(recorder).build();
+    try (Pool pool = Pool.threads(2).with(options);
+        Stream<Integer> small = pool.stream(range(30), i -> i);
+        Stream<Integer> large = pool.stream(range(70), i -> i)) {
+      Iterator<Integer> a = small.iterator();
+      Iterator<Integer> b = large.iterator();
+      int read = 0;
+      while (a.hasNext() || b.hasNext()) {
+        if (a.hasNext()) {
+          a.next();
+          read++;
+        }
+        if (b.hasNext()) {
+          b.next();
+          read++;
+        }
+      }
+      assertThat(read).isEqualTo(100);
+    }
+
+    assertThat(recorder.timelines()).hasSize(2);
+    for (Timeline timeline : recorder.timelines()) {
+      CallStats stats = timeline.stats();
+      // Each timeline holds its own call's chunks, and they tile that call's input exactly.
+      List<ChunkEvent> byIndex =
+          timeline.chunks().stream()
+              .sorted(Comparator.comparingLong(ChunkEvent::firstIndex))
+              .toList();
+      long next = 0;
+      for (ChunkEvent chunk : byIndex) {
+        assertThat(chunk.firstIndex()).isEqualTo(next);
+        next += chunk.size();
+      }
+      assertThat(next).isEqualTo(stats.call().total()).isEqualTo(stats.items());
+      assertThat((long) byIndex.size()).isEqualTo(stats.chunks());
+    }
+    assertThat(recorder.timelines().stream().map(t -> t.stats().items()))
+        .containsExactlyInAnyOrder(30L, 70L);
+  }
+
+  @Test
   void aCallMadeInsideAnotherCallsTaskGetsATimelineOfItsOwn() {
     TimelineRecorder recorder = new TimelineRecorder();
     MapOptions options = MapOptions.builder().listener(recorder).build();
@@ -192,7 +242,7 @@ class TimelineRecorderTest {
 
   @Test
   void timelineOfRejectsNulls() {
-    RunStats stats = Runs.stats("x", List.of());
+    CallStats stats = Runs.stats("x", List.of());
     assertThatThrownBy(() -> Timeline.of(null, stats)).isInstanceOf(NullPointerException.class);
     assertThatThrownBy(() -> Timeline.of(List.of(), null)).isInstanceOf(NullPointerException.class);
     assertThat(Timeline.of(List.of(), stats).rows()).isEmpty();
