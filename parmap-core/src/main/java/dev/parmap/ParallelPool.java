@@ -34,6 +34,8 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  *
  * <p>Implemented by parmap's pools only: methods may be added to it.
+ *
+ * @since 0.1
  */
 public interface ParallelPool extends AutoCloseable {
 

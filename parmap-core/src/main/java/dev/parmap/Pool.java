@@ -74,6 +74,9 @@ import org.jspecify.annotations.Nullable;
  * submitted; {@link #terminate()} interrupts it and waits until it has stopped. Using a closed pool
  * throws {@link IllegalStateException}.
  *
+ * <p>Code that takes a {@link ParallelPool} instead of a {@code Pool} runs unchanged on any of
+ * parmap's pools: moving a call to another kind of pool is a one-line change.
+ *
  * @since 0.1
  */
 public final class Pool implements ParallelPool {

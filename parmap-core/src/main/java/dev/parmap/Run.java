@@ -9,7 +9,6 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Spliterator;
-import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -46,6 +45,27 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
     UNORDERED
   }
 
+  /**
+   * Where the call is. Legal moves: NEW to RUNNING (the first pull, or the blocking call, begins)
+   * or ENDED (a stream closed before it was read); RUNNING to WINDING_DOWN (a stream whose deadline
+   * passed hands over what is buffered) or ENDED; WINDING_DOWN to ENDED. Driver only.
+   */
+  enum State {
+    NEW,
+    RUNNING,
+    WINDING_DOWN,
+    ENDED;
+
+    boolean mayMoveTo(State next) {
+      return switch (this) {
+        case NEW -> next == RUNNING || next == ENDED;
+        case RUNNING -> next == WINDING_DOWN || next == ENDED;
+        case WINDING_DOWN -> next == ENDED;
+        case ENDED -> false;
+      };
+    }
+  }
+
   /** The largest list parmap can return (the usual JDK limit for array sizes). */
   static final long MAX_LIST_SIZE = Integer.MAX_VALUE - 8;
 
@@ -79,10 +99,9 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
   private long outstanding;
   private long lastProgressNanos;
   private final Failures failures = new Failures();
-  private boolean finished;
+  private State state = State.NEW;
   private long finishedItems;
   private @Nullable ParmapException stuck;
-  private boolean began;
   private boolean completedAnyway; // stopped by a deadline noticed after the last item finished
 
   /**
@@ -180,12 +199,29 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
     failures.throwAfterEnd();
   }
 
-  /** Tells the listener that the call starts (once, on the driver). */
-  private void begin() {
-    if (began) {
+  private void moveTo(State next) {
+    if (!state.mayMoveTo(next)) {
+      throw new IllegalStateException(
+          "parmap bug: a call cannot move from " + state + " to " + next);
+    }
+    state = next;
+  }
+
+  /** A stream whose deadline passed hands over what is buffered, then ends. */
+  void windDown() {
+    moveTo(State.WINDING_DOWN);
+  }
+
+  boolean isWindingDown() {
+    return state == State.WINDING_DOWN;
+  }
+
+  /** Begins the call (once, on the driver): the deadline watch, and the listener's start. */
+  void begin() {
+    if (state != State.NEW) {
       return;
     }
-    began = true;
+    moveTo(State.RUNNING);
     // The deadline must reach running tasks even while the driver is busy (running a chunk of a
     // nested call itself, or blocked in the input): a thread of its own watches the clock.
     deadline.watch(pool.threadPrefix() + "deadline", () -> stop(null));
@@ -196,7 +232,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
     try {
       begin();
       while (true) {
-        dispatch();
+        launchMore();
         if (failures.any() || isStopped()) {
           break;
         }
@@ -224,12 +260,12 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
 
   /** A spliterator whose traversal drives the call; closing its stream must call {@link #close}. */
   Spliterator<R> spliterator() {
-    return new Results();
+    return new StreamPull<>(this);
   }
 
   /** Cancels the call if it is still running and waits for its tasks (from the driver thread). */
   void close() {
-    if (finished) {
+    if (state == State.ENDED) {
       return;
     }
     try {
@@ -297,7 +333,8 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
   // ---------------------------------------------------------------------------------------------
   // Dispatch (driver)
 
-  private void dispatch() {
+  /** Reads and launches chunks while the window and the in-flight cap allow. */
+  void launchMore() {
     while (!isStopped() && !input.exhausted() && !failures.any()) {
       if (dispatch.inFlight() >= sizer.inFlightCap() || outstanding >= window) {
         return;
@@ -376,7 +413,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
    * spurious wake-up just returns with nothing processed: every caller loops.
    */
   @SuppressWarnings("WaitNotInLoop")
-  private void awaitEvents() throws InterruptedException {
+  void awaitEvents() throws InterruptedException {
     long wait =
         sizer.costUnknown() && !input.exhausted() && !isStopped() ? ChunkSizer.TARGET_NANOS : -1;
     if (deadline.exists() && !isStopped()) {
@@ -399,7 +436,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
   }
 
   /** Processes the completions that are already there, without waiting. */
-  private void pollEvents() {
+  void pollEvents() {
     Chunk chunk;
     while ((chunk = dispatch.nextCompleted()) != null) {
       process(chunk);
@@ -492,7 +529,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
    * After the main loop: drains, then throws the call's failure if there is one. Returns normally
    * when there is none, or when the deadline passed and the outcomes report it.
    */
-  private void finishOrThrow() {
+  void finishOrThrow() {
     if (!failures.any() && !isStopped()) {
       return;
     }
@@ -537,7 +574,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
     throw report;
   }
 
-  private void interrupted(InterruptedException e) {
+  void interrupted(InterruptedException e) {
     try {
       stop(null);
       drain();
@@ -556,9 +593,9 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
     }
   }
 
-  private void end() {
-    if (!finished) {
-      finished = true;
+  void end() {
+    if (state != State.ENDED) {
+      moveTo(State.ENDED);
       if (dispatch.joinEndedThreads()) {
         Thread.currentThread().interrupt();
       }
@@ -577,15 +614,6 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
       return CallStats.Ending.CANCELLED;
     }
     return CallStats.Ending.COMPLETED;
-  }
-
-  /**
-   * Items and results are stored as {@code Object}s; they are of the user's types, which may be
-   * nullable: the cast is safe by construction.
-   */
-  @SuppressWarnings({"unchecked", "NullAway", "TypeParameterUnusedInFormals"})
-  private static <X extends @Nullable Object> X cast(@Nullable Object value) {
-    return (X) value;
   }
 
   /**
@@ -620,85 +648,49 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Streams (driver: the consumer's thread)
+  // For the stream's pulls (driver: the consumer's thread), see StreamPull
 
-  private final class Results implements Spliterator<R> {
-    private @Nullable Chunk current;
-    private boolean wound;
+  boolean isEnded() {
+    return state == State.ENDED;
+  }
 
-    @Override
-    @SuppressWarnings("unchecked")
-    public boolean tryAdvance(Consumer<? super R> action) {
-      if (finished) {
-        return false;
-      }
-      try {
-        begin();
-        while (true) {
-          if (chunkFailed) {
-            pollEvents(); // a task failed: surface it now, not when its item reaches the head
-          }
-          if (!wound && (failures.any() || isStopped())) {
-            finishOrThrow(); // returns only when outcomes report a passed deadline
-            wound = true; // then hand over what is buffered, and end
-          }
-          Chunk chunk = current;
-          if (chunk != null && chunk.consumed < chunk.done) {
-            R result = Run.<R>cast(chunk.takeResult(chunk.consumed++));
-            outstanding--;
-            deliver(action, result);
-            return true;
-          }
-          current = null;
-          pollEvents();
-          dispatch(); // keep the pool busy while the consumer works on what is ready
-          if (!wound && (failures.any() || isStopped())) {
-            continue;
-          }
-          Chunk next = nextReady();
-          if (next != null) {
-            current = next;
-          } else if (dispatch.inFlight() > 0) {
-            awaitEvents();
-          } else {
-            if (!input.exhausted() && !wound) {
-              throw new IllegalStateException("parmap bug: stream stalled with input left");
-            }
-            end();
-            return false;
-          }
-        }
-      } catch (InterruptedException e) {
-        interrupted(e);
-        return false; // not reached: interrupted() throws
-      } catch (RuntimeException | Error e) {
-        close();
-        throw e;
-      }
-    }
+  /** Whether a task failed: a stream surfaces it at its next pull, not when its item is reached. */
+  boolean hasFailedChunk() {
+    return chunkFailed;
+  }
 
-    private @Nullable Chunk nextReady() {
-      return sink instanceof Sink.ToStream stream ? stream.next() : null;
-    }
+  boolean hasFailedOrStopped() {
+    return failures.any() || isStopped();
+  }
 
-    private void deliver(Consumer<? super R> action, R result) {
-      // If the consumer throws, the catch in tryAdvance cancels the rest before it leaves.
-      action.accept(result);
-    }
+  boolean inputExhausted() {
+    return input.exhausted();
+  }
 
-    @Override
-    public @Nullable Spliterator<R> trySplit() {
-      return null; // the parallelism is inside the call; the stream itself is sequential
-    }
+  int chunksInFlight() {
+    return dispatch.inFlight();
+  }
 
-    @Override
-    public long estimateSize() {
-      return Long.MAX_VALUE;
-    }
+  /** The next chunk whose results a stream can hand over now, or null. */
+  @Nullable Chunk nextReadyChunk() {
+    return sink instanceof Sink.ToStream stream ? stream.next() : null;
+  }
 
-    @Override
-    public int characteristics() {
-      return mode == Mode.ORDERED ? ORDERED : 0;
-    }
+  /** A stream handed one result over: it leaves the window. */
+  void handedOver() {
+    outstanding--;
+  }
+
+  boolean ordered() {
+    return mode == Mode.ORDERED;
+  }
+
+  /**
+   * Items and results are stored as {@code Object}s; they are of the user's types, which may be
+   * nullable: the cast is safe by construction.
+   */
+  @SuppressWarnings({"unchecked", "NullAway", "TypeParameterUnusedInFormals"})
+  static <X extends @Nullable Object> X cast(@Nullable Object value) {
+    return (X) value;
   }
 }
