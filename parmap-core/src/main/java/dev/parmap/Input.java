@@ -24,8 +24,13 @@ import org.jspecify.annotations.Nullable;
  * after 1, 2, 4, ... items, then every 1,024, so a fast input pays nothing for it.
  */
 final class Input {
-  /** How long filling one chunk may take before it is launched as it is. */
-  static final long MAX_FILL_NANOS = ChunkSizer.TARGET_NANOS;
+  /**
+   * How long filling one chunk may take before it is launched as it is: ten times the work a chunk
+   * aims at, so that reading a fast input (a few nanoseconds an item, comparable to the work of
+   * tiny items) never cuts chunks, while a slow one (a millisecond an item) is launched item by
+   * item.
+   */
+  static final long MAX_FILL_NANOS = 10 * ChunkSizer.TARGET_NANOS;
 
   /**
    * JDK lists whose {@code subList(a, b).toArray()} is a plain array copy that cannot fail: read in

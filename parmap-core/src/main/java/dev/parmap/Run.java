@@ -393,11 +393,15 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
       return false;
     }
     if (!launched) {
-      IllegalStateException closed =
-          new IllegalStateException(
-              "the pool was closed before this stream was consumed: consume or close result"
-                  + " streams before closing their pool");
-      fail(closed, closed);
+      // The pool was closed. If the call was stopped first (terminate() stops, then closes), the
+      // stop's reason is the news; otherwise the stream was consumed after its pool was closed.
+      if (!isStopped()) {
+        IllegalStateException closed =
+            new IllegalStateException(
+                "the pool was closed before this stream was consumed: consume or close result"
+                    + " streams before closing their pool");
+        fail(closed, closed);
+      }
       return false;
     }
     outstanding += chunk.size;

@@ -130,7 +130,7 @@ class InputTest {
 
   @Test
   void aSlowInputIsLaunchedInShortChunks() {
-    // One item per millisecond (a slow source, not synchronisation): far beyond the fill limit.
+    // One item per two milliseconds (a slow source, not synchronisation): beyond the fill limit.
     Iterable<Integer> slow =
         () ->
             new Iterator<>() {
@@ -144,7 +144,7 @@ class InputTest {
               @Override
               public Integer next() {
                 try {
-                  Thread.sleep(1);
+                  Thread.sleep(2);
                 } catch (InterruptedException e) {
                   Thread.currentThread().interrupt();
                 }
