@@ -53,7 +53,7 @@ final class Dispatch {
   private final Set<Thread> interruptedWaiters = new HashSet<>();
   private final AtomicInteger inFlight = new AtomicInteger();
   private volatile boolean detached;
-  private volatile boolean stopped;
+  private final StopFlag stopped;
 
   // Driver only.
   private final ArrayDeque<Chunk> unclaimed = new ArrayDeque<>();
@@ -64,7 +64,8 @@ final class Dispatch {
    * @param helping whether the driver is itself a task of {@code pool} (a nested call): it then
    *     runs launched chunks that no pool thread has claimed yet, rather than wait for them
    */
-  Dispatch(PoolContext pool, ItemRunner items, boolean helping) {
+  Dispatch(PoolContext pool, ItemRunner items, boolean helping, StopFlag stopped) {
+    this.stopped = stopped;
     this.work = pool.work();
     this.launcher = pool.launcher();
     this.items = items;
@@ -76,7 +77,7 @@ final class Dispatch {
 
   /** Stops the chunks: no new item starts, and running ones are interrupted (not the caller's). */
   void stop() {
-    stopped = true;
+    stopped.raise();
     for (Chunk chunk : running) {
       synchronized (chunk) {
         Thread runner = chunk.runner;
@@ -100,7 +101,7 @@ final class Dispatch {
   }
 
   boolean isStopped() {
-    return stopped;
+    return stopped.isRaised();
   }
 
   /** Prevents new launches (the pool was closed) and waits until no chunk is in flight. */
@@ -194,7 +195,7 @@ final class Dispatch {
             chunk.runner = Thread.currentThread();
           }
           running.add(chunk);
-          start = !stopped;
+          start = !stopped.isRaised();
         }
         if (start) {
           PoolWork outer = work.enterTask();
@@ -240,7 +241,7 @@ final class Dispatch {
     Thread self = Thread.currentThread();
     lock.lock();
     try {
-      if (stopped || chunk.isClaimed()) {
+      if (stopped.isRaised() || chunk.isClaimed()) {
         return false;
       }
       permitWaiters.add(self);

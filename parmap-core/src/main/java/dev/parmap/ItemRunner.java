@@ -21,9 +21,6 @@ final class ItemRunner {
 
   /** What the runner needs of its call. */
   interface Control {
-    /** Whether the call is stopping: no further item may start (read before each item). */
-    boolean isStopped();
-
     /** An item failed and the call fails fast: stop it now, interrupting the running items. */
     void failFast();
 
@@ -36,6 +33,7 @@ final class ItemRunner {
   private final boolean outcomes;
   private final List<ContextPropagator.Snapshot> context;
   private final Control control;
+  private final StopFlag stop;
 
   /**
    * @param outcomes whether items report {@link Outcome}s instead of failing the call fast
@@ -45,12 +43,14 @@ final class ItemRunner {
       @Nullable Attempts attempts,
       boolean outcomes,
       List<ContextPropagator.Snapshot> context,
-      Control control) {
+      Control control,
+      StopFlag stop) {
     this.task = task;
     this.attempts = attempts;
     this.outcomes = outcomes;
     this.context = List.copyOf(context);
     this.control = control;
+    this.stop = stop;
   }
 
   /** Runs the chunk's items on the current thread, in the caller's context if there is one. */
@@ -143,7 +143,7 @@ final class ItemRunner {
     int i = 0;
     try {
       for (; i < chunk.size; i++) {
-        if (control.isStopped()) {
+        if (stop.isRaised()) {
           break;
         }
         chunk.current = i;
@@ -165,7 +165,7 @@ final class ItemRunner {
     int offset = chunk.resultOffset;
     int i = 0;
     for (; i < chunk.size; i++) {
-      if (control.isStopped()) {
+      if (stop.isRaised()) {
         break;
       }
       chunk.current = i;

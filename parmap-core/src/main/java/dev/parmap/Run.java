@@ -90,6 +90,7 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
   private final Sink sink; // driver only
 
   private final Dispatch dispatch;
+  private final StopFlag stopFlag = new StopFlag();
 
   // Shared with the chunks and the deadline watch.
   private volatile boolean chunkFailed;
@@ -144,7 +145,12 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
     }
     this.itemRunner =
         new ItemRunner(
-            (Task<@Nullable Object, @Nullable Object>) task, attempts, outcomes, captured, this);
+            (Task<@Nullable Object, @Nullable Object>) task,
+            attempts,
+            outcomes,
+            captured,
+            this,
+            stopFlag);
     long now = System.nanoTime();
     this.deadline = new Deadline(what, options.deadline().orElse(null), now);
     if (mode == Mode.LIST && items instanceof Collection<?> sized && sized.size() > MAX_LIST_SIZE) {
@@ -167,7 +173,8 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
         input.isRandomAccess() && (sink.holdsNothingExtra() || mode == Mode.FOR_EACH);
     this.window = holdsNothingExtra ? Long.MAX_VALUE : pool.window();
     this.lastProgressNanos = now;
-    this.dispatch = new Dispatch(pool, itemRunner, pool.work().isRunningTaskOnCurrentThread());
+    this.dispatch =
+        new Dispatch(pool, itemRunner, pool.work().isRunningTaskOnCurrentThread(), stopFlag);
   }
 
   private static ParmapException tooManyResults(String what) {
@@ -294,9 +301,8 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
     dispatch.stop();
   }
 
-  @Override
-  public boolean isStopped() {
-    return dispatch.isStopped();
+  boolean isStopped() {
+    return stopFlag.isRaised();
   }
 
   @Override

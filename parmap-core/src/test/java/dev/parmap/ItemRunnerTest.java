@@ -14,25 +14,20 @@ class ItemRunnerTest {
 
   /** Records what the runner asks of its call. */
   private static final class FakeControl implements ItemRunner.Control {
-    volatile boolean stopped;
+    final StopFlag stop = new StopFlag();
     final AtomicInteger failFasts = new AtomicInteger();
     final AtomicInteger stops = new AtomicInteger();
 
     @Override
-    public boolean isStopped() {
-      return stopped;
-    }
-
-    @Override
     public void failFast() {
       failFasts.incrementAndGet();
-      stopped = true;
+      stop.raise();
     }
 
     @Override
     public void stopNow() {
       stops.incrementAndGet();
-      stopped = true;
+      stop.raise();
     }
   }
 
@@ -49,10 +44,15 @@ class ItemRunnerTest {
       Task<Integer, Object> task,
       boolean outcomes,
       List<ContextPropagator.Snapshot> context,
-      ItemRunner.Control control) {
+      FakeControl control) {
     Task<?, ?> untyped = task;
     return new ItemRunner(
-        (Task<@Nullable Object, @Nullable Object>) untyped, null, outcomes, context, control);
+        (Task<@Nullable Object, @Nullable Object>) untyped,
+        null,
+        outcomes,
+        context,
+        control,
+        control.stop);
   }
 
   @Test
@@ -124,7 +124,7 @@ class ItemRunnerTest {
   @Test
   void aStoppedCallStartsNoItem() {
     FakeControl control = new FakeControl();
-    control.stopped = true;
+    control.stop.raise();
     Chunk chunk = chunk(3);
     AtomicInteger ran = new AtomicInteger();
     runner(i -> ran.incrementAndGet(), false, List.of(), control).run(chunk);
