@@ -1,12 +1,20 @@
 package dev.parmap;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaCodeUnit;
+import com.tngtech.archunit.core.domain.JavaField;
+import com.tngtech.archunit.core.domain.JavaMember;
+import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.core.importer.Location;
+import com.tngtech.archunit.library.dependencies.SliceAssignment;
+import com.tngtech.archunit.library.dependencies.SliceIdentifier;
 import dev.parmap.observe.CallInfo;
 import dev.parmap.observe.CallObserver;
 import dev.parmap.observe.CallStats;
@@ -202,6 +210,61 @@ class ApiSurfaceTest {
         .should()
         .onlyDependOnClassesThat()
         .resideInAnyPackage("dev.parmap..", "java..", "org.jspecify.annotations..")
+        .check(CORE);
+  }
+
+  @Test
+  void thePublicApiExposesNoEngineType() {
+    // Every type a public member of a public class mentions is itself public (or the JDK's): the
+    // engine's package-private parts never leak into the API.
+    java.util.List<String> leaks = new java.util.ArrayList<>();
+    for (JavaClass type : CORE) {
+      if (!type.getModifiers().contains(JavaModifier.PUBLIC)) {
+        continue;
+      }
+      for (JavaMember member : type.getMembers()) {
+        if (!member.getModifiers().contains(JavaModifier.PUBLIC)
+            && !member.getModifiers().contains(JavaModifier.PROTECTED)) {
+          continue;
+        }
+        java.util.List<JavaClass> mentioned = new java.util.ArrayList<>();
+        if (member instanceof JavaCodeUnit unit) {
+          mentioned.add(unit.getRawReturnType());
+          mentioned.addAll(unit.getRawParameterTypes());
+        } else if (member instanceof JavaField field) {
+          mentioned.add(field.getRawType());
+        }
+        for (JavaClass used : mentioned) {
+          JavaClass base = used.isArray() ? used.getBaseComponentType() : used;
+          if (base.getPackageName().startsWith("dev.parmap")
+              && !base.getModifiers().contains(JavaModifier.PUBLIC)) {
+            leaks.add(member.getFullName() + " mentions " + base.getName());
+          }
+        }
+      }
+    }
+    assertThat(leaks).isEmpty();
+  }
+
+  @Test
+  void theCorePackagesHaveNoCycles() {
+    slices()
+        .assignedFrom(
+            new SliceAssignment() {
+              @Override
+              public SliceIdentifier getIdentifierOf(JavaClass javaClass) {
+                return javaClass.getPackageName().startsWith("dev.parmap")
+                    ? SliceIdentifier.of(javaClass.getPackageName())
+                    : SliceIdentifier.ignore();
+              }
+
+              @Override
+              public String getDescription() {
+                return "core's packages";
+              }
+            })
+        .should()
+        .beFreeOfCycles()
         .check(CORE);
   }
 
