@@ -4,11 +4,14 @@ import dev.parmap.policy.Retry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,12 +26,18 @@ final class Attempts {
   private final @Nullable ScheduledExecutorService timer;
   private final Ticker ticker;
   private final BooleanSupplier stopping;
+  private final LongSupplier deadlineNanosLeft;
 
+  /**
+   * @param stopping whether the call is stopping (no further attempt then)
+   * @param deadlineNanosLeft the time left before the call's deadline, or -1 if it has none
+   */
   Attempts(
       MapOptions options,
       Ticker ticker,
       @Nullable ScheduledExecutorService timer,
-      BooleanSupplier stopping) {
+      BooleanSupplier stopping,
+      LongSupplier deadlineNanosLeft) {
     this.retry = options.retry();
     this.timeout = options.timeout().orElse(null);
     this.ticker = ticker;
@@ -39,6 +48,7 @@ final class Attempts {
             .orElse(null);
     this.timer = timer;
     this.stopping = stopping;
+    this.deadlineNanosLeft = deadlineNanosLeft;
   }
 
   /** Every attempt of an item failed (or the call stopped between attempts). */
@@ -76,7 +86,18 @@ final class Attempts {
     for (int attempt = 1; ; attempt++) {
       try {
         if (attempt > 1) {
-          ticker.sleep(backoffNanos(retry, attempt, ticker.random()));
+          Throwable previous = failures.get(failures.size() - 1);
+          long told = toldDelayNanos(retry, previous);
+          if (told >= 0) {
+            long left = deadlineNanosLeft.getAsLong();
+            if (left >= 0 && told > left) {
+              // The next attempt could only start after the deadline: end the item now.
+              throw new Failed(failures, attempt - 1, previous, ticker.nanoTime() - first);
+            }
+            ticker.sleep(told);
+          } else {
+            ticker.sleep(backoffNanos(retry, attempt, ticker.random()));
+          }
         }
         if (limiter != null) {
           limiter.acquire();
@@ -109,6 +130,22 @@ final class Attempts {
    */
   static boolean mayRetry(Retry retry, Throwable failure) {
     return retry.maxAttempts() > 1 && failure instanceof Exception e && retry.retryable().test(e);
+  }
+
+  /**
+   * The wait the failure asks for ({@link Retry.Builder#delayFrom}), in nanoseconds, at least 0; or
+   * -1 when it asks for none and the backoff applies.
+   */
+  static long toldDelayNanos(Retry retry, Throwable failure) {
+    Function<? super Exception, Optional<Duration>> delay = retry.delayFrom().orElse(null);
+    if (delay == null || !(failure instanceof Exception e)) {
+      return -1;
+    }
+    Optional<Duration> told = delay.apply(e);
+    if (told == null || told.isEmpty()) {
+      return -1;
+    }
+    return Math.max(0, Durations.saturatedNanos(told.get()));
   }
 
   /**

@@ -137,7 +137,8 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
                 options,
                 pool.ticker(),
                 options.timeout().isPresent() ? pool.timer().get() : null,
-                this::isStopped)
+                this::isStopped,
+                this::deadlineNanosLeft)
             : null;
     List<ContextPropagator.Snapshot> captured = new ArrayList<>();
     for (ContextPropagator propagator : options.propagators()) {
@@ -303,6 +304,11 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
 
   boolean isStopped() {
     return stopFlag.isRaised();
+  }
+
+  /** The time left before the deadline, or -1 if the call has none (for the item policies). */
+  private long deadlineNanosLeft() {
+    return deadline.nanosLeft();
   }
 
   @Override

@@ -131,6 +131,7 @@ class ApiSurfaceTest {
     assertThat(publicMethods(Retry.class))
         .containsExactly(
             "builder",
+            "delayFrom",
             "equals",
             "hashCode",
             "initialDelay",
@@ -144,7 +145,14 @@ class ApiSurfaceTest {
             "toString");
     assertThat(publicMethods(Retry.Builder.class))
         .containsExactly(
-            "backoff", "build", "jitter", "maxAttempts", "multiplier", "retryIf", "retryOn");
+            "backoff",
+            "build",
+            "delayFrom",
+            "jitter",
+            "maxAttempts",
+            "multiplier",
+            "retryIf",
+            "retryOn");
     assertThat(publicMethods(RateLimit.class))
         .containsExactly("equals", "hashCode", "of", "period", "permits", "toString");
   }

@@ -9,6 +9,7 @@ import dev.parmap.policy.Retry;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -84,7 +85,51 @@ public final class ResilienceExamples {
 
     MapOptions patient = MapOptions.builder().cancellationGrace(Duration.ofSeconds(5)).build();
 
-    return List.of(perAttempt, retry, limit, withinAMinute, eightAtOnce, patient);
+    Retry asTheServerSays =
+        Retry.builder()
+            .maxAttempts(5)
+            .retryOn(HttpStatusException.class)
+            .delayFrom(e -> e instanceof HttpStatusException h ? h.retryAfter() : Optional.empty())
+            .build();
+
+    return List.of(perAttempt, retry, limit, withinAMinute, eightAtOnce, patient, asTheServerSays);
+  }
+
+  /** An HTTP error status, and the server's {@code Retry-After} if it sent one. */
+  public static final class HttpStatusException extends IOException {
+    private static final long serialVersionUID = 1L;
+    private final int status;
+    private final long retryAfterSeconds; // -1: none
+
+    /**
+     * @param status the HTTP status, e.g. 429
+     * @param retryAfterSeconds the server's {@code Retry-After} in seconds, or -1 if it sent none
+     */
+    public HttpStatusException(int status, long retryAfterSeconds) {
+      super("HTTP " + status);
+      this.status = status;
+      this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    /**
+     * The HTTP status.
+     *
+     * @return e.g. 429
+     */
+    public int status() {
+      return status;
+    }
+
+    /**
+     * How long the server asked to wait before trying again.
+     *
+     * @return its {@code Retry-After}, if it sent one
+     */
+    public Optional<Duration> retryAfter() {
+      return retryAfterSeconds < 0
+          ? Optional.empty()
+          : Optional.of(Duration.ofSeconds(retryAfterSeconds));
+    }
   }
 
   /** Stands in for a blocking call such as an HTTP GET; refuses {@code http://} addresses. */

@@ -67,7 +67,7 @@ class ResilienceExamplesTest {
   @Test
   void onePolicyEachBuildsWhatTheReadmeSays() {
     List<Object> policies = ResilienceExamples.onePolicyEach();
-    assertThat(policies).hasSize(6);
+    assertThat(policies).hasSize(7);
     assertThat(policies.get(0).toString()).startsWith("MapOptions[timeout=PT2S,");
     assertThat(policies.get(1).toString())
         .isEqualTo(
@@ -78,6 +78,20 @@ class ResilienceExamplesTest {
     assertThat(((MapOptions) policies.get(4)).maxConcurrency()).hasValue(8);
     assertThat(((MapOptions) policies.get(5)).cancellationGrace())
         .isEqualTo(java.time.Duration.ofSeconds(5));
+    dev.parmap.policy.Retry asTheServerSays = (dev.parmap.policy.Retry) policies.get(6);
+    assertThat(asTheServerSays.delayFrom()).isPresent();
+    assertThat(
+            asTheServerSays
+                .delayFrom()
+                .orElseThrow()
+                .apply(new ResilienceExamples.HttpStatusException(429, 30)))
+        .hasValue(java.time.Duration.ofSeconds(30));
+    assertThat(
+            asTheServerSays
+                .delayFrom()
+                .orElseThrow()
+                .apply(new ResilienceExamples.HttpStatusException(503, -1)))
+        .isEmpty();
   }
 
   /** The lines of each ```java block of {@code text}. */

@@ -3,6 +3,8 @@ package dev.parmap.policy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
@@ -49,6 +51,7 @@ public final class Retry {
   private final double multiplier;
   private final double jitter;
   private final Retryable retryable;
+  private final @Nullable Function<? super Exception, Optional<Duration>> delayFrom;
 
   private Retry(Builder builder) {
     this.maxAttempts = builder.maxAttempts;
@@ -57,6 +60,7 @@ public final class Retry {
     this.multiplier = builder.multiplier;
     this.jitter = builder.jitter;
     this.retryable = builder.retryable;
+    this.delayFrom = builder.delayFrom;
   }
 
   /**
@@ -91,6 +95,7 @@ public final class Retry {
     builder.multiplier = multiplier;
     builder.jitter = jitter;
     builder.retryable = retryable;
+    builder.delayFrom = delayFrom;
     return builder;
   }
 
@@ -150,6 +155,16 @@ public final class Retry {
   }
 
   /**
+   * The function that reads the wait before a retry from the failure, if one was set with {@link
+   * Builder#delayFrom}.
+   *
+   * @return the function, or empty: the backoff decides every wait
+   */
+  public Optional<Function<? super Exception, Optional<Duration>>> delayFrom() {
+    return Optional.ofNullable(delayFrom);
+  }
+
+  /**
    * Whether {@code other} is a {@code Retry} with equal components (see the class description).
    *
    * @param other the object to compare with
@@ -163,12 +178,14 @@ public final class Retry {
         && maxDelay.equals(that.maxDelay)
         && Double.compare(multiplier, that.multiplier) == 0
         && Double.compare(jitter, that.jitter) == 0
-        && retryable.equals(that.retryable);
+        && retryable.equals(that.retryable)
+        && Objects.equals(delayFrom, that.delayFrom);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(maxAttempts, initialDelay, maxDelay, multiplier, jitter, retryable);
+    return Objects.hash(
+        maxAttempts, initialDelay, maxDelay, multiplier, jitter, retryable, delayFrom);
   }
 
   /**
@@ -193,6 +210,7 @@ public final class Retry {
         + jitter
         + ", "
         + retryable
+        + (delayFrom == null ? "" : ", delayFrom=" + delayFrom)
         + "]";
   }
 
@@ -243,6 +261,7 @@ public final class Retry {
     private double multiplier = 2.0;
     private double jitter = 0.5;
     private Retryable retryable = new OnTypes(List.of(Exception.class));
+    private @Nullable Function<? super Exception, Optional<Duration>> delayFrom;
 
     private Builder() {}
 
@@ -338,6 +357,32 @@ public final class Retry {
      */
     public Builder retryIf(Predicate<? super Exception> predicate) {
       this.retryable = new If(Objects.requireNonNull(predicate, "predicate must not be null"));
+      return this;
+    }
+
+    /**
+     * Lets the failure say how long to wait before the next attempt, as a server does with the
+     * {@code Retry-After} of an HTTP 429 or 503: when {@code delay} returns a duration for an
+     * attempt's exception, that is the wait before the next attempt, instead of the backoff (no
+     * jitter and no maximum: the server knows best); when it returns empty, the backoff applies.
+     * The wait never runs past the call's {@linkplain dev.parmap.MapOptions#deadline() deadline}:
+     * an item whose next attempt could only start after the deadline ends at once, with that
+     * failure. A negative duration counts as zero.
+     *
+     * <pre>{@code
+     * Retry.builder()
+     *     .maxAttempts(5)
+     *     .retryOn(TooManyRequests.class, ServiceUnavailable.class)
+     *     .delayFrom(e -> e instanceof HttpStatusException h ? h.retryAfter() : Optional.empty())
+     *     .build();
+     * }</pre>
+     *
+     * @param delay reads the wait from an attempt's exception; called on the item's thread, it must
+     *     not throw (an exception it throws fails the item)
+     * @return this builder
+     */
+    public Builder delayFrom(Function<? super Exception, Optional<Duration>> delay) {
+      this.delayFrom = Objects.requireNonNull(delay, "delay must not be null");
       return this;
     }
 
