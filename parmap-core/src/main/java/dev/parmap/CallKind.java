@@ -12,7 +12,9 @@ enum CallKind {
   STREAM_UNORDERED("Pool.streamUnordered", Run.Mode.UNORDERED, Waiting.STREAMED, Failing.FAST),
   MAP_ASYNC("Pool.mapAsync", Run.Mode.LIST, Waiting.WHOLE_CALL, Failing.FAST),
   MAP_OUTCOMES("Pool.mapOutcomes", Run.Mode.LIST, Waiting.WHOLE_CALL, Failing.AS_OUTCOMES),
-  STREAM_OUTCOMES("Pool.streamOutcomes", Run.Mode.ORDERED, Waiting.STREAMED, Failing.AS_OUTCOMES);
+  STREAM_OUTCOMES("Pool.streamOutcomes", Run.Mode.ORDERED, Waiting.STREAMED, Failing.AS_OUTCOMES),
+  STREAM_OUTCOMES_UNORDERED(
+      "Pool.streamOutcomesUnordered", Run.Mode.UNORDERED, Waiting.STREAMED, Failing.AS_OUTCOMES);
 
   /** Whether someone waits for the whole call ({@code close()} waits for it too). */
   enum Waiting {

@@ -135,6 +135,20 @@ public interface ParallelPool extends AutoCloseable {
       Iterable<? extends T> items, Task<? super T, ? extends R> task);
 
   /**
+   * As {@link #streamOutcomes}, but in the order the items finish, each outcome with its item and
+   * its {@linkplain Outcome#index() index}: Python's {@code imap_unordered} over {@code
+   * enumerate(items)}.
+   *
+   * @param items the items; may contain {@code null}
+   * @param task applied to each item; may return {@code null}
+   * @return a sequential stream of the outcomes, in completion order
+   * @throws IllegalStateException if the pool is closed
+   */
+  <T extends @Nullable Object, R extends @Nullable Object>
+      Stream<Outcome<T, R>> streamOutcomesUnordered(
+          Iterable<? extends T> items, Task<? super T, ? extends R> task);
+
+  /**
    * Refuses new calls and waits for the work already running; calling it again has no further
    * effect. Unlike {@link AutoCloseable#close()}, it throws no checked exception.
    *

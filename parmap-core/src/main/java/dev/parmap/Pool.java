@@ -513,6 +513,25 @@ public final class Pool implements ParallelPool {
     return streamOf(this.<T, Outcome<T, R>>start(items, task, CallKind.STREAM_OUTCOMES));
   }
 
+  /**
+   * As {@link #streamOutcomes}, closing and deadline included, but in the order the items finish:
+   * Python's {@code imap_unordered} over {@code enumerate(items)}. Each {@link Outcome} carries its
+   * item and its {@linkplain Outcome#index() index}, so results can be matched to their input as
+   * they come; a failed item does not stop the others.
+   *
+   * @param items the items; may contain {@code null}
+   * @param task applied to each item; may return {@code null}
+   * @return a sequential stream of the outcomes, in completion order
+   * @throws IllegalStateException if the pool is closed
+   * @throws NullPointerException if {@code items} or {@code task} is null
+   */
+  @Override
+  public <T extends @Nullable Object, R extends @Nullable Object>
+      Stream<Outcome<T, R>> streamOutcomesUnordered(
+          Iterable<? extends T> items, Task<? super T, ? extends R> task) {
+    return streamOf(this.<T, Outcome<T, R>>start(items, task, CallKind.STREAM_OUTCOMES_UNORDERED));
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Lifecycle
 

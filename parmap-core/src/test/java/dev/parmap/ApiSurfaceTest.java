@@ -92,6 +92,7 @@ class ApiSurfaceTest {
             "options",
             "stream",
             "streamOutcomes",
+            "streamOutcomesUnordered",
             "streamUnordered",
             "submit",
             "terminate",
@@ -116,6 +117,7 @@ class ApiSurfaceTest {
             "mapOutcomes",
             "stream",
             "streamOutcomes",
+            "streamOutcomesUnordered",
             "streamUnordered",
             "with");
     assertThat(ParallelPool.class.getInterfaces()).containsExactly(AutoCloseable.class);
