@@ -48,7 +48,7 @@ final class Chunk {
    */
   @Nullable Throwable machineryFailure;
 
-  /** Whether filling the chunk from a slow input was cut short to hand results over sooner. */
+  /** Whether reading the chunk found a slow input (see {@link Input}): results go over sooner. */
   boolean cutForTime;
 
   /**
