@@ -2,6 +2,8 @@ package dev.parmap;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -46,8 +48,17 @@ final class Chunk {
    */
   @Nullable Throwable machineryFailure;
 
-  /** Whether filling the chunk from a slow input was cut short to hand results over sooner. */
+  /** Whether reading the chunk found a slow input (see {@link Input}): results go over sooner. */
   boolean cutForTime;
+
+  /**
+   * Set by the driver when the chunk has run far longer than its items' measured cost promised: the
+   * runner returns after its current item, and the driver hands the rest on to other threads.
+   */
+  volatile boolean yieldRequested;
+
+  /** Whether the runner returned early because a yield was requested, leaving items unrun. */
+  boolean yielded;
 
   /** Time spent running the chunk's items. */
   long nanos;
@@ -75,8 +86,13 @@ final class Chunk {
 
   boolean virtualThread;
 
-  /** When the chunk's items started running (System.nanoTime). */
-  long startNanos;
+  /**
+   * When the chunk's items started running (System.nanoTime), or {@link #NOT_STARTED}. Volatile:
+   * the driver reads it while the chunk runs, to notice a chunk that is overdue.
+   */
+  volatile long startNanos = NOT_STARTED;
+
+  static final long NOT_STARTED = Long.MIN_VALUE;
 
   /** Items that failed for good (outcomes), and attempts beyond the first (retry). */
   int failedItems;
@@ -106,6 +122,15 @@ final class Chunk {
   int consumed;
 
   /**
+   * The chunks that took over the items a yielded chunk left unrun, in input order; null if none.
+   * They write into this chunk's results array; an ordered stream hands them over right after it.
+   */
+  @Nullable List<Chunk> children;
+
+  /** The number of items, from {@link #done} on, handed on to {@link #children}. */
+  int handedOn;
+
+  /**
    * A chunk of {@code size} items read already, whose results go to {@code results} from {@code
    * resultOffset} on ({@code results} null: they are dropped).
    */
@@ -120,6 +145,40 @@ final class Chunk {
     this.items = items;
     this.results = results;
     this.resultOffset = resultOffset;
+  }
+
+  /**
+   * A chunk of the {@code n} items from {@code from} (relative to this chunk) that this chunk
+   * leaves unrun: its own copy of them, its results in this chunk's results at the same places.
+   * Driver only, after this chunk has completed and before its items are released.
+   */
+  Chunk child(int from, int n) {
+    @Nullable Object[] mine = items;
+    if (mine == null) {
+      throw new IllegalStateException("chunk items were already released");
+    }
+    return new Chunk(
+        firstIndex + from,
+        n,
+        Arrays.copyOfRange(mine, from, from + n),
+        results,
+        resultOffset + from);
+  }
+
+  /** Records that {@code child}, made by {@link #child}, took over its items. Driver only. */
+  void handedOn(Chunk child) {
+    List<Chunk> all = children;
+    if (all == null) {
+      all = new ArrayList<>();
+      children = all;
+    }
+    all.add(child);
+    handedOn += child.size;
+  }
+
+  /** The number of items this chunk answers for: its size, less the items handed on. */
+  int ownSize() {
+    return size - handedOn;
   }
 
   /** Starts an attempt of the current item; returns its id for {@link #timeOut}. */

@@ -19,6 +19,13 @@ package dev.parmap;
  *       most {@code remaining / (2 × parallelism)} items, so that the last chunks still spread over
  *       all threads. At most {@code 4 × parallelism} such chunks are in flight: enough to keep
  *       every core busy, few enough that sizes follow the measurements.
+ *   <li>A chunk of several items that has run more than {@link #OVERDUE_FACTOR} times its expected
+ *       time (its items times the average cost), and at least {@link #MIN_OVERDUE_NANOS}, holds
+ *       items much costlier than the ones measured so far: it is asked to yield, and the items it
+ *       left are split into chunks sized from the updated average, again at most {@code remaining /
+ *       (2 × parallelism)} each, and no more chunks than there is room for in flight. Costs that
+ *       change within the input (cheap items, then slow ones) thus spread over the threads, as
+ *       fork/join's work stealing spreads them for parallel streams.
  * </ul>
  */
 final class ChunkSizer {
@@ -27,6 +34,12 @@ final class ChunkSizer {
 
   /** Upper bound of a chunk's size, whatever the measurements say. */
   static final int MAX_CHUNK = 1 << 16;
+
+  /** How many times its expected time a chunk may run before it is asked to yield. */
+  static final int OVERDUE_FACTOR = 8;
+
+  /** The least time a chunk may run before it is asked to yield: below, timing noise dominates. */
+  static final long MIN_OVERDUE_NANOS = 1_000_000;
 
   private final int parallelism;
   private final int maxInFlight;
@@ -78,6 +91,26 @@ final class ChunkSizer {
     }
     lastSize = size;
     return size;
+  }
+
+  /**
+   * How long a running chunk of {@code items} items may take before it is overdue: asked to yield
+   * so that its rest is split. Only meaningful once the cost is known.
+   */
+  long overdueAfterNanos(int items) {
+    double expected = Math.max(nanosPerItem, 0) * items;
+    return (long) Math.max(OVERDUE_FACTOR * expected, MIN_OVERDUE_NANOS);
+  }
+
+  /**
+   * The size of the chunks that take over the {@code rest} items a yielded chunk left, when {@code
+   * room} more chunks may be in flight: sized as the next chunks would be, but no more of them than
+   * {@code room} (at least one).
+   */
+  int restSize(int rest, int room) {
+    int size = nextSize(rest);
+    int chunks = Math.max(room, 1);
+    return Math.max(size, (rest + chunks - 1) / chunks);
   }
 
   /** Records that a chunk ran {@code items} items in {@code nanos} nanoseconds. */

@@ -123,8 +123,8 @@ final class Deadline {
    */
   void cutShort(Chunk chunk, boolean outcomes) {
     DeadlineExceededException cut = passed;
-    if (cut == null || chunk.done >= chunk.size) {
-      return;
+    if (cut == null || chunk.done >= chunk.size || chunk.handedOn > 0) {
+      return; // a chunk that handed its rest on has no unfinished item: its children report theirs
     }
     @Nullable Object[] out = outcomes ? chunk.results : null;
     for (int k = chunk.done; k < chunk.size; k++) {

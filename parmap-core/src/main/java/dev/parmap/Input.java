@@ -21,7 +21,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Reading a chunk stops early once it has taken {@link #MAX_FILL_NANOS}: a slow input (one item
  * per millisecond, say) must not hold results back while a large chunk fills. The clock is read
- * after 1, 2, 4, ... items, then every 1,024, so a fast input pays nothing for it.
+ * after 1, 2, 4, ... items, then every 1,024, so a fast input pays nothing for it. A chunk of one
+ * item whose reading took that long is marked the same way: the driver then takes completions in
+ * before it reads on, as it does after a cut chunk.
  */
 final class Input {
   /**
@@ -45,7 +47,10 @@ final class Input {
               List.of(1).getClass(),
               List.of(1, 2, 3).getClass()));
 
-  /** Items read by one {@link #read}: their index in the input is {@code first} on. */
+  /**
+   * Items read by one {@link #read}: their index in the input is {@code first} on; {@code
+   * cutForTime}: reading them took {@link #MAX_FILL_NANOS} or more (the input is slow).
+   */
   record Read(long first, @Nullable Object[] items, boolean cutForTime) {}
 
   private final @Nullable List<?> list;
@@ -150,7 +155,7 @@ final class Input {
     @Nullable Object[] items = new Object[want];
     int n = 0;
     boolean cutForTime = false;
-    long startedReading = want > 1 ? System.nanoTime() : 0;
+    long startedReading = System.nanoTime();
     int checkAt = 1;
     try {
       while (n < want) {
@@ -174,6 +179,11 @@ final class Input {
     }
     if (n == 0) {
       return null;
+    }
+    if (want == 1 && System.nanoTime() - startedReading >= MAX_FILL_NANOS) {
+      // Chunks of one item (slow items) are never cut, but a slow input must not keep the driver
+      // reading on up to the window while done results wait to be handed over.
+      cutForTime = true;
     }
     nextIndex += n;
     return new Read(first, n < want ? Arrays.copyOf(items, n) : items, cutForTime);

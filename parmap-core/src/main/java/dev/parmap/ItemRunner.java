@@ -16,6 +16,12 @@ import org.jspecify.annotations.Nullable;
  * failed item is a {@link Outcome.Failure} and the chunk goes on. An interruption caused by the
  * call's own stop is not news: it ends the chunk without counting as the item's failure. Every
  * {@link Throwable} a task throws is reported, {@link Error}s included; none escapes.
+ *
+ * <p><b>Yielding.</b> When the driver asks a chunk to yield ({@link Chunk#yieldRequested}: it has
+ * run far longer than expected), the runner returns after its current item, having run at least
+ * one, and marks the chunk {@link Chunk#yielded}; the driver hands the rest on. The check is one
+ * volatile read per item, next to the stop check: a clock read per item would cost more than a tiny
+ * item.
  */
 final class ItemRunner {
 
@@ -146,6 +152,10 @@ final class ItemRunner {
         if (stop.isRaised()) {
           break;
         }
+        if (i > 0 && chunk.yieldRequested) {
+          chunk.yielded = true; // the driver hands the rest on to other threads
+          break;
+        }
         chunk.current = i;
         Object result = task.apply(chunk.item(i));
         if (out != null) {
@@ -166,6 +176,10 @@ final class ItemRunner {
     int i = 0;
     for (; i < chunk.size; i++) {
       if (stop.isRaised()) {
+        break;
+      }
+      if (i > 0 && chunk.yieldRequested) {
+        chunk.yielded = true; // the driver hands the rest on to other threads
         break;
       }
       chunk.current = i;

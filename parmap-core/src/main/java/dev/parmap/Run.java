@@ -393,7 +393,18 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
     return chunk;
   }
 
+  /** Launches a chunk of items just read: they count in the window until handed over. */
   private boolean launch(Chunk chunk) {
+    if (!start(chunk)) {
+      return false;
+    }
+    outstanding += chunk.size;
+    sink.launched(chunk);
+    return true;
+  }
+
+  /** Puts the chunk on the pool; on failure, fails the call. */
+  private boolean start(Chunk chunk) {
     boolean launched;
     try {
       launched = dispatch.launch(chunk);
@@ -416,9 +427,26 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
       }
       return false;
     }
-    outstanding += chunk.size;
-    sink.launched(chunk);
     return true;
+  }
+
+  /**
+   * Hands the items a yielded chunk left unrun on to new chunks, launched at once: sized by the
+   * sizer (which has just measured the slow chunk), no more of them than there is room for in
+   * flight. They write into the chunk's results and stay in the window as its items did; an ordered
+   * stream hands them over right after it ({@link Sink.ToStream#next}).
+   */
+  private void handOnRest(Chunk parent) {
+    int from = parent.done;
+    int rest = parent.size - from;
+    int size = sizer.restSize(rest, sizer.inFlightCap() - dispatch.inFlight());
+    for (int at = from; at < parent.size; at += size) {
+      Chunk child = parent.child(at, Math.min(size, parent.size - at));
+      if (!start(child)) {
+        break; // the call fails with the reason: the items not handed on never run
+      }
+      parent.handedOn(child);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -440,6 +468,14 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
       long left = deadline.nanosLeft();
       wait = wait < 0 ? left : Math.min(wait, left);
     }
+    if (!sizer.costUnknown() && !isStopped()) {
+      // A chunk of several items that runs far longer than its items' cost promised holds costlier
+      // items: it is asked to yield, and its rest is handed on when it completes (see process).
+      long overdue = dispatch.requestOverdueYields(sizer::overdueAfterNanos);
+      if (overdue >= 0) {
+        wait = wait < 0 ? overdue : Math.min(wait, overdue);
+      }
+    }
     dispatch.await(wait);
     if (!isStopped() && deadline.check()) {
       stop(null);
@@ -459,7 +495,10 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
     }
   }
 
-  /** Takes a completed chunk into account: failures, statistics, listener, window, sink. */
+  /**
+   * Takes a completed chunk into account: failures, statistics, the rest of a chunk that yielded,
+   * listener, window, sink.
+   */
   private void process(Chunk chunk) {
     chunk.completed = true;
     lastProgressNanos = System.nanoTime();
@@ -489,6 +528,9 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
                   + broken,
               broken),
           broken);
+    }
+    if (chunk.yielded && !failures.any() && !isStopped()) {
+      handOnRest(chunk);
     }
     finishedItems += chunk.done;
     observation.chunkCompleted(chunk);

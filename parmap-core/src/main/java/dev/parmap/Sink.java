@@ -35,7 +35,8 @@ abstract sealed class Sink permits Sink.ToList, Sink.Dropped, Sink.ToStream {
   void launched(Chunk chunk) {}
 
   /**
-   * The chunk has completed.
+   * The chunk has completed. Items it handed on to its {@link Chunk#children} do not leave the
+   * window with it: they leave it with the children.
    *
    * @return how many of its items leave the window now
    */
@@ -49,7 +50,10 @@ abstract sealed class Sink permits Sink.ToList, Sink.Dropped, Sink.ToStream {
     return false;
   }
 
-  /** Results in input order, in one array when the input's size is known, else chunk by chunk. */
+  /**
+   * Results in input order, in one array when the input's size is known, else chunk by chunk (the
+   * children of a chunk that yielded write into its array).
+   */
   static final class ToList extends Sink {
     private final @Nullable Object @Nullable [] shared;
     private final ArrayList<Chunk> chunks = new ArrayList<>();
@@ -73,7 +77,7 @@ abstract sealed class Sink permits Sink.ToList, Sink.Dropped, Sink.ToStream {
 
     @Override
     long completed(Chunk chunk) {
-      return chunk.size;
+      return chunk.ownSize();
     }
 
     @Override
@@ -125,7 +129,7 @@ abstract sealed class Sink permits Sink.ToList, Sink.Dropped, Sink.ToStream {
 
     @Override
     long completed(Chunk chunk) {
-      return chunk.size;
+      return chunk.ownSize();
     }
   }
 
@@ -163,7 +167,7 @@ abstract sealed class Sink permits Sink.ToList, Sink.Dropped, Sink.ToStream {
       if (!ordered && chunk.done > 0) {
         pending.add(chunk); // in completion order
       }
-      return chunk.size - chunk.done;
+      return chunk.ownSize() - chunk.done;
     }
 
     /** Whether a chunk's results can be handed over now. */
@@ -172,9 +176,22 @@ abstract sealed class Sink permits Sink.ToList, Sink.Dropped, Sink.ToStream {
       return head != null && (!ordered || head.completed);
     }
 
-    /** The next chunk whose results can be handed over now, or null. */
+    /**
+     * The next chunk whose results can be handed over now, or null. In input order, the children of
+     * a chunk that yielded follow it: they are put at the head when it is handed over.
+     */
     @Nullable Chunk next() {
-      return hasReady() ? pending.pollFirst() : null;
+      if (!hasReady()) {
+        return null;
+      }
+      Chunk head = pending.pollFirst();
+      List<Chunk> children = head != null && ordered ? head.children : null;
+      if (children != null) {
+        for (int k = children.size() - 1; k >= 0; k--) {
+          pending.addFirst(children.get(k));
+        }
+      }
+      return head;
     }
   }
 }

@@ -57,7 +57,7 @@ final class StatsRecorder {
     busyNanos += chunk.nanos;
     String thread = chunk.virtualThread ? "virtual" : chunk.threadName;
     busyByThread.merge(thread, chunk.nanos, Long::sum);
-    chunkSizes[31 - Integer.numberOfLeadingZeros(Math.max(1, chunk.size))]++;
+    chunkSizes[31 - Integer.numberOfLeadingZeros(Math.max(1, chunk.ownSize()))]++;
     if (finished > 0) {
       latency[bucket(chunk.nanos / finished)] += finished;
     }
@@ -68,7 +68,7 @@ final class StatsRecorder {
     String thread = chunk.threadName;
     return events
         .thread(thread != null ? thread : "", chunk.virtualThread)
-        .items(chunk.firstIndex, chunk.size)
+        .items(chunk.firstIndex, chunk.ownSize())
         .counts(finished(chunk), failed(chunk), chunk.retries)
         .time(start, start + chunk.nanos)
         .build();

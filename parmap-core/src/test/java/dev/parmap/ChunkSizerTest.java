@@ -72,4 +72,21 @@ class ChunkSizerTest {
     assertThat(sizer.nanosPerItem()).isGreaterThan(ChunkSizer.TARGET_NANOS);
     assertThat(sizer.nextSize(-1)).isEqualTo(1);
   }
+
+  @Test
+  void aChunkIsOverdueAfterEightTimesItsExpectedTimeAndNeverBeforeAMillisecond() {
+    ChunkSizer sizer = new ChunkSizer(2, 10_000);
+    sizer.completed(1000, 1_000_000); // 1 µs per item
+    assertThat(sizer.overdueAfterNanos(1000)).isEqualTo(8_000_000);
+    assertThat(sizer.overdueAfterNanos(10)).isEqualTo(ChunkSizer.MIN_OVERDUE_NANOS);
+  }
+
+  @Test
+  void theRestOfAYieldedChunkIsSizedFromTheMeasurementsInNoMoreChunksThanThereIsRoomFor() {
+    ChunkSizer sizer = new ChunkSizer(2, 10_000);
+    sizer.completed(1, 20_000_000); // slow items: one per chunk
+    assertThat(sizer.restSize(15, 100)).isEqualTo(1);
+    assertThat(sizer.restSize(15, 4)).isEqualTo(4); // four chunks: 4, 4, 4, 3
+    assertThat(sizer.restSize(15, 0)).isEqualTo(15); // no room: one chunk takes it all
+  }
 }

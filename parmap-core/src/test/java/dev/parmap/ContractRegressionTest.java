@@ -425,6 +425,53 @@ class ContractRegressionTest {
     }
   }
 
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void anOrderedStreamHandsOverDoneResultsWhileASlowInputIsReadAfterASlowFirstItem(PoolKind kind)
+      throws Exception {
+    AtomicInteger read = new AtomicInteger();
+    // One item per millisecond; the first item's task takes 20 ms (its work, not synchronisation),
+    // so the call first takes the items for slow ones and reads them one per chunk.
+    Iterable<Integer> slow =
+        () ->
+            new Iterator<>() {
+              @Override
+              public boolean hasNext() {
+                return true;
+              }
+
+              @Override
+              public Integer next() {
+                try {
+                  Thread.sleep(1);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+                return read.getAndIncrement();
+              }
+            };
+    try (Pool pool = kind.create(2)) {
+      Integer found =
+          withinBound(
+              () -> {
+                Task<Integer, Integer> task =
+                    i -> {
+                      if (i == 0) {
+                        Thread.sleep(20);
+                      }
+                      return i;
+                    };
+                try (Stream<Integer> results = pool.stream(slow, task)) {
+                  return results.filter(i -> i == 100).findFirst().orElseThrow();
+                }
+              });
+      assertThat(found).isEqualTo(100);
+      // Before the fix, the whole window was read: chunks of one item never counted as a slow
+      // input, so the driver read on without taking completions in.
+      assertThat(read.get()).isLessThan(2_000);
+    }
+  }
+
   // ---------------------------------------------------------------------------------------------
   // 9. The input is read once, by one thread at a time
 

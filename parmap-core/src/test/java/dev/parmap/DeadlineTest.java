@@ -80,4 +80,21 @@ class DeadlineTest {
     assertThat(forever.check()).isFalse();
     assertThat(forever.nanosLeft()).isPositive();
   }
+
+  @Test
+  void itemsAYieldedChunkHandedOnAreNotReportedAsCutShortByIt() {
+    Deadline deadline = new Deadline("Pool.mapOutcomes", Duration.ofMillis(1), 0);
+    deadline.pass();
+    Chunk parent = chunkOf(0, 4, true);
+    parent.done = 1;
+    Chunk child = parent.child(1, 3);
+    parent.handedOn(child);
+    deadline.cutShort(parent, true);
+    assertThat(deadline.unfinishedCount()).isZero();
+    assertThat(parent.results[1]).isNull(); // the child's slot, not filled by the parent
+    child.done = 1;
+    deadline.cutShort(child, true);
+    assertThat(deadline.unfinishedCount()).isEqualTo(2);
+    assertThat(((Outcome.Failure<?, ?>) parent.results[2]).index()).isEqualTo(2);
+  }
 }

@@ -159,6 +159,34 @@ class InputTest {
   }
 
   @Test
+  void oneItemThatWasSlowToReadMarksTheInputAsSlowAndAFastOneDoesNot() {
+    // One item per two milliseconds (a slow source, not synchronisation): beyond the fill limit.
+    Iterable<Integer> slow =
+        () ->
+            new Iterator<>() {
+              @Override
+              public boolean hasNext() {
+                return true;
+              }
+
+              @Override
+              public Integer next() {
+                try {
+                  Thread.sleep(2);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+                return 7;
+              }
+            };
+    Input.Read read = new Input(slow).read(1);
+    assertThat(read.cutForTime()).isTrue();
+    assertThat(read.items()).containsExactly(7);
+    Iterable<Integer> fast = () -> range(3).iterator();
+    assertThat(new Input(fast).read(1).cutForTime()).isFalse();
+  }
+
+  @Test
   void theUnreadItemsOfACollectionAreReportedFromWhereReadingStopped() {
     Input list = new Input(range(6));
     list.read(2);

@@ -172,4 +172,51 @@ class ItemRunnerTest {
     assertThat(chunk.machineryFailure).hasMessage("close");
     assertThat(control.stops).hasValue(1);
   }
+
+  @Test
+  void aChunkAskedToYieldReturnsAfterItsCurrentItemWithTheRestUnrun() {
+    for (boolean outcomes : List.of(false, true)) {
+      Chunk chunk = chunk(5);
+      runner(
+              i -> {
+                if (i == 1) {
+                  chunk.yieldRequested = true; // as the driver does while item 1 runs
+                }
+                return i * 10;
+              },
+              outcomes,
+              List.of(),
+              new FakeControl())
+          .run(chunk);
+      assertThat(chunk.yielded).isTrue();
+      assertThat(chunk.done).isEqualTo(2);
+      assertThat(chunk.results[2]).isNull();
+      assertThat(chunk.failure).isNull();
+    }
+  }
+
+  @Test
+  void aChunkAskedToYieldBeforeItStartsStillRunsOneItem() {
+    Chunk chunk = chunk(3);
+    chunk.yieldRequested = true;
+    runner(i -> i, false, List.of(), new FakeControl()).run(chunk);
+    assertThat(chunk.yielded).isTrue();
+    assertThat(chunk.done).isEqualTo(1);
+  }
+
+  @Test
+  void aYieldAskedForDuringTheLastItemChangesNothing() {
+    Chunk chunk = chunk(2);
+    runner(
+            i -> {
+              chunk.yieldRequested = i == 1;
+              return i;
+            },
+            false,
+            List.of(),
+            new FakeControl())
+        .run(chunk);
+    assertThat(chunk.yielded).isFalse();
+    assertThat(chunk.done).isEqualTo(2);
+  }
 }
