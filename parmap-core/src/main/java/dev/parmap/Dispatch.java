@@ -22,10 +22,10 @@ import org.jspecify.annotations.Nullable;
  * the call stops, and joining the threads made for chunks.
  *
  * <p><b>Threads.</b> Methods marked "driver" are called by the call's driver alone. {@link #stop},
- * {@link #isStopped} and {@link #detachAndAwaitQuiescence} are safe from any thread. Chunks run on
- * pool threads: each registers in {@code running} (a concurrent set, so that starting chunks do not
- * contend on a lock), and at its end queues itself in {@code completions} and signals {@code
- * changed} if someone waits (see {@link #signalWaiters}).
+ * {@link #detachAndAwaitQuiescence} is safe from any thread. Chunks run on pool threads: each
+ * registers in {@code running} (a concurrent set, so that starting chunks do not contend on a
+ * lock), and at its end queues itself in {@code completions} and signals {@code changed} if someone
+ * waits (see {@link #signalWaiters}).
  *
  * <p><b>Invariants.</b> {@code inFlight} counts chunks launched and not yet completed; {@code
  * driverInFlight} counts those launched and not yet taken back by the driver. A chunk's {@code
@@ -100,10 +100,6 @@ final class Dispatch {
     } finally {
       lock.unlock();
     }
-  }
-
-  boolean isStopped() {
-    return stopped.isRaised();
   }
 
   /** Prevents new launches (the pool was closed) and waits until no chunk is in flight. */
@@ -470,7 +466,7 @@ final class Dispatch {
           try {
             int seen = inFlight.get();
             while (seen > 0) {
-              long left = saturatedAdd(lastCompletion, graceNanos) - System.nanoTime();
+              long left = Durations.saturatedAdd(lastCompletion, graceNanos) - System.nanoTime();
               if (left <= 0) {
                 gaveUp = true;
                 break;
@@ -505,11 +501,6 @@ final class Dispatch {
       Thread.currentThread().interrupt();
     }
     return !gaveUp;
-  }
-
-  private static long saturatedAdd(long a, long b) {
-    long sum = a + b;
-    return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
   }
 
   /** Whether chunks are still running: after the call ended, ones it gave up waiting for. */

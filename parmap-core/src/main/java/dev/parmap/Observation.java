@@ -73,7 +73,7 @@ final class Observation {
             observer = created;
             chunkEvents = created.wantsChunks();
           });
-      nextProgressAt = saturatedAdd(stats.startNanos(), intervalNanos);
+      nextProgressAt = Durations.saturatedAdd(stats.startNanos(), intervalNanos);
     }
   }
 
@@ -90,7 +90,7 @@ final class Observation {
     }
     long now = System.nanoTime();
     if (now - nextProgressAt >= 0) {
-      nextProgressAt = saturatedAdd(now, intervalNanos);
+      nextProgressAt = Durations.saturatedAdd(now, intervalNanos);
       Progress progress = stats.progress(now);
       notify(() -> follower.onProgress(progress));
     }
@@ -133,10 +133,5 @@ final class Observation {
         stop.run();
       }
     }
-  }
-
-  private static long saturatedAdd(long a, long b) {
-    long sum = a + b;
-    return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
   }
 }

@@ -520,11 +520,12 @@ final class Run<T extends @Nullable Object, R extends @Nullable Object>
       fail(
           new ParmapException(
               what
-                  + ": a context propagator failed around the items #"
+                  + ": the work around the items #"
                   + chunk.firstIndex
                   + "-#"
                   + (chunk.firstIndex + chunk.size - 1)
-                  + " (its scope threw on close): "
+                  + " failed (a context propagator's scope threw on close, or parmap's own"
+                  + " bookkeeping failed): "
                   + broken,
               broken),
           broken);

@@ -24,7 +24,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>On {@code Pool.virtual()} every chunk runs on a virtual thread of its own, so the number of
  * slow items one thread ran is the number one chunk ran. The slow items sleep: that is their
- * workload, not a synchronisation.
+ * workload, not a synchronisation. Before the fix one thread ran 14 or 15 of them; the bound of 3
+ * gives the driver two slow items (100 ms) to notice the stalled chunk on a loaded machine.
  */
 class SkewedCostTest {
   private static final int CHEAP = 20_000;
@@ -63,7 +64,7 @@ class SkewedCostTest {
         if (failing && i == FAILING) {
           throw new IllegalStateException("item " + i);
         }
-        Thread.sleep(20);
+        Thread.sleep(50);
       }
       return i * 2;
     }
@@ -86,7 +87,7 @@ class SkewedCostTest {
       assertThat(pool.map(input(), task)).isEqualTo(doubled());
     }
     task.assertEveryItemRanOnce();
-    assertThat(task.mostSlowItemsOnOneThread()).isLessThanOrEqualTo(2);
+    assertThat(task.mostSlowItemsOnOneThread()).isLessThanOrEqualTo(3);
   }
 
   @Test
@@ -97,7 +98,7 @@ class SkewedCostTest {
       assertThat(results.toList()).isEqualTo(doubled());
     }
     task.assertEveryItemRanOnce();
-    assertThat(task.mostSlowItemsOnOneThread()).isLessThanOrEqualTo(2);
+    assertThat(task.mostSlowItemsOnOneThread()).isLessThanOrEqualTo(3);
   }
 
   @Test
@@ -111,7 +112,7 @@ class SkewedCostTest {
     Collections.sort(results);
     assertThat(results).isEqualTo(doubled());
     task.assertEveryItemRanOnce();
-    assertThat(task.mostSlowItemsOnOneThread()).isLessThanOrEqualTo(2);
+    assertThat(task.mostSlowItemsOnOneThread()).isLessThanOrEqualTo(3);
   }
 
   @Test
@@ -121,7 +122,7 @@ class SkewedCostTest {
       pool.forEach(input(), task::apply);
     }
     task.assertEveryItemRanOnce();
-    assertThat(task.mostSlowItemsOnOneThread()).isLessThanOrEqualTo(2);
+    assertThat(task.mostSlowItemsOnOneThread()).isLessThanOrEqualTo(3);
   }
 
   @ParameterizedTest
