@@ -1,5 +1,6 @@
 package dev.parmap;
 
+import dev.parmap.engine.CallOptions;
 import dev.parmap.observe.ContextPropagator;
 import dev.parmap.observe.ProgressListener;
 import dev.parmap.policy.RateLimit;
@@ -224,8 +225,18 @@ public final class MapOptions {
   }
 
   /** Whether any policy changes how items run (the engine's fast path otherwise). */
-  boolean hasItemPolicies() {
-    return timeout != null || retry.maxAttempts() > 1 || rateLimit != null;
+  /** These options as the engine reads them. */
+  CallOptions forEngine() {
+    return new CallOptions(
+        timeout,
+        deadline,
+        retry,
+        rateLimit,
+        maxConcurrency > 0 ? maxConcurrency : Integer.MAX_VALUE,
+        cancellationGrace,
+        listener,
+        progressInterval,
+        propagators);
   }
 
   /**

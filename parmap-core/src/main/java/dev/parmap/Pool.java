@@ -1,5 +1,16 @@
 package dev.parmap;
 
+import dev.parmap.engine.CallKind;
+import dev.parmap.engine.ClosingStreams;
+import dev.parmap.engine.Launcher;
+import dev.parmap.engine.PoolContext;
+import dev.parmap.engine.PoolTimer;
+import dev.parmap.engine.PoolWork;
+import dev.parmap.engine.Run;
+import dev.parmap.engine.Submission;
+import dev.parmap.engine.ThreadRegistry;
+import dev.parmap.engine.Ticker;
+import dev.parmap.engine.Work;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -130,7 +141,8 @@ public final class Pool implements ParallelPool {
         DEFAULT_WINDOW,
         pool.timer,
         pool.life,
-        pool.ticker);
+        pool.ticker,
+        CoreTypes.INSTANCE);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -386,8 +398,9 @@ public final class Pool implements ParallelPool {
           Iterable<? extends T> items, Task<? super T, ? extends R> task) {
     Run<T, R> run = this.<T, R>start(items, task, CallKind.MAP_ASYNC);
     Submission<List<R>> submission =
-        new Submission<>(context, options, run::toList, Submission.Kind.CALL_DRIVER);
-    submission.ifNeverRun = run::close; // cancelled before its thread started: end the call
+        new Submission<>(
+            context, options.cancellationGrace(), run::toList, Submission.Kind.CALL_DRIVER);
+    submission.whenNeverRun(run::close); // cancelled before its thread started: end the call
     life.add(submission, null, this); // close() waits until the future is complete
     try {
       asyncThreads.newThread(submission).start();
@@ -424,7 +437,7 @@ public final class Pool implements ParallelPool {
     Submission<R> submission =
         new Submission<>(
             context,
-            options,
+            options.cancellationGrace(),
             task,
             launcher instanceof Launcher.Virtual
                 ? Submission.Kind.TASK_ON_ITS_OWN_THREAD
@@ -627,7 +640,11 @@ public final class Pool implements ParallelPool {
     notNull(task, kind == CallKind.FOR_EACH ? "action" : "task");
     String what = kind.what();
     life.checkOpen(what, this); // fail before touching the input
-    Run<T, R> run = new Run<>(context, items, task, kind, options);
+    @SuppressWarnings("unchecked")
+    Task<@Nullable Object, @Nullable Object> erased =
+        (Task<@Nullable Object, @Nullable Object>) task;
+    Work work = erased::apply;
+    Run<T, R> run = new Run<>(context, items, work, kind, options.forEngine());
     life.register(run, kind.waitsForTheWholeCall(), what, this);
     return run;
   }

@@ -1,5 +1,6 @@
 package dev.parmap;
 
+import dev.parmap.engine.Items;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 

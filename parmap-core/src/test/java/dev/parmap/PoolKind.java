@@ -6,7 +6,7 @@ import java.util.concurrent.Executors;
 import java.util.function.IntFunction;
 
 /** The kinds of pool, for tests that must hold on each; {@code create(n)} runs n tasks at once. */
-final class PoolKind {
+public final class PoolKind {
   private final String name;
   private final IntFunction<Pool> factory;
 
@@ -15,7 +15,7 @@ final class PoolKind {
     this.factory = factory;
   }
 
-  static List<PoolKind> all() {
+  public static List<PoolKind> all() {
     return List.of(
         new PoolKind("virtual()", n -> Pool.virtual()),
         new PoolKind("virtual(n)", Pool::virtual),
@@ -35,7 +35,7 @@ final class PoolKind {
     return Pool.using(SHARED);
   }
 
-  Pool create(int concurrency) {
+  public Pool create(int concurrency) {
     return factory.apply(concurrency);
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.parmap.engine.FakeTicker;
 import dev.parmap.observe.ProgressListener;
 import dev.parmap.policy.RateLimit;
 import dev.parmap.policy.Retry;

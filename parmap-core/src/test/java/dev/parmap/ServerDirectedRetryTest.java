@@ -3,6 +3,7 @@ package dev.parmap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.parmap.engine.FakeTicker;
 import dev.parmap.policy.Retry;
 import java.io.IOException;
 import java.time.Duration;

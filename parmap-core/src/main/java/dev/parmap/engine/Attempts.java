@@ -1,0 +1,200 @@
+package dev.parmap.engine;
+
+import dev.parmap.policy.Retry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs one item under a call's item policies (rate limit, timeout per attempt, retry with backoff).
+ * This is all the engine knows of them: {@link #run} returns the result or throws {@link Failed}
+ * with every attempt's failure.
+ */
+final class Attempts {
+  private final Retry retry;
+  private final @Nullable Duration timeout;
+  private final @Nullable RateLimiter limiter;
+  private final @Nullable ScheduledExecutorService timer;
+  private final Ticker ticker;
+  private final BooleanSupplier stopping;
+  private final LongSupplier deadlineNanosLeft;
+
+  /**
+   * @param stopping whether the call is stopping (no further attempt then)
+   * @param deadlineNanosLeft the time left before the call's deadline, or -1 if it has none
+   */
+  Attempts(
+      CallOptions options,
+      Ticker ticker,
+      @Nullable ScheduledExecutorService timer,
+      BooleanSupplier stopping,
+      LongSupplier deadlineNanosLeft) {
+    this.retry = options.retry();
+    this.timeout = options.timeout();
+    this.ticker = ticker;
+    this.limiter =
+        options.rateLimit() == null
+            ? null
+            : new RateLimiter(RateLimiter.intervalNanos(options.rateLimit()), ticker);
+    this.timer = timer;
+    this.stopping = stopping;
+    this.deadlineNanosLeft = deadlineNanosLeft;
+  }
+
+  /** Every attempt of an item failed (or the call stopped between attempts). */
+  static final class Failed extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    /** What each attempt that ran threw, in order (empty if none ran). */
+    final transient List<Throwable> failures;
+
+    /** How many attempts ran. */
+    final int attempts;
+
+    /** Why the item ended: the last attempt's failure, or what cut a wait short. */
+    final transient Throwable last;
+
+    final long nanos;
+
+    Failed(List<Throwable> failures, int attempts, Throwable last, long nanos) {
+      super(null, null, false, false); // a carrier, never shown: no stack trace
+      this.failures = failures;
+      this.attempts = attempts;
+      this.last = last;
+      this.nanos = nanos;
+    }
+  }
+
+  /**
+   * Runs {@code task} on {@code item}, attempting again as the retry policy allows. On success,
+   * {@code chunk.attempts} holds the number of attempts.
+   */
+  @Nullable Object run(Work task, @Nullable Object item, long index, Chunk chunk) throws Failed {
+    long first = ticker.nanoTime();
+    List<Throwable> failures = new ArrayList<>(Math.min(retry.maxAttempts(), 8));
+    for (int attempt = 1; ; attempt++) {
+      try {
+        if (attempt > 1) {
+          Throwable previous = failures.get(failures.size() - 1);
+          long told = toldDelayNanos(retry, previous);
+          if (told >= 0) {
+            long left = deadlineNanosLeft.getAsLong();
+            if (left >= 0 && told > left) {
+              // The next attempt could only start after the deadline: end the item now.
+              throw new Failed(failures, attempt - 1, previous, ticker.nanoTime() - first);
+            }
+            ticker.sleep(told);
+          } else {
+            ticker.sleep(backoffNanos(retry, attempt, ticker.random()));
+          }
+        }
+        if (limiter != null) {
+          limiter.acquire();
+        }
+      } catch (InterruptedException e) {
+        // A wait between attempts was cut short (the call is stopping): the item ends with the
+        // attempts that ran, none if it never started.
+        throw new Failed(failures, attempt - 1, e, ticker.nanoTime() - first);
+      }
+      Throwable failure;
+      try {
+        @Nullable Object result = attemptOnce(task, item, index, chunk);
+        chunk.attempts = attempt;
+        chunk.retries += attempt - 1;
+        return result;
+      } catch (Throwable e) { // every failure is the item's: Errors included
+        failure = e;
+      }
+      failures.add(failure);
+      if (attempt >= retry.maxAttempts() || stopping.getAsBoolean() || !mayRetry(retry, failure)) {
+        throw new Failed(failures, attempt, failure, ticker.nanoTime() - first);
+      }
+    }
+  }
+
+  /**
+   * Whether {@code retry} accepts another attempt after {@code failure}, attempts left permitting:
+   * an {@link Exception} its {@linkplain Retry#retryable() predicate} accepts, never an {@link
+   * Error}.
+   */
+  static boolean mayRetry(Retry retry, Throwable failure) {
+    return retry.maxAttempts() > 1 && failure instanceof Exception e && retry.retryable().test(e);
+  }
+
+  /**
+   * The wait the failure asks for ({@link Retry.Builder#delayFrom}), in nanoseconds, at least 0; or
+   * -1 when it asks for none and the backoff applies.
+   */
+  static long toldDelayNanos(Retry retry, Throwable failure) {
+    Function<? super Exception, Optional<Duration>> delay = retry.delayFrom().orElse(null);
+    if (delay == null || !(failure instanceof Exception e)) {
+      return -1;
+    }
+    Optional<Duration> told = delay.apply(e);
+    if (told == null || told.isEmpty()) {
+      return -1;
+    }
+    return Math.max(0, Durations.saturatedNanos(told.get()));
+  }
+
+  /**
+   * The wait before attempt {@code attempt} (at least 2), in nanoseconds: {@code initial ×
+   * multiplier^(attempt - 2)}, at most {@code max}, shortened by {@code jitter × random} of itself.
+   * Computed in double nanoseconds so that a "forever" backoff ({@code
+   * Duration.ofMillis(Long.MAX_VALUE)}) does not overflow; the cast back saturates at {@link
+   * Long#MAX_VALUE} (about 292 years).
+   *
+   * @param random a number in [0, 1) that picks the jitter
+   */
+  static long backoffNanos(Retry retry, int attempt, double random) {
+    if (attempt < 2) {
+      throw new IllegalArgumentException("the first attempt has no delay; attempt was " + attempt);
+    }
+    double base = nanos(retry.initialDelay()) * Math.pow(retry.multiplier(), attempt - 2);
+    base = Math.min(base, nanos(retry.maxDelay()));
+    return (long) (base * (1 - retry.jitter() * random));
+  }
+
+  private static double nanos(Duration duration) {
+    return duration.getSeconds() * 1e9 + duration.getNano();
+  }
+
+  private @Nullable Object attemptOnce(Work task, @Nullable Object item, long index, Chunk chunk)
+      throws Exception {
+    Duration limit = timeout;
+    ScheduledExecutorService scheduler = timer;
+    if (limit == null || scheduler == null) {
+      return task.apply(item);
+    }
+    long attempt = chunk.beginAttempt();
+    ScheduledFuture<?> alarm =
+        scheduler.schedule(
+            () -> chunk.timeOut(attempt), Durations.saturatedNanos(limit), TimeUnit.NANOSECONDS);
+    @Nullable Object result;
+    try {
+      result = task.apply(item);
+    } catch (Throwable e) {
+      alarm.cancel(false);
+      if (chunk.endAttempt()) {
+        TimeoutException timedOut =
+            new TimeoutException(
+                "item #" + index + " took longer than " + limit + " and was interrupted");
+        timedOut.initCause(e);
+        throw timedOut;
+      }
+      throw e;
+    }
+    alarm.cancel(false);
+    chunk.endAttempt(); // a success that came as the alarm fired is still a success
+    return result;
+  }
+}

@@ -1,0 +1,61 @@
+package dev.parmap.engine;
+
+/**
+ * The kinds of call a pool makes: how results are handed over ({@link Run.Mode}), whether the
+ * caller waits for the whole call, and whether items report {@link Outcome}s instead of failing the
+ * call fast.
+ */
+public enum CallKind {
+  MAP("Pool.map", Run.Mode.LIST, Waiting.WHOLE_CALL, Failing.FAST),
+  FOR_EACH("Pool.forEach", Run.Mode.FOR_EACH, Waiting.WHOLE_CALL, Failing.FAST),
+  STREAM("Pool.stream", Run.Mode.ORDERED, Waiting.STREAMED, Failing.FAST),
+  STREAM_UNORDERED("Pool.streamUnordered", Run.Mode.UNORDERED, Waiting.STREAMED, Failing.FAST),
+  MAP_ASYNC("Pool.mapAsync", Run.Mode.LIST, Waiting.WHOLE_CALL, Failing.FAST),
+  MAP_OUTCOMES("Pool.mapOutcomes", Run.Mode.LIST, Waiting.WHOLE_CALL, Failing.AS_OUTCOMES),
+  STREAM_OUTCOMES("Pool.streamOutcomes", Run.Mode.ORDERED, Waiting.STREAMED, Failing.AS_OUTCOMES),
+  STREAM_OUTCOMES_UNORDERED(
+      "Pool.streamOutcomesUnordered", Run.Mode.UNORDERED, Waiting.STREAMED, Failing.AS_OUTCOMES);
+
+  /** Whether someone waits for the whole call ({@code close()} waits for it too). */
+  enum Waiting {
+    WHOLE_CALL,
+    STREAMED
+  }
+
+  /** What a failed item does. */
+  enum Failing {
+    FAST,
+    AS_OUTCOMES
+  }
+
+  private final String what;
+  private final Run.Mode mode;
+  private final Waiting waiting;
+  private final Failing failing;
+
+  CallKind(String what, Run.Mode mode, Waiting waiting, Failing failing) {
+    this.what = what;
+    this.mode = mode;
+    this.waiting = waiting;
+    this.failing = failing;
+  }
+
+  /** The name of the call in messages, e.g. {@code Pool.map}. */
+  public String what() {
+    return what;
+  }
+
+  Run.Mode mode() {
+    return mode;
+  }
+
+  /** Whether the caller waits for the whole call (not a stream). */
+  public boolean waitsForTheWholeCall() {
+    return waiting == Waiting.WHOLE_CALL;
+  }
+
+  /** Whether items report outcomes instead of failing the call fast. */
+  boolean reportsOutcomes() {
+    return failing == Failing.AS_OUTCOMES;
+  }
+}

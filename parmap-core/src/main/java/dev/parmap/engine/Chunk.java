@@ -1,0 +1,240 @@
+package dev.parmap.engine;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Consecutive items of one call that run as one task, one after the other, on one thread.
+ *
+ * <p>Fields are grouped by who writes them. The runner's results are published to the driver by the
+ * run's lock, taken when the chunk signals its completion.
+ */
+final class Chunk {
+  /** Index in the input of the chunk's first item. */
+  final long firstIndex;
+
+  /** Number of items in the chunk. */
+  final int size;
+
+  /**
+   * The items, read from the input by the driver (never by the thread that runs the chunk: the
+   * input is read by one thread at a time); {@code null} once the driver has released them.
+   */
+  @Nullable Object @Nullable [] items;
+
+  /** Where results go ({@code null}: they are dropped, as for {@code forEach}). */
+  final @Nullable Object @Nullable [] results;
+
+  /** Position of the first item's result in {@link #results}. */
+  final int resultOffset;
+
+  // Written by the thread that runs the chunk, read by the driver after completion.
+  /** Number of items that completed successfully, in order from the first. */
+  int done;
+
+  /** What the item at {@code done} threw, if anything. */
+  @Nullable Throwable failure;
+
+  /** Whether {@link #failure} is news, not an interruption caused by parmap stopping the call. */
+  boolean failedOnItsOwn;
+
+  /**
+   * What the chunk's own machinery threw, not an item: a context scope that failed to close, or an
+   * unexpected error. The driver fails the call with it.
+   */
+  @Nullable Throwable machineryFailure;
+
+  /** Whether reading the chunk found a slow input (see {@link Input}): results go over sooner. */
+  boolean cutForTime;
+
+  /**
+   * Set by the driver when the chunk has run far longer than its items' measured cost promised: the
+   * runner returns after its current item, and the driver hands the rest on to other threads.
+   */
+  volatile boolean yieldRequested;
+
+  /** Whether the runner returned early because a yield was requested, leaving items unrun. */
+  boolean yielded;
+
+  /** Time spent running the chunk's items. */
+  long nanos;
+
+  /** Set once by whichever thread runs the chunk: a pool thread, or a driver that helps. */
+  @SuppressWarnings("UnusedVariable") // accessed through CLAIMED
+  private volatile boolean claimed;
+
+  private static final VarHandle CLAIMED;
+
+  static {
+    try {
+      CLAIMED = MethodHandles.lookup().findVarHandle(Chunk.class, "claimed", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  // Guarded by the chunk's own monitor.
+  @Nullable Thread runner;
+  boolean interruptedByStop;
+
+  /** The name of the thread that ran the chunk; null if it was skipped. */
+  @Nullable String threadName;
+
+  boolean virtualThread;
+
+  /**
+   * When the chunk's items started running (System.nanoTime), or {@link #NOT_STARTED}. Volatile:
+   * the driver reads it while the chunk runs, to notice a chunk that is overdue.
+   */
+  volatile long startNanos = NOT_STARTED;
+
+  static final long NOT_STARTED = Long.MIN_VALUE;
+
+  /** Items that failed for good (outcomes), and attempts beyond the first (retry). */
+  int failedItems;
+
+  int retries;
+
+  /** Attempts of the last item that succeeded (item policies only). */
+  int attempts = 1;
+
+  /** Every attempt's failure of the failed item (fail fast), in order. */
+  @Nullable List<Throwable> failures;
+
+  /** The item being run (relative to the chunk): written racily, read for reports only. */
+  int current;
+
+  /** With outcomes: attempts of the item that a stop cut short. */
+  int cutAttempts;
+
+  /** Guarded by the chunk's monitor: the attempt the timeout alarm may interrupt. */
+  private long attemptId;
+
+  private boolean timedOut;
+
+  // Used by the driver only.
+  @Nullable Thread launchedThread;
+  boolean completed;
+  int consumed;
+
+  /**
+   * The chunks that took over the items a yielded chunk left unrun, in input order; null if none.
+   * They write into this chunk's results array; an ordered stream hands them over right after it.
+   */
+  @Nullable List<Chunk> children;
+
+  /** The number of items, from {@link #done} on, handed on to {@link #children}. */
+  int handedOn;
+
+  /**
+   * A chunk of {@code size} items read already, whose results go to {@code results} from {@code
+   * resultOffset} on ({@code results} null: they are dropped).
+   */
+  Chunk(
+      long firstIndex,
+      int size,
+      @Nullable Object[] items,
+      @Nullable Object @Nullable [] results,
+      int resultOffset) {
+    this.firstIndex = firstIndex;
+    this.size = size;
+    this.items = items;
+    this.results = results;
+    this.resultOffset = resultOffset;
+  }
+
+  /**
+   * A chunk of the {@code n} items from {@code from} (relative to this chunk) that this chunk
+   * leaves unrun: its own copy of them, its results in this chunk's results at the same places.
+   * Driver only, after this chunk has completed and before its items are released.
+   */
+  Chunk child(int from, int n) {
+    @Nullable Object[] mine = items;
+    if (mine == null) {
+      throw new IllegalStateException("chunk items were already released");
+    }
+    return new Chunk(
+        firstIndex + from,
+        n,
+        Arrays.copyOfRange(mine, from, from + n),
+        results,
+        resultOffset + from);
+  }
+
+  /** Records that {@code child}, made by {@link #child}, took over its items. Driver only. */
+  void handedOn(Chunk child) {
+    List<Chunk> all = children;
+    if (all == null) {
+      all = new ArrayList<>();
+      children = all;
+    }
+    all.add(child);
+    handedOn += child.size;
+  }
+
+  /** The number of items this chunk answers for: its size, less the items handed on. */
+  int ownSize() {
+    return size - handedOn;
+  }
+
+  /** Starts an attempt of the current item; returns its id for {@link #timeOut}. */
+  synchronized long beginAttempt() {
+    return ++attemptId;
+  }
+
+  /** Called by the timeout alarm: interrupts the runner if attempt {@code id} is still running. */
+  synchronized void timeOut(long id) {
+    Thread thread = runner;
+    if (attemptId == id && thread != null) {
+      timedOut = true;
+      thread.interrupt();
+    }
+  }
+
+  /**
+   * Ends the current attempt: no alarm can interrupt it any more.
+   *
+   * @return whether its alarm fired (the interrupt it caused is cleared)
+   */
+  synchronized boolean endAttempt() {
+    attemptId++;
+    boolean fired = timedOut;
+    timedOut = false;
+    if (fired) {
+      Thread.interrupted();
+    }
+    return fired;
+  }
+
+  /** Returns whether the calling thread won the right to run this chunk. */
+  boolean claim() {
+    return CLAIMED.compareAndSet(this, false, true);
+  }
+
+  boolean isClaimed() {
+    return claimed;
+  }
+
+  @Nullable Object item(int i) {
+    @Nullable Object[] copied = items;
+    if (copied == null) {
+      throw new IllegalStateException("chunk items were already released");
+    }
+    return copied[i];
+  }
+
+  /** Takes the result of the item at {@code i} (relative to the chunk) and clears its slot. */
+  @Nullable Object takeResult(int i) {
+    @Nullable Object[] out = results;
+    if (out == null) {
+      return null;
+    }
+    @Nullable Object result = out[resultOffset + i];
+    out[resultOffset + i] = null;
+    return result;
+  }
+}

@@ -1,0 +1,140 @@
+package dev.parmap.engine;
+
+/**
+ * Decides how many consecutive items go into the next chunk and how many chunks may be in flight,
+ * from the item cost measured so far. Used by one driver thread only: not thread-safe.
+ *
+ * <p>The algorithm:
+ *
+ * <ul>
+ *   <li>While no item has finished yet, the cost is unknown: chunks hold one item and at most
+ *       {@code 2 × parallelism} are in flight. If nothing finishes within {@link #TARGET_NANOS},
+ *       the items are slow (blocking, most likely) and the cost is taken to be at least that long.
+ *   <li>Each finished chunk updates an exponentially weighted average of the cost per item.
+ *   <li>Items that cost at least {@link #TARGET_NANOS} run one per chunk, and as many chunks may be
+ *       in flight as the pool allows: blocking work gets full concurrency.
+ *   <li>Cheaper items are grouped so that a chunk takes about {@link #TARGET_NANOS}, which makes
+ *       the hand-off to a thread (a few microseconds) a small fraction of the work. The size at
+ *       most doubles from one chunk to the next, and when the input size is known a chunk takes at
+ *       most {@code remaining / (2 × parallelism)} items, so that the last chunks still spread over
+ *       all threads. At most {@code 4 × parallelism} such chunks are in flight: enough to keep
+ *       every core busy, few enough that sizes follow the measurements.
+ *   <li>A chunk of several items that has run more than {@link #OVERDUE_FACTOR} times its expected
+ *       time (its items times the average cost), and at least {@link #MIN_OVERDUE_NANOS}, holds
+ *       items much costlier than the ones measured so far: it is asked to yield, and the items it
+ *       left are split into chunks sized from the updated average, again at most {@code remaining /
+ *       (2 × parallelism)} each, and no more chunks than there is room for in flight. Costs that
+ *       change within the input (cheap items, then slow ones) thus spread over the threads, as
+ *       fork/join's work stealing spreads them for parallel streams.
+ * </ul>
+ */
+final class ChunkSizer {
+  /** The work a chunk of cheap items should take: hand-off overhead stays around 5% or less. */
+  static final long TARGET_NANOS = 100_000;
+
+  /** Upper bound of a chunk's size, whatever the measurements say. */
+  static final int MAX_CHUNK = 1 << 16;
+
+  /** How many times its expected time a chunk may run before it is asked to yield. */
+  static final int OVERDUE_FACTOR = 8;
+
+  /** The least time a chunk may run before it is asked to yield: below, timing noise dominates. */
+  static final long MIN_OVERDUE_NANOS = 1_000_000;
+
+  private final int parallelism;
+  private final int maxInFlight;
+  private double nanosPerItem = -1;
+  private int lastSize;
+
+  ChunkSizer(int parallelism, int maxInFlight) {
+    this.parallelism = parallelism;
+    this.maxInFlight = maxInFlight;
+  }
+
+  int parallelism() {
+    return parallelism;
+  }
+
+  /** Whether no measurement exists yet, so the driver should probe with a timed wait. */
+  boolean costUnknown() {
+    return nanosPerItem < 0;
+  }
+
+  /** The number of chunks that may be in flight now. */
+  int inFlightCap() {
+    if (costUnknown()) {
+      return Math.min(maxInFlight, 2 * parallelism);
+    }
+    if (nanosPerItem >= TARGET_NANOS) {
+      return maxInFlight;
+    }
+    return Math.min(maxInFlight, 4 * parallelism);
+  }
+
+  /**
+   * The size of the next chunk.
+   *
+   * @param remaining the number of items not yet dispatched, or {@code -1} when unknown
+   */
+  int nextSize(long remaining) {
+    int size;
+    if (costUnknown() || nanosPerItem >= TARGET_NANOS) {
+      size = 1;
+    } else {
+      double ideal = TARGET_NANOS / Math.max(nanosPerItem, 1.0);
+      size = (int) Math.min(ideal, MAX_CHUNK);
+      size = Math.min(size, Math.max(1, 2 * lastSize));
+      if (remaining >= 0) {
+        size = (int) Math.min(size, Math.max(1, remaining / (2L * parallelism)));
+      }
+      size = Math.max(size, 1);
+    }
+    lastSize = size;
+    return size;
+  }
+
+  /**
+   * How long a running chunk of {@code items} items may take before it is overdue: asked to yield
+   * so that its rest is split. Only meaningful once the cost is known.
+   */
+  long overdueAfterNanos(int items) {
+    double expected = Math.max(nanosPerItem, 0) * items;
+    return (long) Math.max(OVERDUE_FACTOR * expected, MIN_OVERDUE_NANOS);
+  }
+
+  /**
+   * The size of the chunks that take over the {@code rest} items a yielded chunk left, when {@code
+   * room} more chunks may be in flight: sized as the next chunks would be, but no more of them than
+   * {@code room} (at least one).
+   */
+  int restSize(int rest, int room) {
+    int size = nextSize(rest);
+    int chunks = Math.max(room, 1);
+    return Math.max(size, (rest + chunks - 1) / chunks);
+  }
+
+  /** Records that a chunk ran {@code items} items in {@code nanos} nanoseconds. */
+  void completed(int items, long nanos) {
+    double perItem = (double) Math.max(nanos, 0) / items;
+    if (nanosPerItem < 0) {
+      nanosPerItem = perItem;
+    } else {
+      nanosPerItem += (perItem - nanosPerItem) / 4;
+    }
+  }
+
+  /**
+   * Records that the driver waited {@code nanos} with chunks in flight and none finished: while the
+   * cost is unknown, each item costs at least that much.
+   */
+  void noProgressFor(long nanos) {
+    if (costUnknown() && nanos >= TARGET_NANOS) {
+      nanosPerItem = nanos;
+    }
+  }
+
+  /** The current cost estimate per item in nanoseconds, or -1 when unknown (for tests). */
+  double nanosPerItem() {
+    return nanosPerItem;
+  }
+}

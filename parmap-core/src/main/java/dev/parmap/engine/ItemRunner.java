@@ -1,0 +1,278 @@
+package dev.parmap.engine;
+
+import dev.parmap.observe.ContextPropagator;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs the items of one chunk, one after the other, on the thread that claimed it: the task under
+ * the call's item policies ({@link Attempts}), in the caller's context if propagators are set, and
+ * records the results in the chunk. Shared by every chunk of a call: it keeps no state of its own.
+ *
+ * <p><b>Failures.</b> Fail fast (no outcomes): the first item that fails for good ends the chunk,
+ * and {@link Control#failFast()} stops the whole call at once, from this thread. With outcomes, a
+ * failed item is a {@link Outcome.Failure} and the chunk goes on. An interruption caused by the
+ * call's own stop is not news: it ends the chunk without counting as the item's failure. Every
+ * {@link Throwable} a task throws is reported, {@link Error}s included; none escapes.
+ *
+ * <p><b>Yielding.</b> When the driver asks a chunk to yield ({@link Chunk#yieldRequested}: it has
+ * run far longer than expected), the runner returns after its current item, having run at least
+ * one, and marks the chunk {@link Chunk#yielded}; the driver hands the rest on. The check is one
+ * volatile read per item, next to the stop check: a clock read per item would cost more than a tiny
+ * item.
+ */
+final class ItemRunner {
+
+  /** What the runner needs of its call. */
+  interface Control {
+    /** An item failed and the call fails fast: stop it now, interrupting the running items. */
+    void failFast();
+
+    /** The chunk's machinery failed (a context scope did not close): stop the call now. */
+    void stopNow();
+  }
+
+  private final Work task;
+  private final @Nullable Attempts attempts;
+  private final boolean outcomes;
+  private final PublicTypes types;
+  private final List<ContextPropagator.Snapshot> context;
+  private final Control control;
+  private final StopFlag stop;
+
+  /**
+   * @param outcomes whether items report outcomes (made by {@code types}) instead of failing the
+   *     call fast
+   */
+  ItemRunner(
+      Work task,
+      @Nullable Attempts attempts,
+      boolean outcomes,
+      PublicTypes types,
+      List<ContextPropagator.Snapshot> context,
+      Control control,
+      StopFlag stop) {
+    this.task = task;
+    this.attempts = attempts;
+    this.outcomes = outcomes;
+    this.types = types;
+    this.context = List.copyOf(context);
+    this.control = control;
+    this.stop = stop;
+  }
+
+  /** Runs the chunk's items on the current thread, in the caller's context if there is one. */
+  void run(Chunk chunk) {
+    if (context.isEmpty()) {
+      execute(chunk);
+    } else {
+      executeInContext(chunk);
+    }
+  }
+
+  private void execute(Chunk chunk) {
+    Thread self = Thread.currentThread();
+    chunk.threadName = self.getName();
+    chunk.virtualThread = self.isVirtual();
+    long started = System.nanoTime();
+    chunk.startNanos = started;
+    chunk.done = attempts == null && !outcomes ? runPlain(chunk) : runWithPolicies(chunk);
+    chunk.nanos = System.nanoTime() - started;
+  }
+
+  /**
+   * Runs the chunk with the caller's context applied, and undoes it afterwards. If applying fails,
+   * the chunk's items fail with that cause (fail fast: its first item; with outcomes: each of
+   * them). Every scope that was applied is closed, even if another one fails to close; a scope that
+   * fails to close fails the call (the thread's context can no longer be trusted).
+   */
+  private void executeInContext(Chunk chunk) {
+    ArrayDeque<ContextPropagator.Scope> scopes = new ArrayDeque<>(context.size());
+    Throwable notApplied = null;
+    try {
+      for (ContextPropagator.Snapshot snapshot : context) {
+        scopes.push(snapshot.apply());
+      }
+    } catch (Throwable e) { // reported as the items' failure, Errors included
+      notApplied = e;
+    }
+    try {
+      if (notApplied == null) {
+        execute(chunk);
+      } else {
+        contextNotApplied(chunk, notApplied);
+      }
+    } finally {
+      Throwable notClosed = null;
+      ContextPropagator.Scope scope;
+      while ((scope = scopes.poll()) != null) {
+        try {
+          scope.close();
+        } catch (Throwable e) { // reported by the driver, Errors included
+          if (notClosed == null) {
+            notClosed = e;
+          } else {
+            notClosed.addSuppressed(e);
+          }
+        }
+      }
+      if (notClosed != null) {
+        chunk.machineryFailure = notClosed;
+        control.stopNow();
+      }
+    }
+  }
+
+  /** The caller's context could not be applied for the chunk: its items fail with {@code e}. */
+  private void contextNotApplied(Chunk chunk, Throwable e) {
+    chunk.threadName = Thread.currentThread().getName();
+    chunk.virtualThread = Thread.currentThread().isVirtual();
+    chunk.startNanos = System.nanoTime();
+    chunk.done = 0;
+    if (!outcomes) {
+      itemFailed(chunk, 0, chunk.item(0), List.of(e), 0, e, 0);
+      return;
+    }
+    @Nullable Object[] out = chunk.results;
+    for (int i = 0; i < chunk.size; i++) {
+      if (out != null) {
+        out[chunk.resultOffset + i] =
+            types.failure(chunk.item(i), chunk.firstIndex + i, 0, Duration.ZERO, e);
+      }
+      chunk.failedItems++;
+    }
+    chunk.done = chunk.size;
+  }
+
+  /** The hot loop: no policies, fail fast. Returns the number of items done. */
+  private int runPlain(Chunk chunk) {
+    @Nullable Object[] out = chunk.results;
+    int offset = chunk.resultOffset;
+    int i = 0;
+    try {
+      for (; i < chunk.size; i++) {
+        if (stop.isRaised()) {
+          break;
+        }
+        if (i > 0 && chunk.yieldRequested) {
+          chunk.yielded = true; // the driver hands the rest on to other threads
+          break;
+        }
+        chunk.current = i;
+        Object result = task.apply(chunk.item(i));
+        if (out != null) {
+          out[offset + i] = result;
+        }
+      }
+    } catch (Throwable e) { // every failure is reported: Errors included
+      itemFailed(chunk, i, null, List.of(e), 1, e, 0);
+    }
+    return i;
+  }
+
+  /** Items under retry/timeout/rate limit, or reported as outcomes. */
+  private int runWithPolicies(Chunk chunk) {
+    Attempts policy = attempts;
+    @Nullable Object[] out = chunk.results;
+    int offset = chunk.resultOffset;
+    int i = 0;
+    for (; i < chunk.size; i++) {
+      if (stop.isRaised()) {
+        break;
+      }
+      if (i > 0 && chunk.yieldRequested) {
+        chunk.yielded = true; // the driver hands the rest on to other threads
+        break;
+      }
+      chunk.current = i;
+      Object item = chunk.item(i);
+      long index = chunk.firstIndex + i;
+      long begin = System.nanoTime();
+      Object result;
+      try {
+        if (policy != null) {
+          result = policy.run(task, item, index, chunk);
+        } else {
+          chunk.attempts = 1;
+          result = task.apply(item);
+        }
+      } catch (Attempts.Failed f) {
+        if (itemFailed(chunk, i, item, f.failures, f.attempts, f.last, f.nanos)) {
+          continue;
+        }
+        return i;
+      } catch (Throwable e) { // every failure is reported: Errors included
+        if (itemFailed(chunk, i, item, List.of(e), 1, e, System.nanoTime() - begin)) {
+          continue;
+        }
+        return i;
+      }
+      if (out != null) {
+        Duration took = Duration.ofNanos(System.nanoTime() - begin);
+        out[offset + i] =
+            outcomes ? types.success(item, index, chunk.attempts, took, result) : result;
+      }
+    }
+    return i;
+  }
+
+  /**
+   * Records that item {@code i} of the chunk failed for good: {@code attempts} attempts ran, {@code
+   * failures} is what they threw, {@code last} what ended the item.
+   *
+   * @return whether the chunk goes on with its next item (outcomes are collected)
+   */
+  private boolean itemFailed(
+      Chunk chunk,
+      int i,
+      @Nullable Object item,
+      List<Throwable> failures,
+      int attempts,
+      Throwable last,
+      long nanos) {
+    boolean consequence;
+    synchronized (chunk) {
+      // An interruption after parmap interrupted the chunk is a consequence of the stop, not news.
+      consequence = chunk.interruptedByStop && causedByInterruption(last);
+    }
+    chunk.retries += Math.max(0, attempts - 1);
+    if (outcomes) {
+      if (consequence) {
+        chunk.cutAttempts = attempts; // the deadline, if that was it, reports the item
+        return false;
+      }
+      chunk.failedItems++;
+      @Nullable Object[] out = chunk.results;
+      if (out != null) {
+        out[chunk.resultOffset + i] =
+            types.failure(item, chunk.firstIndex + i, attempts, Duration.ofNanos(nanos), last);
+      }
+      return true;
+    }
+    chunk.failure = last;
+    chunk.failures = failures.isEmpty() ? List.of(last) : failures;
+    chunk.failedItems++;
+    chunk.failedOnItsOwn = !consequence;
+    // Fail fast from the thread that noticed: no item starts any more, in any chunk, and the
+    // running ones are interrupted now, even while the driver is busy (running a chunk itself, or
+    // reading a slow input).
+    control.failFast();
+    return false;
+  }
+
+  /** Whether {@code failure} reports an interruption (directly or as a cause). */
+  static boolean causedByInterruption(Throwable failure) {
+    Throwable cause = failure;
+    for (int depth = 0; cause != null && depth < 16; depth++) {
+      if (cause instanceof InterruptedException
+          || cause instanceof java.io.InterruptedIOException
+          || cause instanceof java.nio.channels.ClosedByInterruptException) {
+        return true;
+      }
+      cause = cause.getCause();
+    }
+    return false;
+  }
+}

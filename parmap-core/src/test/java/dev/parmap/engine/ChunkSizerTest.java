@@ -1,0 +1,92 @@
+package dev.parmap.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** The adaptive chunking rules, with measurements fed in directly. */
+class ChunkSizerTest {
+
+  @Test
+  void unknownCostMeansSingleItemsAndFewInFlight() {
+    ChunkSizer sizer = new ChunkSizer(2, 10_000);
+    assertThat(sizer.costUnknown()).isTrue();
+    assertThat(sizer.nextSize(-1)).isEqualTo(1);
+    assertThat(sizer.inFlightCap()).isEqualTo(4);
+  }
+
+  @Test
+  void slowItemsRunOneByOneWithFullConcurrency() {
+    ChunkSizer sizer = new ChunkSizer(2, 10_000);
+    sizer.completed(1, 5_000_000);
+    assertThat(sizer.nextSize(-1)).isEqualTo(1);
+    assertThat(sizer.inFlightCap()).isEqualTo(10_000);
+  }
+
+  @Test
+  void noProgressForLongerThanTheTargetMarksItemsAsSlow() {
+    ChunkSizer sizer = new ChunkSizer(2, 10_000);
+    sizer.noProgressFor(ChunkSizer.TARGET_NANOS / 2);
+    assertThat(sizer.costUnknown()).isTrue();
+    sizer.noProgressFor(ChunkSizer.TARGET_NANOS * 2);
+    assertThat(sizer.costUnknown()).isFalse();
+    assertThat(sizer.inFlightCap()).isEqualTo(10_000);
+    assertThat(sizer.nextSize(-1)).isEqualTo(1);
+  }
+
+  @Test
+  void cheapItemsGrowChunksGeometricallyTowardsTheTarget() {
+    ChunkSizer sizer = new ChunkSizer(2, 10_000);
+    sizer.completed(1, 10); // 10 ns per item: the target is 10,000 items
+    assertThat(sizer.inFlightCap()).isEqualTo(8);
+    int size = 1;
+    int steps = 0;
+    while (size < ChunkSizer.TARGET_NANOS / 10) {
+      int next = sizer.nextSize(-1);
+      assertThat(next).isLessThanOrEqualTo(Math.max(2, 2 * size));
+      size = next;
+      steps++;
+    }
+    assertThat(size).isEqualTo((int) (ChunkSizer.TARGET_NANOS / 10));
+    assertThat(steps).isLessThan(20);
+  }
+
+  @Test
+  void knownSizeKeepsChunksSmallEnoughToShareTheTail() {
+    ChunkSizer sizer = new ChunkSizer(4, 10_000);
+    sizer.completed(1000, 1); // nearly free items
+    for (int i = 0; i < 30; i++) {
+      sizer.nextSize(-1); // grow to the cap
+    }
+    assertThat(sizer.nextSize(80)).isEqualTo(10); // 80 / (2 * 4)
+    assertThat(sizer.nextSize(3)).isEqualTo(1);
+  }
+
+  @Test
+  void theEstimateFollowsChangingCosts() {
+    ChunkSizer sizer = new ChunkSizer(2, 10_000);
+    sizer.completed(100, 100); // 1 ns per item
+    for (int i = 0; i < 20; i++) {
+      sizer.completed(1, 10_000_000); // items became slow
+    }
+    assertThat(sizer.nanosPerItem()).isGreaterThan(ChunkSizer.TARGET_NANOS);
+    assertThat(sizer.nextSize(-1)).isEqualTo(1);
+  }
+
+  @Test
+  void aChunkIsOverdueAfterEightTimesItsExpectedTimeAndNeverBeforeAMillisecond() {
+    ChunkSizer sizer = new ChunkSizer(2, 10_000);
+    sizer.completed(1000, 1_000_000); // 1 µs per item
+    assertThat(sizer.overdueAfterNanos(1000)).isEqualTo(8_000_000);
+    assertThat(sizer.overdueAfterNanos(10)).isEqualTo(ChunkSizer.MIN_OVERDUE_NANOS);
+  }
+
+  @Test
+  void theRestOfAYieldedChunkIsSizedFromTheMeasurementsInNoMoreChunksThanThereIsRoomFor() {
+    ChunkSizer sizer = new ChunkSizer(2, 10_000);
+    sizer.completed(1, 20_000_000); // slow items: one per chunk
+    assertThat(sizer.restSize(15, 100)).isEqualTo(1);
+    assertThat(sizer.restSize(15, 4)).isEqualTo(4); // four chunks: 4, 4, 4, 3
+    assertThat(sizer.restSize(15, 0)).isEqualTo(15); // no room: one chunk takes it all
+  }
+}
