@@ -1,20 +1,20 @@
 package dev.parmap.engine;
 
 /**
- * The kinds of call a pool makes: how results are handed over ({@link Run.Mode}), whether the
- * caller waits for the whole call, and whether items report {@link Outcome}s instead of failing the
- * call fast.
+ * The kinds of call a pool makes: how results are handed over ({@link Mode}), whether the caller
+ * waits for the whole call, and whether items report {@link Outcome}s instead of failing the call
+ * fast.
  */
 public enum CallKind {
-  MAP("Pool.map", Run.Mode.LIST, Waiting.WHOLE_CALL, Failing.FAST),
-  FOR_EACH("Pool.forEach", Run.Mode.FOR_EACH, Waiting.WHOLE_CALL, Failing.FAST),
-  STREAM("Pool.stream", Run.Mode.ORDERED, Waiting.STREAMED, Failing.FAST),
-  STREAM_UNORDERED("Pool.streamUnordered", Run.Mode.UNORDERED, Waiting.STREAMED, Failing.FAST),
-  MAP_ASYNC("Pool.mapAsync", Run.Mode.LIST, Waiting.WHOLE_CALL, Failing.FAST),
-  MAP_OUTCOMES("Pool.mapOutcomes", Run.Mode.LIST, Waiting.WHOLE_CALL, Failing.AS_OUTCOMES),
-  STREAM_OUTCOMES("Pool.streamOutcomes", Run.Mode.ORDERED, Waiting.STREAMED, Failing.AS_OUTCOMES),
+  MAP("Pool.map", Mode.LIST, Waiting.WHOLE_CALL, Failing.FAST),
+  FOR_EACH("Pool.forEach", Mode.FOR_EACH, Waiting.WHOLE_CALL, Failing.FAST),
+  STREAM("Pool.stream", Mode.ORDERED, Waiting.STREAMED, Failing.FAST),
+  STREAM_UNORDERED("Pool.streamUnordered", Mode.UNORDERED, Waiting.STREAMED, Failing.FAST),
+  MAP_ASYNC("Pool.mapAsync", Mode.LIST, Waiting.WHOLE_CALL, Failing.FAST),
+  MAP_OUTCOMES("Pool.mapOutcomes", Mode.LIST, Waiting.WHOLE_CALL, Failing.AS_OUTCOMES),
+  STREAM_OUTCOMES("Pool.streamOutcomes", Mode.ORDERED, Waiting.STREAMED, Failing.AS_OUTCOMES),
   STREAM_OUTCOMES_UNORDERED(
-      "Pool.streamOutcomesUnordered", Run.Mode.UNORDERED, Waiting.STREAMED, Failing.AS_OUTCOMES);
+      "Pool.streamOutcomesUnordered", Mode.UNORDERED, Waiting.STREAMED, Failing.AS_OUTCOMES);
 
   /** Whether someone waits for the whole call ({@code close()} waits for it too). */
   enum Waiting {
@@ -29,11 +29,11 @@ public enum CallKind {
   }
 
   private final String what;
-  private final Run.Mode mode;
+  private final Mode mode;
   private final Waiting waiting;
   private final Failing failing;
 
-  CallKind(String what, Run.Mode mode, Waiting waiting, Failing failing) {
+  CallKind(String what, Mode mode, Waiting waiting, Failing failing) {
     this.what = what;
     this.mode = mode;
     this.waiting = waiting;
@@ -45,7 +45,7 @@ public enum CallKind {
     return what;
   }
 
-  Run.Mode mode() {
+  Mode mode() {
     return mode;
   }
 

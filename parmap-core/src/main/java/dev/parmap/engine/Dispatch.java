@@ -529,8 +529,9 @@ final class Dispatch {
       }
       if (thread != null) {
         long index = chunk.firstIndex + chunk.current;
-        StillRunning where =
-            new StillRunning("item #" + index + " is still running on thread " + thread.getName());
+        CallReports.StillRunning where =
+            new CallReports.StillRunning(
+                "item #" + index + " is still running on thread " + thread.getName());
         where.setStackTrace(thread.getStackTrace());
         report.addSuppressed(where);
       }
@@ -556,14 +557,5 @@ final class Dispatch {
     }
     endedThreads.clear();
     return interrupted;
-  }
-
-  /** Where a task the call gave up on is: its item, its thread, and that thread's stack. */
-  static final class StillRunning extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    StillRunning(String message) {
-      super(message, null, false, true);
-    }
   }
 }

@@ -104,4 +104,27 @@ final class Failures {
       throw thrown;
     }
   }
+
+  /**
+   * Throws the call's failure, if it has one: the report of tasks the call gave up on ({@code
+   * stuck}, with the primary failure suppressed in it) first, then a fatal {@link Error}, then the
+   * primary failure's report. Returns if there is none.
+   */
+  void throwIfFailed(@Nullable RuntimeException stuck) {
+    Throwable first = primary();
+    if (stuck != null) {
+      if (first != null) {
+        stuck.addSuppressed(first);
+      }
+      throw stuck;
+    }
+    Error error = fatal();
+    if (error != null) {
+      throw error;
+    }
+    RuntimeException report = report();
+    if (report != null) {
+      throw report;
+    }
+  }
 }

@@ -27,63 +27,22 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Ending.</b> The driver returns or throws only once no chunk is in flight and every
  * per-chunk thread has been joined: nothing started by the call outlives it.
  *
- * <p><b>Window.</b> {@code outstanding} counts items read from the input and not yet handed over
- * (consumed from a stream, or completed for {@code map}/{@code forEach}); the driver reads no more
- * input while it is at {@code window}. That bounds the memory held for items and buffered results.
+ * <p><b>Window.</b> The {@link Feed} reads no more input while the items read and not yet handed
+ * over reach the call's window: that bounds the memory held for items and buffered results.
  */
 public final class Run<T extends @Nullable Object, R extends @Nullable Object>
-    implements ItemRunner.Control {
-
-  enum Mode {
-    /** Ordered results collected into a list. */
-    LIST,
-    /** No results. */
-    FOR_EACH,
-    /** Results streamed in input order. */
-    ORDERED,
-    /** Results streamed in completion order. */
-    UNORDERED
-  }
-
-  /**
-   * Where the call is. Legal moves: NEW to RUNNING (the first pull, or the blocking call, begins)
-   * or ENDED (a stream closed before it was read); RUNNING to WINDING_DOWN (a stream whose deadline
-   * passed hands over what is buffered) or ENDED; WINDING_DOWN to ENDED. Driver only.
-   */
-  enum State {
-    NEW,
-    RUNNING,
-    WINDING_DOWN,
-    ENDED;
-
-    boolean mayMoveTo(State next) {
-      return switch (this) {
-        case NEW -> next == RUNNING || next == ENDED;
-        case RUNNING -> next == WINDING_DOWN || next == ENDED;
-        case WINDING_DOWN -> next == ENDED;
-        case ENDED -> false;
-      };
-    }
-  }
-
-  /** The largest list parmap can return (the usual JDK limit for array sizes). */
-  static final long MAX_LIST_SIZE = Integer.MAX_VALUE - 8;
+    implements ItemRunner.Control, Feed.Call {
 
   private final PoolContext pool;
-  private final Launcher launcher;
-  private final ItemRunner itemRunner;
   private final Mode mode;
   private final CallOptions options;
-  private final PublicTypes types;
+  private final CallReports reports;
 
   /** Whether items report outcomes instead of failing the call fast. */
   private final boolean outcomes;
 
-  private final @Nullable Attempts attempts;
   private final Deadline deadline;
   private final Observation observation;
-  private final String what;
-  private final long window;
   private final ChunkSizer sizer;
 
   private final Input input; // driver only
@@ -91,6 +50,7 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
   private final Sink sink; // driver only
 
   private final Dispatch dispatch;
+  private final Feed feed;
   private final StopFlag stopFlag = new StopFlag();
 
   // Shared with the chunks and the deadline watch.
@@ -98,10 +58,9 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
   private volatile @Nullable String abortReason;
 
   // Driver only.
-  private long outstanding;
   private long lastProgressNanos;
   private final Failures failures = new Failures();
-  private State state = State.NEW;
+  private CallState state = CallState.NEW;
   private long finishedItems;
   private @Nullable RuntimeException stuck;
   private boolean completedAnyway; // stopped by a deadline noticed after the last item finished
@@ -121,35 +80,38 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
     String what = kind.what();
     boolean outcomes = kind.reportsOutcomes();
     this.pool = pool;
-    this.launcher = pool.launcher();
+    Launcher launcher = pool.launcher();
     this.mode = mode;
-    this.what = what;
     this.options = options;
-    this.types = pool.types();
+    PublicTypes types = pool.types();
+    this.reports = new CallReports(what, types);
     this.outcomes = outcomes;
     int concurrency = options.maxConcurrency();
     this.sizer =
         new ChunkSizer(
             Math.min(launcher.parallelism, concurrency),
             Math.min(launcher.maxInFlight, concurrency));
-    this.attempts =
+    long now = System.nanoTime();
+    this.deadline = new Deadline(what, types, options.deadline(), now);
+    Attempts attempts =
         options.hasItemPolicies()
             ? new Attempts(
                 options,
                 pool.ticker(),
                 options.timeout() != null ? pool.timer().get() : null,
                 this::isStopped,
-                this::deadlineNanosLeft)
+                deadline::nanosLeft)
             : null;
     List<ContextPropagator.Snapshot> captured = new ArrayList<>();
     for (ContextPropagator propagator : options.propagators()) {
       captured.add(propagator.capture()); // on the calling thread
     }
-    this.itemRunner = new ItemRunner(task, attempts, outcomes, types, captured, this, stopFlag);
-    long now = System.nanoTime();
-    this.deadline = new Deadline(what, types, options.deadline(), now);
-    if (mode == Mode.LIST && items instanceof Collection<?> sized && sized.size() > MAX_LIST_SIZE) {
-      throw tooManyResults(); // refused before anything is read or allocated
+    ItemRunner itemRunner =
+        new ItemRunner(task, attempts, outcomes, types, captured, this, stopFlag);
+    if (mode == Mode.LIST
+        && items instanceof Collection<?> sized
+        && sized.size() > CallReports.MAX_LIST_SIZE) {
+      throw reports.tooManyResults(); // refused before anything is read or allocated
     }
     this.input = new Input(items);
     this.observation =
@@ -163,23 +125,20 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
             types,
             () -> stop(null));
     this.sink = Sink.of(mode, input);
-    // Items of a random-access list are in memory already, and so are map's results: the window
-    // only matters where the call would otherwise hold items or results of its own.
-    boolean holdsNothingExtra =
-        input.isRandomAccess() && (sink.holdsNothingExtra() || mode == Mode.FOR_EACH);
-    this.window = holdsNothingExtra ? Long.MAX_VALUE : pool.window();
     this.lastProgressNanos = now;
     this.dispatch =
         new Dispatch(pool, itemRunner, pool.work().isRunningTaskOnCurrentThread(), stopFlag);
-  }
-
-  private RuntimeException tooManyResults() {
-    return types.callFailed(
-        what
-            + " cannot return more than "
-            + MAX_LIST_SIZE
-            + " results in a list; use Pool.stream or Pool.forEach for inputs this large",
-        null);
+    this.feed =
+        new Feed(
+            input,
+            sink,
+            sizer,
+            dispatch,
+            Feed.window(input, sink, mode, pool.window()),
+            mode == Mode.LIST,
+            reports,
+            pool.description(),
+            this);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -188,21 +147,17 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
   /** Runs the call to the end and returns the results in input order. */
   public List<R> toList() {
     drive();
-    throwListenerFailure();
+    failures.throwAfterEnd(); // a listener's Error
     return assemble();
   }
 
   /** Runs the call to the end, dropping results. */
   public void runAll() {
     drive();
-    throwListenerFailure();
+    failures.throwAfterEnd(); // a listener's Error
   }
 
-  private void throwListenerFailure() {
-    failures.throwAfterEnd();
-  }
-
-  private void moveTo(State next) {
+  private void moveTo(CallState next) {
     if (!state.mayMoveTo(next)) {
       throw new IllegalStateException(
           "parmap bug: a call cannot move from " + state + " to " + next);
@@ -212,19 +167,19 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
 
   /** A stream whose deadline passed hands over what is buffered, then ends. */
   void windDown() {
-    moveTo(State.WINDING_DOWN);
+    moveTo(CallState.WINDING_DOWN);
   }
 
   boolean isWindingDown() {
-    return state == State.WINDING_DOWN;
+    return state == CallState.WINDING_DOWN;
   }
 
   /** Begins the call (once, on the driver): the deadline watch, and the listener's start. */
   void begin() {
-    if (state != State.NEW) {
+    if (state != CallState.NEW) {
       return;
     }
-    moveTo(State.RUNNING);
+    moveTo(CallState.RUNNING);
     // The deadline must reach running tasks even while the driver is busy (running a chunk of a
     // nested call itself, or blocked in the input): a thread of its own watches the clock.
     deadline.watch(pool.threadPrefix() + "deadline", () -> stop(null));
@@ -263,12 +218,15 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
 
   /** A spliterator whose traversal drives the call; closing its stream must call {@link #close}. */
   public Spliterator<R> spliterator() {
-    return new StreamPull<>(this);
+    if (!(sink instanceof Sink.ToStream stream)) {
+      throw new IllegalStateException("only stream calls have a spliterator");
+    }
+    return new StreamPull<>(this, feed, stream, dispatch, input, mode == Mode.ORDERED);
   }
 
   /** Cancels the call if it is still running and waits for its tasks (from the driver thread). */
   public void close() {
-    if (state == State.ENDED) {
+    if (state == CallState.ENDED) {
       return;
     }
     try {
@@ -297,13 +255,9 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
     dispatch.stop();
   }
 
-  boolean isStopped() {
+  @Override
+  public boolean isStopped() {
     return stopFlag.isRaised();
-  }
-
-  /** The time left before the deadline, or -1 if the call has none (for the item policies). */
-  private long deadlineNanosLeft() {
-    return deadline.nanosLeft();
   }
 
   @Override
@@ -342,17 +296,13 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
 
   /** Reads and launches chunks while the window and the in-flight cap allow. */
   void launchMore() {
-    while (!isStopped() && !input.exhausted() && !failures.any()) {
-      if (dispatch.inFlight() >= sizer.inFlightCap() || outstanding >= window) {
-        return;
-      }
+    while (!isStopped() && !failures.any() && feed.hasRoom()) {
       if (deadline.check()) {
         stop(null);
         return;
       }
-      int size = (int) Math.min(sizer.nextSize(input.remaining()), window - outstanding);
-      Chunk chunk = read(size);
-      if (chunk == null || !launch(chunk)) {
+      Chunk chunk = feed.launchNext();
+      if (chunk == null) {
         return;
       }
       if (chunk.cutForTime && sink instanceof Sink.ToStream stream) {
@@ -361,85 +311,6 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
           return; // the input is slow: hand over what is done before reading on
         }
       }
-    }
-  }
-
-  /** Reads the next chunk's items; null at the end of the input, or if it failed. */
-  private @Nullable Chunk read(int want) {
-    Input.Read read;
-    try {
-      read = input.read(want);
-    } catch (Input.Failed e) {
-      Throwable cause = e.getCause();
-      fail(types.inputFailed(e.index, cause != null ? cause : e), cause != null ? cause : e);
-      return null;
-    }
-    if (read == null) {
-      return null;
-    }
-    int n = read.items().length;
-    if (mode == Mode.LIST && read.first() + n > MAX_LIST_SIZE) {
-      RuntimeException tooMany = tooManyResults();
-      fail(tooMany, tooMany);
-      return null;
-    }
-    Chunk chunk = sink.chunkOf(read.first(), read.items());
-    chunk.cutForTime = read.cutForTime();
-    return chunk;
-  }
-
-  /** Launches a chunk of items just read: they count in the window until handed over. */
-  private boolean launch(Chunk chunk) {
-    if (!start(chunk)) {
-      return false;
-    }
-    outstanding += chunk.size;
-    sink.launched(chunk);
-    return true;
-  }
-
-  /** Puts the chunk on the pool; on failure, fails the call. */
-  private boolean start(Chunk chunk) {
-    boolean launched;
-    try {
-      launched = dispatch.launch(chunk);
-    } catch (RuntimeException | OutOfMemoryError e) { // rejected, or no thread could be created
-      fail(
-          types.callFailed(what + " could not start a task on " + pool.description() + ": " + e, e),
-          e);
-      return false;
-    }
-    if (!launched) {
-      // The pool was closed. If the call was stopped first (terminate() stops, then closes), the
-      // stop's reason is the news; otherwise the stream was consumed after its pool was closed.
-      if (!isStopped()) {
-        IllegalStateException closed =
-            new IllegalStateException(
-                "the pool was closed before this stream was consumed: consume or close result"
-                    + " streams before closing their pool");
-        fail(closed, closed);
-      }
-      return false;
-    }
-    return true;
-  }
-
-  /**
-   * Hands the items a yielded chunk left unrun on to new chunks, launched at once: sized by the
-   * sizer (which has just measured the slow chunk), no more of them than there is room for in
-   * flight. They write into the chunk's results and stay in the window as its items did; an ordered
-   * stream hands them over right after it ({@link Sink.ToStream#next}).
-   */
-  private void handOnRest(Chunk parent) {
-    int from = parent.done;
-    int rest = parent.size - from;
-    int size = sizer.restSize(rest, sizer.inFlightCap() - dispatch.inFlight());
-    for (int at = from; at < parent.size; at += size) {
-      Chunk child = parent.child(at, Math.min(size, parent.size - at));
-      if (!start(child)) {
-        break; // the call fails with the reason: the items not handed on never run
-      }
-      parent.handedOn(child);
     }
   }
 
@@ -505,32 +376,21 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
       long index = chunk.firstIndex + chunk.done;
       List<Throwable> failures = chunk.failures;
       fail(
-          types.taskFailed(index, itemOf(chunk), failures != null ? failures : List.of(error)),
+          reports.taskFailed(index, itemOf(chunk), failures != null ? failures : List.of(error)),
           error);
     }
     Throwable broken = chunk.machineryFailure;
     if (broken != null) {
-      fail(
-          types.callFailed(
-              what
-                  + ": the work around the items #"
-                  + chunk.firstIndex
-                  + "-#"
-                  + (chunk.firstIndex + chunk.size - 1)
-                  + " failed (a context propagator's scope threw on close, or parmap's own"
-                  + " bookkeeping failed): "
-                  + broken,
-              broken),
-          broken);
+      fail(reports.machineryFailed(chunk, broken), broken);
     }
     if (chunk.yielded && !failures.any() && !isStopped()) {
-      handOnRest(chunk);
+      feed.handOnRest(chunk);
     }
     finishedItems += chunk.done;
     observation.chunkCompleted(chunk);
     deadline.cutShort(chunk, outcomes);
     chunk.items = null; // the items are not needed any more: let them go
-    outstanding -= sink.completed(chunk);
+    feed.completed(chunk);
   }
 
   private @Nullable Object itemOf(Chunk chunk) {
@@ -543,7 +403,8 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
   }
 
   /** Records a failure: the first one becomes the call's, later ones its suppressed. */
-  private void fail(RuntimeException report, Throwable cause) {
+  @Override
+  public void fail(RuntimeException report, Throwable cause) {
     if (failures.record(report, cause)) {
       stop(null);
     }
@@ -556,25 +417,8 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
   private void drain() {
     if (stuck == null
         && !dispatch.drain(Durations.saturatedNanos(options.cancellationGrace()), this::process)) {
-      stuck = stuckReport();
+      stuck = reports.stuck(options.cancellationGrace(), dispatch);
     }
-  }
-
-  /**
-   * Tasks that ignored interruption for the whole grace period: the call gives up on them. Java
-   * cannot stop a thread; the report shows where each one is stuck.
-   */
-  private RuntimeException stuckReport() {
-    RuntimeException report =
-        types.callFailed(
-            what
-                + " gave up waiting for tasks that ignore interruption: after "
-                + options.cancellationGrace()
-                + " they are still running (their threads are left behind; see the suppressed"
-                + " exceptions for where each one is)",
-            null);
-    dispatch.describeRunning(report);
-    return report;
   }
 
   /**
@@ -598,32 +442,14 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
       completedAnyway = true;
       return;
     }
-    RuntimeException abandoned = stuck;
-    Throwable primary = failures.primary();
-    if (abandoned != null) {
-      if (primary != null) {
-        abandoned.addSuppressed(primary);
-      }
-      throw abandoned;
-    }
-    Error fatal = failures.fatal();
-    if (fatal != null) {
-      throw fatal;
-    }
-    RuntimeException report = failures.report();
-    if (report == null && deadline.passed() != null) {
+    failures.throwIfFailed(stuck);
+    if (deadline.passed() != null) {
       if (outcomes) {
         return; // each unfinished item's outcome says so
       }
-      report = deadline.report(finishedItems);
+      throw deadline.report(finishedItems);
     }
-    if (report == null) {
-      String reason = abortReason;
-      report =
-          types.callFailed(
-              what + " was stopped: " + (reason != null ? reason : "it was cancelled"), null);
-    }
-    throw report;
+    throw reports.stopped(abortReason);
   }
 
   void interrupted(InterruptedException e) {
@@ -631,7 +457,7 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
       stop(null);
       drain();
       Thread.currentThread().interrupt();
-      RuntimeException report = types.interrupted(what, e);
+      RuntimeException report = reports.interrupted(e);
       Throwable earlier = failures.primary();
       if (earlier != null) {
         report.addSuppressed(earlier); // a task had failed before the interrupt: keep it
@@ -646,8 +472,8 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
   }
 
   void end() {
-    if (state != State.ENDED) {
-      moveTo(State.ENDED);
+    if (state != CallState.ENDED) {
+      moveTo(CallState.ENDED);
       if (dispatch.joinEndedThreads()) {
         Thread.currentThread().interrupt();
       }
@@ -676,34 +502,27 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
     return deadline.passed() == null || (outcomes && input.knownSize() >= 0 && mode == Mode.LIST);
   }
 
+  @SuppressWarnings("unchecked") // results are of the user's types by construction
   private List<R> assemble() {
-    if (!(sink instanceof Sink.ToList list)) {
-      throw new IllegalStateException("only map calls assemble a list");
-    }
-    RuntimeException cut = deadline.passed();
-    long read = input.nextIndex();
-    List<@Nullable Object> all;
-    if (cut != null && outcomes) {
-      // After the deadline, the rest of a collection (its size is known, it is in memory) is
-      // reported as cut short too.
-      all =
-          list.assemble(
-              read,
-              input.unreadForReport(),
-              (item, index) -> types.failure(item, index, 0, Duration.ZERO, cut));
-    } else {
-      all = list.assemble(read, List.of(), (item, index) -> item);
-    }
-    @SuppressWarnings("unchecked")
-    List<R> results = (List<R>) Collections.unmodifiableList(all);
-    return results;
+    Sink.ToList list = (Sink.ToList) sink; // only list calls assemble
+    RuntimeException cut = outcomes ? deadline.passed() : null;
+    // After the deadline, the rest of a collection (its size is known, it is in memory) is
+    // reported as cut short too.
+    return (List<R>)
+        Collections.unmodifiableList(
+            cut == null
+                ? list.assemble(input.nextIndex(), List.of(), (item, index) -> item)
+                : list.assemble(
+                    input.nextIndex(),
+                    input.unreadForReport(),
+                    (item, index) -> pool.types().failure(item, index, 0, Duration.ZERO, cut)));
   }
 
   // ---------------------------------------------------------------------------------------------
   // For the stream's pulls (driver: the consumer's thread), see StreamPull
 
   boolean isEnded() {
-    return state == State.ENDED;
+    return state == CallState.ENDED;
   }
 
   /** Whether a task failed: a stream surfaces it at its next pull, not when its item is reached. */
@@ -713,36 +532,5 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
 
   boolean hasFailedOrStopped() {
     return failures.any() || isStopped();
-  }
-
-  boolean inputExhausted() {
-    return input.exhausted();
-  }
-
-  int chunksInFlight() {
-    return dispatch.inFlight();
-  }
-
-  /** The next chunk whose results a stream can hand over now, or null. */
-  @Nullable Chunk nextReadyChunk() {
-    return sink instanceof Sink.ToStream stream ? stream.next() : null;
-  }
-
-  /** A stream handed one result over: it leaves the window. */
-  void handedOver() {
-    outstanding--;
-  }
-
-  boolean ordered() {
-    return mode == Mode.ORDERED;
-  }
-
-  /**
-   * Items and results are stored as {@code Object}s; they are of the user's types, which may be
-   * nullable: the cast is safe by construction.
-   */
-  @SuppressWarnings({"unchecked", "NullAway", "TypeParameterUnusedInFormals"})
-  static <X extends @Nullable Object> X cast(@Nullable Object value) {
-    return (X) value;
   }
 }

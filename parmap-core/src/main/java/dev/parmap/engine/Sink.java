@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
 abstract sealed class Sink permits Sink.ToList, Sink.Dropped, Sink.ToStream {
 
   /** The sink for a call of {@code mode} over {@code input}. */
-  static Sink of(Run.Mode mode, Input input) {
+  static Sink of(Mode mode, Input input) {
     return switch (mode) {
       case LIST -> new ToList(input);
       case FOR_EACH -> new Dropped();

@@ -17,10 +17,26 @@ import org.jspecify.annotations.Nullable;
  */
 final class StreamPull<R extends @Nullable Object> implements Spliterator<R> {
   private final Run<?, R> call;
+  private final Feed feed;
+  private final Sink.ToStream sink;
+  private final Dispatch dispatch;
+  private final Input input;
+  private final boolean ordered;
   private @Nullable Chunk current;
 
-  StreamPull(Run<?, R> call) {
+  StreamPull(
+      Run<?, R> call,
+      Feed feed,
+      Sink.ToStream sink,
+      Dispatch dispatch,
+      Input input,
+      boolean ordered) {
     this.call = call;
+    this.feed = feed;
+    this.sink = sink;
+    this.dispatch = dispatch;
+    this.input = input;
+    this.ordered = ordered;
   }
 
   @Override
@@ -40,8 +56,8 @@ final class StreamPull<R extends @Nullable Object> implements Spliterator<R> {
         }
         Chunk chunk = current;
         if (chunk != null && chunk.consumed < chunk.done) {
-          R result = Run.<R>cast(chunk.takeResult(chunk.consumed++));
-          call.handedOver();
+          R result = StreamPull.<R>cast(chunk.takeResult(chunk.consumed++));
+          feed.handedOver();
           action.accept(result); // if it throws, the catch below ends the call first
           return true;
         }
@@ -51,13 +67,13 @@ final class StreamPull<R extends @Nullable Object> implements Spliterator<R> {
         if (!call.isWindingDown() && call.hasFailedOrStopped()) {
           continue;
         }
-        Chunk next = call.nextReadyChunk();
+        Chunk next = sink.next();
         if (next != null) {
           current = next;
-        } else if (call.chunksInFlight() > 0) {
+        } else if (dispatch.inFlight() > 0) {
           call.awaitEvents();
         } else {
-          if (!call.inputExhausted() && !call.isWindingDown()) {
+          if (!input.exhausted() && !call.isWindingDown()) {
             throw new IllegalStateException("parmap bug: stream stalled with input left");
           }
           call.end();
@@ -85,6 +101,15 @@ final class StreamPull<R extends @Nullable Object> implements Spliterator<R> {
 
   @Override
   public int characteristics() {
-    return call.ordered() ? ORDERED : 0;
+    return ordered ? ORDERED : 0;
+  }
+
+  /**
+   * Items and results are stored as {@code Object}s; they are of the user's types, which may be
+   * nullable: the cast is safe by construction.
+   */
+  @SuppressWarnings({"unchecked", "NullAway", "TypeParameterUnusedInFormals"})
+  static <X extends @Nullable Object> X cast(@Nullable Object value) {
+    return (X) value;
   }
 }

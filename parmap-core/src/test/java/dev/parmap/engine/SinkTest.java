@@ -31,7 +31,7 @@ class SinkTest {
 
   @Test
   void aListOfARandomAccessInputIsOneArrayInInputOrder() {
-    Sink.ToList sink = (Sink.ToList) Sink.of(Run.Mode.LIST, new Input(List.of(0, 1, 2, 3, 4)));
+    Sink.ToList sink = (Sink.ToList) Sink.of(Mode.LIST, new Input(List.of(0, 1, 2, 3, 4)));
     assertThat(sink.holdsNothingExtra()).isTrue();
     Chunk second = sink.chunkOf(3, items(3, 5));
     Chunk first = sink.chunkOf(0, items(0, 3));
@@ -44,7 +44,7 @@ class SinkTest {
   @Test
   void aListOfAnyOtherInputIsAssembledChunkByChunkThenTheUnreadItems() {
     Sink.ToList sink =
-        (Sink.ToList) Sink.of(Run.Mode.LIST, new Input(new LinkedList<>(List.of(0, 1, 2, 3))));
+        (Sink.ToList) Sink.of(Mode.LIST, new Input(new LinkedList<>(List.of(0, 1, 2, 3))));
     assertThat(sink.holdsNothingExtra()).isFalse();
     complete(sink.chunkOf(0, items(0, 2)), 2);
     complete(sink.chunkOf(2, items(2, 3)), 1);
@@ -54,7 +54,7 @@ class SinkTest {
 
   @Test
   void forEachKeepsNoResults() {
-    Sink sink = Sink.of(Run.Mode.FOR_EACH, new Input(List.of(1, 2)));
+    Sink sink = Sink.of(Mode.FOR_EACH, new Input(List.of(1, 2)));
     Chunk chunk = sink.chunkOf(0, items(0, 2));
     assertThat(chunk.results).isNull();
     chunk.done = 1;
@@ -63,7 +63,7 @@ class SinkTest {
 
   @Test
   void anOrderedStreamHandsChunksOverInInputOrderOnceComplete() {
-    Sink.ToStream sink = (Sink.ToStream) Sink.of(Run.Mode.ORDERED, new Input(List.of()));
+    Sink.ToStream sink = (Sink.ToStream) Sink.of(Mode.ORDERED, new Input(List.of()));
     Chunk first = sink.chunkOf(0, items(0, 2));
     Chunk second = sink.chunkOf(2, items(2, 4));
     sink.launched(first);
@@ -79,7 +79,7 @@ class SinkTest {
 
   @Test
   void anUnorderedStreamHandsChunksOverInCompletionOrderSkippingEmptyOnes() {
-    Sink.ToStream sink = (Sink.ToStream) Sink.of(Run.Mode.UNORDERED, new Input(List.of()));
+    Sink.ToStream sink = (Sink.ToStream) Sink.of(Mode.UNORDERED, new Input(List.of()));
     Chunk first = sink.chunkOf(0, items(0, 2));
     Chunk second = sink.chunkOf(2, items(2, 4));
     Chunk empty = sink.chunkOf(4, items(4, 5));
@@ -106,7 +106,7 @@ class SinkTest {
 
   @Test
   void anOrderedStreamHandsAYieldedChunksChildrenOverRightAfterItThenTheNextChunk() {
-    Sink.ToStream sink = (Sink.ToStream) Sink.of(Run.Mode.ORDERED, new Input(List.of()));
+    Sink.ToStream sink = (Sink.ToStream) Sink.of(Mode.ORDERED, new Input(List.of()));
     Chunk parent = sink.chunkOf(0, items(0, 6));
     Chunk next = sink.chunkOf(6, items(6, 8));
     sink.launched(parent);
@@ -135,7 +135,7 @@ class SinkTest {
 
   @Test
   void anUnorderedStreamHandsAYieldedChunkAndItsChildrenOverAsEachCompletes() {
-    Sink.ToStream sink = (Sink.ToStream) Sink.of(Run.Mode.UNORDERED, new Input(List.of()));
+    Sink.ToStream sink = (Sink.ToStream) Sink.of(Mode.UNORDERED, new Input(List.of()));
     Chunk parent = sink.chunkOf(0, items(0, 4));
     sink.launched(parent);
     complete(parent, 1);
@@ -149,9 +149,9 @@ class SinkTest {
 
   @Test
   void theChildrenOfAYieldedChunkWriteIntoItsListSlotsAndLeaveTheWindowThemselves() {
-    Sink.ToList shared = (Sink.ToList) Sink.of(Run.Mode.LIST, new Input(List.of(0, 1, 2, 3, 4)));
+    Sink.ToList shared = (Sink.ToList) Sink.of(Mode.LIST, new Input(List.of(0, 1, 2, 3, 4)));
     Sink.ToList chunked =
-        (Sink.ToList) Sink.of(Run.Mode.LIST, new Input(new LinkedList<>(List.of(0, 1, 2, 3, 4))));
+        (Sink.ToList) Sink.of(Mode.LIST, new Input(new LinkedList<>(List.of(0, 1, 2, 3, 4))));
     for (Sink.ToList sink : List.of(shared, chunked)) {
       Chunk first = complete(sink.chunkOf(0, items(0, 1)), 1);
       Chunk parent = complete(sink.chunkOf(1, items(1, 5)), 1);
@@ -167,7 +167,7 @@ class SinkTest {
 
   @Test
   void forEachCountsAYieldedChunksHandedOnItemsOnlyWithItsChildren() {
-    Sink sink = Sink.of(Run.Mode.FOR_EACH, new Input(List.of(1, 2, 3)));
+    Sink sink = Sink.of(Mode.FOR_EACH, new Input(List.of(1, 2, 3)));
     Chunk parent = sink.chunkOf(0, items(0, 3));
     parent.done = 1;
     List<Chunk> children = handOnRest(parent, 1);

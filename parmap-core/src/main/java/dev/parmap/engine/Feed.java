@@ -1,0 +1,170 @@
+package dev.parmap.engine;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Feeds a call's pool: reads the {@link Input} into chunks sized by the {@link ChunkSizer} and puts
+ * them on the pool through the {@link Dispatch}, while the window and the in-flight cap allow.
+ *
+ * <p><b>Window.</b> {@code outstanding} counts items read from the input and not yet handed over
+ * (consumed from a stream, or completed for {@code map}/{@code forEach}); no more input is read
+ * while it is at {@code window}. That bounds the memory held for items and buffered results. Driver
+ * only.
+ */
+final class Feed {
+
+  /** What the feed needs of its call. */
+  interface Call {
+    /** Records a failure: the first one becomes the call's; the call stops. */
+    void fail(RuntimeException report, Throwable cause);
+
+    /** Whether the call was stopped. */
+    boolean isStopped();
+  }
+
+  private final Input input;
+  private final Sink sink;
+  private final ChunkSizer sizer;
+  private final Dispatch dispatch;
+  private final long window;
+  private final boolean listMode;
+  private final CallReports reports;
+  private final String pool;
+  private final Call call;
+  private long outstanding;
+
+  /**
+   * @param window items read and not yet handed over, at most ({@link Long#MAX_VALUE}: no bound)
+   * @param listMode whether results are collected into a list (whose size is bounded)
+   * @param pool the pool's description, for messages
+   */
+  Feed(
+      Input input,
+      Sink sink,
+      ChunkSizer sizer,
+      Dispatch dispatch,
+      long window,
+      boolean listMode,
+      CallReports reports,
+      String pool,
+      Call call) {
+    this.input = input;
+    this.sink = sink;
+    this.sizer = sizer;
+    this.dispatch = dispatch;
+    this.window = window;
+    this.listMode = listMode;
+    this.reports = reports;
+    this.pool = pool;
+    this.call = call;
+  }
+
+  /**
+   * The window of a call: {@code poolWindow} items, or no bound where the call holds nothing of its
+   * own (the items of a random-access list are in memory already, and so are map's results).
+   */
+  static long window(Input input, Sink sink, Mode mode, long poolWindow) {
+    boolean holdsNothingExtra =
+        input.isRandomAccess() && (sink.holdsNothingExtra() || mode == Mode.FOR_EACH);
+    return holdsNothingExtra ? Long.MAX_VALUE : poolWindow;
+  }
+
+  /** Whether another chunk may be read and launched now. */
+  boolean hasRoom() {
+    return !input.exhausted() && dispatch.inFlight() < sizer.inFlightCap() && outstanding < window;
+  }
+
+  /** Reads and launches the next chunk; null at the end of the input, or if the call failed. */
+  @Nullable Chunk launchNext() {
+    int size = (int) Math.min(sizer.nextSize(input.remaining()), window - outstanding);
+    Chunk chunk = read(size);
+    return chunk != null && launch(chunk) ? chunk : null;
+  }
+
+  /** A completed chunk's items leave the window as far as the sink has handed them over. */
+  void completed(Chunk chunk) {
+    outstanding -= sink.completed(chunk);
+  }
+
+  /** A stream handed one result over: it leaves the window. */
+  void handedOver() {
+    outstanding--;
+  }
+
+  /** Reads the next chunk's items; null at the end of the input, or if it failed. */
+  private @Nullable Chunk read(int want) {
+    Input.Read read;
+    try {
+      read = input.read(want);
+    } catch (Input.Failed e) {
+      RuntimeException report = reports.inputFailed(e);
+      call.fail(report, report.getCause() != null ? report.getCause() : e);
+      return null;
+    }
+    if (read == null) {
+      return null;
+    }
+    int n = read.items().length;
+    if (listMode && read.first() + n > CallReports.MAX_LIST_SIZE) {
+      RuntimeException tooMany = reports.tooManyResults();
+      call.fail(tooMany, tooMany);
+      return null;
+    }
+    Chunk chunk = sink.chunkOf(read.first(), read.items());
+    chunk.cutForTime = read.cutForTime();
+    return chunk;
+  }
+
+  /** Launches a chunk of items just read: they count in the window until handed over. */
+  private boolean launch(Chunk chunk) {
+    if (!start(chunk)) {
+      return false;
+    }
+    outstanding += chunk.size;
+    sink.launched(chunk);
+    return true;
+  }
+
+  /** Puts the chunk on the pool; on failure, fails the call. */
+  private boolean start(Chunk chunk) {
+    boolean launched;
+    try {
+      launched = dispatch.launch(chunk);
+    } catch (RuntimeException | OutOfMemoryError e) { // rejected, or no thread could be created
+      call.fail(reports.couldNotStart(pool, e), e);
+      return false;
+    }
+    if (!launched) {
+      // The pool was closed. If the call was stopped first (terminate() stops, then closes), the
+      // stop's reason is the news; otherwise the stream was consumed after its pool was closed.
+      if (!call.isStopped()) {
+        IllegalStateException closed =
+            new IllegalStateException(
+                "the pool was closed before this stream was consumed: consume or close result"
+                    + " streams before closing their pool");
+        call.fail(closed, closed);
+      }
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Hands the items a yielded chunk left unrun on to new chunks, launched at once: sized by the
+   * sizer (which has just measured the slow chunk), no more of them than there is room for in
+   * flight. They write into the chunk's results and stay in the window as its items did; an ordered
+   * stream hands them over right after it ({@link Sink.ToStream#next}).
+   */
+  void handOnRest(Chunk parent) {
+    int from = parent.done;
+    int rest = parent.size - from;
+    int size = sizer.restSize(rest, sizer.inFlightCap() - dispatch.inFlight());
+    for (int at = from; at < parent.size; at += size) {
+      Chunk child = parent.child(at, Math.min(size, parent.size - at));
+      if (!start(child)) {
+        break; // the call fails with the reason: the items not handed on never run
+      }
+      parent.handedOn(child);
+    }
+  }
+}
