@@ -3,7 +3,9 @@ package dev.parmap.engine;
 import dev.parmap.observe.ContextPropagator;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,7 +37,7 @@ final class ItemRunner {
   }
 
   private final Work task;
-  private final @Nullable Attempts attempts;
+  private final @Nullable ItemPolicies policies;
   private final boolean outcomes;
   private final PublicTypes types;
   private final List<ContextPropagator.Snapshot> context;
@@ -48,19 +50,50 @@ final class ItemRunner {
    */
   ItemRunner(
       Work task,
-      @Nullable Attempts attempts,
+      @Nullable ItemPolicies policies,
       boolean outcomes,
       PublicTypes types,
       List<ContextPropagator.Snapshot> context,
       Control control,
       StopFlag stop) {
     this.task = task;
-    this.attempts = attempts;
+    this.policies = policies;
     this.outcomes = outcomes;
     this.types = types;
     this.context = List.copyOf(context);
     this.control = control;
     this.stop = stop;
+  }
+
+  /**
+   * The item runner of a call: its policy chain if it has item policies, and the caller's context
+   * captured now, on the calling thread.
+   *
+   * @param deadlineNanosLeft the time left before the call's deadline, or -1 if it has none
+   */
+  static ItemRunner forCall(
+      Work task,
+      CallOptions options,
+      PoolContext pool,
+      boolean outcomes,
+      Control control,
+      StopFlag stop,
+      LongSupplier deadlineNanosLeft) {
+    ItemPolicies policies =
+        options.hasItemPolicies()
+            ? new ItemPolicies(
+                task,
+                options,
+                pool.ticker(),
+                options.timeout() != null ? pool.timer().get() : null,
+                stop::isRaised,
+                deadlineNanosLeft)
+            : null;
+    List<ContextPropagator.Snapshot> captured = new ArrayList<>();
+    for (ContextPropagator propagator : options.propagators()) {
+      captured.add(propagator.capture()); // on the calling thread
+    }
+    return new ItemRunner(task, policies, outcomes, pool.types(), captured, control, stop);
   }
 
   /** Runs the chunk's items on the current thread, in the caller's context if there is one. */
@@ -78,7 +111,7 @@ final class ItemRunner {
     chunk.virtualThread = self.isVirtual();
     long started = System.nanoTime();
     chunk.startNanos = started;
-    chunk.done = attempts == null && !outcomes ? runPlain(chunk) : runWithPolicies(chunk);
+    chunk.done = policies == null && !outcomes ? runPlain(chunk) : runWithPolicies(chunk);
     chunk.nanos = System.nanoTime() - started;
   }
 
@@ -174,7 +207,7 @@ final class ItemRunner {
 
   /** Items under retry/timeout/rate limit, or reported as outcomes. */
   private int runWithPolicies(Chunk chunk) {
-    Attempts policy = attempts;
+    ItemPolicies policy = policies;
     @Nullable Object[] out = chunk.results;
     int offset = chunk.resultOffset;
     int i = 0;
@@ -193,12 +226,15 @@ final class ItemRunner {
       Object result;
       try {
         if (policy != null) {
-          result = policy.run(task, item, index, chunk);
+          RetryPolicy.Attempted attempted = policy.run(item, index, chunk);
+          result = attempted.value();
+          chunk.attempts = attempted.attempts();
+          chunk.retries += attempted.attempts() - 1;
         } else {
           chunk.attempts = 1;
           result = task.apply(item);
         }
-      } catch (Attempts.Failed f) {
+      } catch (RetryPolicy.Failed f) {
         if (itemFailed(chunk, i, item, f.failures, f.attempts, f.last, f.nanos)) {
           continue;
         }

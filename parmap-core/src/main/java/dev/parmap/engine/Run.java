@@ -2,9 +2,7 @@ package dev.parmap.engine;
 
 import dev.parmap.observe.CallInfo;
 import dev.parmap.observe.CallStats;
-import dev.parmap.observe.ContextPropagator;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
@@ -93,21 +91,8 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
             Math.min(launcher.maxInFlight, concurrency));
     long now = System.nanoTime();
     this.deadline = new Deadline(what, types, options.deadline(), now);
-    Attempts attempts =
-        options.hasItemPolicies()
-            ? new Attempts(
-                options,
-                pool.ticker(),
-                options.timeout() != null ? pool.timer().get() : null,
-                this::isStopped,
-                deadline::nanosLeft)
-            : null;
-    List<ContextPropagator.Snapshot> captured = new ArrayList<>();
-    for (ContextPropagator propagator : options.propagators()) {
-      captured.add(propagator.capture()); // on the calling thread
-    }
     ItemRunner itemRunner =
-        new ItemRunner(task, attempts, outcomes, types, captured, this, stopFlag);
+        ItemRunner.forCall(task, options, pool, outcomes, this, stopFlag, deadline::nanosLeft);
     if (mode == Mode.LIST
         && items instanceof Collection<?> sized
         && sized.size() > CallReports.MAX_LIST_SIZE) {

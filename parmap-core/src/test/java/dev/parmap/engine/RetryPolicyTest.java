@@ -28,38 +28,39 @@ class RetryPolicyTest {
             .multiplier(2)
             .jitter(0.5)
             .build();
-    assertThat(Attempts.backoffNanos(retry, 2, 0)).isEqualTo(Duration.ofMillis(100).toNanos());
-    assertThat(Attempts.backoffNanos(retry, 3, 0)).isEqualTo(Duration.ofMillis(200).toNanos());
-    assertThat(Attempts.backoffNanos(retry, 4, 0)).isEqualTo(Duration.ofMillis(400).toNanos());
-    assertThat(Attempts.backoffNanos(retry, 5, 0)).isEqualTo(Duration.ofMillis(500).toNanos());
-    assertThat(Attempts.backoffNanos(retry, 9, 0)).isEqualTo(Duration.ofMillis(500).toNanos());
+    assertThat(RetryPolicy.backoffNanos(retry, 2, 0)).isEqualTo(Duration.ofMillis(100).toNanos());
+    assertThat(RetryPolicy.backoffNanos(retry, 3, 0)).isEqualTo(Duration.ofMillis(200).toNanos());
+    assertThat(RetryPolicy.backoffNanos(retry, 4, 0)).isEqualTo(Duration.ofMillis(400).toNanos());
+    assertThat(RetryPolicy.backoffNanos(retry, 5, 0)).isEqualTo(Duration.ofMillis(500).toNanos());
+    assertThat(RetryPolicy.backoffNanos(retry, 9, 0)).isEqualTo(Duration.ofMillis(500).toNanos());
     // jitter 0.5 with the random number at 0.999...: about half of the base.
-    assertThat(Attempts.backoffNanos(retry, 2, 0.999_999))
+    assertThat(RetryPolicy.backoffNanos(retry, 2, 0.999_999))
         .isBetween(Duration.ofMillis(50).toNanos(), Duration.ofMillis(51).toNanos());
-    assertThatThrownBy(() -> Attempts.backoffNanos(retry, 1, 0))
+    assertThatThrownBy(() -> RetryPolicy.backoffNanos(retry, 1, 0))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void exceptionsAreRetriedByDefaultButNeverErrors() {
     Retry retry = Retry.builder().maxAttempts(2).build();
-    assertThat(Attempts.mayRetry(retry, new IOException())).isTrue();
-    assertThat(Attempts.mayRetry(retry, new IllegalStateException())).isTrue();
-    assertThat(Attempts.mayRetry(retry, new AssertionError())).isFalse();
-    assertThat(Attempts.mayRetry(Retry.none(), new IOException())).isFalse();
+    assertThat(RetryPolicy.mayRetry(retry, new IOException())).isTrue();
+    assertThat(RetryPolicy.mayRetry(retry, new IllegalStateException())).isTrue();
+    assertThat(RetryPolicy.mayRetry(retry, new AssertionError())).isFalse();
+    assertThat(RetryPolicy.mayRetry(Retry.none(), new IOException())).isFalse();
   }
 
   @Test
   void retryOnAndRetryIfNarrowWhatIsRetried() {
     Retry onIo = Retry.builder().maxAttempts(3).retryOn(IOException.class).build();
-    assertThat(Attempts.mayRetry(onIo, new java.io.FileNotFoundException())).isTrue();
-    assertThat(Attempts.mayRetry(onIo, new IllegalStateException())).isFalse();
+    assertThat(RetryPolicy.mayRetry(onIo, new java.io.FileNotFoundException())).isTrue();
+    assertThat(RetryPolicy.mayRetry(onIo, new IllegalStateException())).isFalse();
     Retry byMessage =
         Retry.builder().maxAttempts(3).retryIf(e -> "again".equals(e.getMessage())).build();
-    assertThat(Attempts.mayRetry(byMessage, new IOException("again"))).isTrue();
-    assertThat(Attempts.mayRetry(byMessage, new IOException("never"))).isFalse();
+    assertThat(RetryPolicy.mayRetry(byMessage, new IOException("again"))).isTrue();
+    assertThat(RetryPolicy.mayRetry(byMessage, new IOException("never"))).isFalse();
     // Narrowing survives later changes of the backoff.
-    assertThat(Attempts.mayRetry(onIo.toBuilder().jitter(0).build(), new IllegalStateException()))
+    assertThat(
+            RetryPolicy.mayRetry(onIo.toBuilder().jitter(0).build(), new IllegalStateException()))
         .isFalse();
   }
 

@@ -30,8 +30,8 @@ class SaturationTest {
   void retryBackoffSaturates() {
     for (Duration forever : FOREVERS) {
       Retry retry = Retry.builder().maxAttempts(3).backoff(forever, forever).jitter(0).build();
-      assertThat(Attempts.backoffNanos(retry, 2, 0.5)).isEqualTo(Long.MAX_VALUE);
-      assertThat(Attempts.backoffNanos(retry, 3, 0.5)).isEqualTo(Long.MAX_VALUE);
+      assertThat(RetryPolicy.backoffNanos(retry, 2, 0.5)).isEqualTo(Long.MAX_VALUE);
+      assertThat(RetryPolicy.backoffNanos(retry, 3, 0.5)).isEqualTo(Long.MAX_VALUE);
     }
   }
 

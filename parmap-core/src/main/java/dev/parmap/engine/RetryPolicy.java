@@ -5,25 +5,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Runs one item under a call's item policies (rate limit, timeout per attempt, retry with backoff).
- * This is all the engine knows of them: {@link #run} returns the result or throws {@link Failed}
- * with every attempt's failure.
+ * The retry of a call: the outermost link of the policy chain. It runs the rest of the chain once
+ * per attempt, waits between attempts (the failure's own delay if {@link Retry#delayFrom()} gives
+ * one, else the backoff), and returns the result with the number of attempts it took, or throws
+ * {@link Failed} with every attempt's failure.
  */
-final class Attempts {
+final class RetryPolicy {
   private final Retry retry;
-  private final @Nullable Duration timeout;
-  private final @Nullable RateLimiter limiter;
-  private final @Nullable ScheduledExecutorService timer;
   private final Ticker ticker;
   private final BooleanSupplier stopping;
   private final LongSupplier deadlineNanosLeft;
@@ -32,23 +26,16 @@ final class Attempts {
    * @param stopping whether the call is stopping (no further attempt then)
    * @param deadlineNanosLeft the time left before the call's deadline, or -1 if it has none
    */
-  Attempts(
-      CallOptions options,
-      Ticker ticker,
-      @Nullable ScheduledExecutorService timer,
-      BooleanSupplier stopping,
-      LongSupplier deadlineNanosLeft) {
-    this.retry = options.retry();
-    this.timeout = options.timeout();
+  RetryPolicy(
+      Retry retry, Ticker ticker, BooleanSupplier stopping, LongSupplier deadlineNanosLeft) {
+    this.retry = retry;
     this.ticker = ticker;
-    this.limiter =
-        options.rateLimit() == null
-            ? null
-            : new RateLimiter(RateLimiter.intervalNanos(options.rateLimit()), ticker);
-    this.timer = timer;
     this.stopping = stopping;
     this.deadlineNanosLeft = deadlineNanosLeft;
   }
+
+  /** An item's result and how many attempts it took. */
+  record Attempted(@Nullable Object value, int attempts) {}
 
   /** Every attempt of an item failed (or the call stopped between attempts). */
   static final class Failed extends Exception {
@@ -74,49 +61,44 @@ final class Attempts {
     }
   }
 
-  /**
-   * Runs {@code task} on {@code item}, attempting again as the retry policy allows. On success,
-   * {@code chunk.attempts} holds the number of attempts.
-   */
-  @Nullable Object run(Work task, @Nullable Object item, long index, Chunk chunk) throws Failed {
+  /** Runs {@code attempt} on {@code item}, again as the retry policy allows. */
+  Attempted run(Step attempt, @Nullable Object item, long index, Chunk chunk) throws Failed {
     long first = ticker.nanoTime();
     List<Throwable> failures = new ArrayList<>(Math.min(retry.maxAttempts(), 8));
-    for (int attempt = 1; ; attempt++) {
-      try {
-        if (attempt > 1) {
-          Throwable previous = failures.get(failures.size() - 1);
+    for (int n = 1; ; n++) {
+      if (n > 1) {
+        Throwable previous = failures.get(failures.size() - 1);
+        try {
           long told = toldDelayNanos(retry, previous);
           if (told >= 0) {
             long left = deadlineNanosLeft.getAsLong();
             if (left >= 0 && told > left) {
               // The next attempt could only start after the deadline: end the item now.
-              throw new Failed(failures, attempt - 1, previous, ticker.nanoTime() - first);
+              throw new Failed(failures, n - 1, previous, ticker.nanoTime() - first);
             }
             ticker.sleep(told);
           } else {
-            ticker.sleep(backoffNanos(retry, attempt, ticker.random()));
+            ticker.sleep(backoffNanos(retry, n, ticker.random()));
           }
+        } catch (InterruptedException e) {
+          // A wait between attempts was cut short (the call is stopping): the item ends with the
+          // attempts that ran.
+          throw new Failed(failures, n - 1, e, ticker.nanoTime() - first);
         }
-        if (limiter != null) {
-          limiter.acquire();
-        }
-      } catch (InterruptedException e) {
-        // A wait between attempts was cut short (the call is stopping): the item ends with the
-        // attempts that ran, none if it never started.
-        throw new Failed(failures, attempt - 1, e, ticker.nanoTime() - first);
       }
       Throwable failure;
       try {
-        @Nullable Object result = attemptOnce(task, item, index, chunk);
-        chunk.attempts = attempt;
-        chunk.retries += attempt - 1;
-        return result;
+        return new Attempted(attempt.run(item, index, chunk), n);
+      } catch (Step.WaitCut e) {
+        Throwable cause = e.getCause();
+        // A wait before the attempt was cut short: it never started.
+        throw new Failed(failures, n - 1, cause != null ? cause : e, ticker.nanoTime() - first);
       } catch (Throwable e) { // every failure is the item's: Errors included
         failure = e;
       }
       failures.add(failure);
-      if (attempt >= retry.maxAttempts() || stopping.getAsBoolean() || !mayRetry(retry, failure)) {
-        throw new Failed(failures, attempt, failure, ticker.nanoTime() - first);
+      if (n >= retry.maxAttempts() || stopping.getAsBoolean() || !mayRetry(retry, failure)) {
+        throw new Failed(failures, n, failure, ticker.nanoTime() - first);
       }
     }
   }
@@ -166,35 +148,5 @@ final class Attempts {
 
   private static double nanos(Duration duration) {
     return duration.getSeconds() * 1e9 + duration.getNano();
-  }
-
-  private @Nullable Object attemptOnce(Work task, @Nullable Object item, long index, Chunk chunk)
-      throws Exception {
-    Duration limit = timeout;
-    ScheduledExecutorService scheduler = timer;
-    if (limit == null || scheduler == null) {
-      return task.apply(item);
-    }
-    long attempt = chunk.beginAttempt();
-    ScheduledFuture<?> alarm =
-        scheduler.schedule(
-            () -> chunk.timeOut(attempt), Durations.saturatedNanos(limit), TimeUnit.NANOSECONDS);
-    @Nullable Object result;
-    try {
-      result = task.apply(item);
-    } catch (Throwable e) {
-      alarm.cancel(false);
-      if (chunk.endAttempt()) {
-        TimeoutException timedOut =
-            new TimeoutException(
-                "item #" + index + " took longer than " + limit + " and was interrupted");
-        timedOut.initCause(e);
-        throw timedOut;
-      }
-      throw e;
-    }
-    alarm.cancel(false);
-    chunk.endAttempt(); // a success that came as the alarm fired is still a success
-    return result;
   }
 }

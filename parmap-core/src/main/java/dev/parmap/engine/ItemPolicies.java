@@ -1,0 +1,49 @@
+package dev.parmap.engine;
+
+import dev.parmap.policy.RateLimit;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A call's item policies as one chain: retry outermost, then the rate limit (each attempt waits for
+ * its slot), then the timeout (each attempt has its alarm), then the task. Built once per call;
+ * this is all the engine knows of the policies.
+ */
+final class ItemPolicies {
+  private final RetryPolicy retry;
+  private final Step attempt;
+
+  /**
+   * @param timer the pool's timer, for the timeout's alarms (null: the call has no timeout)
+   * @param stopping whether the call is stopping (no further attempt then)
+   * @param deadlineNanosLeft the time left before the call's deadline, or -1 if it has none
+   */
+  ItemPolicies(
+      Work task,
+      CallOptions options,
+      Ticker ticker,
+      @Nullable ScheduledExecutorService timer,
+      BooleanSupplier stopping,
+      LongSupplier deadlineNanosLeft) {
+    Step step = (item, index, chunk) -> task.apply(item);
+    Duration timeout = options.timeout();
+    if (timeout != null && timer != null) {
+      step = TimeoutPolicy.wrap(timeout, timer, step);
+    }
+    RateLimit rate = options.rateLimit();
+    if (rate != null) {
+      step = RateLimitPolicy.wrap(new RateLimiter(RateLimiter.intervalNanos(rate), ticker), step);
+    }
+    this.attempt = step;
+    this.retry = new RetryPolicy(options.retry(), ticker, stopping, deadlineNanosLeft);
+  }
+
+  /** Runs the item through the chain: its result and attempts, or every attempt's failure. */
+  RetryPolicy.Attempted run(@Nullable Object item, long index, Chunk chunk)
+      throws RetryPolicy.Failed {
+    return retry.run(attempt, item, index, chunk);
+  }
+}
