@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@value #CALLS} (timer, plus tag {@code ending}: {@code completed}, {@code failed}, {@code
  *       deadline_exceeded} or {@code cancelled}): each call's wall time, recorded once when it has
  *       ended, whichever way; a result stream ends when its terminal operation (a {@code limit(n)}
- *       included) or its {@code close()} ends it.
+ *       included) or its {@code close()} ends it, so one dropped unclosed before its end is never
+ *       timed.
  *   <li>{@value #CHUNKS} (timer): the time of each chunk, consecutive items run as one task on one
  *       thread. Chunks, not items: the engine times a chunk as a whole to stay cheap (a chunk of
  *       slow items holds one item; cheap items share one), so a single item's time is not
