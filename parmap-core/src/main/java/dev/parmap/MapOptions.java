@@ -3,6 +3,7 @@ package dev.parmap;
 import dev.parmap.engine.CallOptions;
 import dev.parmap.observe.ContextPropagator;
 import dev.parmap.observe.ProgressListener;
+import dev.parmap.policy.AdaptiveConcurrency;
 import dev.parmap.policy.RateLimit;
 import dev.parmap.policy.Retry;
 import java.time.Duration;
@@ -85,6 +86,7 @@ public final class MapOptions {
   private final @Nullable Duration deadline;
   private final Retry retry;
   private final @Nullable RateLimit rateLimit;
+  private final @Nullable AdaptiveConcurrency adaptiveConcurrency;
   private final int maxConcurrency;
   private final Duration cancellationGrace;
   private final @Nullable ProgressListener listener;
@@ -99,6 +101,7 @@ public final class MapOptions {
     this.deadline = builder.deadline;
     this.retry = builder.retry;
     this.rateLimit = builder.rateLimit;
+    this.adaptiveConcurrency = builder.adaptiveConcurrency;
     this.maxConcurrency = builder.maxConcurrency;
     this.cancellationGrace = builder.cancellationGrace;
   }
@@ -133,6 +136,7 @@ public final class MapOptions {
     builder.deadline = deadline;
     builder.retry = retry;
     builder.rateLimit = rateLimit;
+    builder.adaptiveConcurrency = adaptiveConcurrency;
     builder.maxConcurrency = maxConcurrency;
     builder.cancellationGrace = cancellationGrace;
     builder.listener = listener;
@@ -176,6 +180,15 @@ public final class MapOptions {
    */
   public Optional<RateLimit> rateLimit() {
     return Optional.ofNullable(rateLimit);
+  }
+
+  /**
+   * The adaptive concurrency limit, if any.
+   *
+   * @return the limit, or empty for none
+   */
+  public Optional<AdaptiveConcurrency> adaptiveConcurrency() {
+    return Optional.ofNullable(adaptiveConcurrency);
   }
 
   /**
@@ -232,6 +245,7 @@ public final class MapOptions {
         deadline,
         retry,
         rateLimit,
+        adaptiveConcurrency,
         maxConcurrency > 0 ? maxConcurrency : Integer.MAX_VALUE,
         cancellationGrace,
         listener,
@@ -253,6 +267,7 @@ public final class MapOptions {
         && Objects.equals(deadline, that.deadline)
         && retry.equals(that.retry)
         && Objects.equals(rateLimit, that.rateLimit)
+        && Objects.equals(adaptiveConcurrency, that.adaptiveConcurrency)
         && maxConcurrency == that.maxConcurrency
         && cancellationGrace.equals(that.cancellationGrace)
         && Objects.equals(listener, that.listener)
@@ -267,6 +282,7 @@ public final class MapOptions {
         deadline,
         retry,
         rateLimit,
+        adaptiveConcurrency,
         maxConcurrency,
         cancellationGrace,
         listener,
@@ -276,9 +292,9 @@ public final class MapOptions {
 
   /**
    * Every option, for example {@code MapOptions[timeout=PT2S, deadline=none,
-   * retry=Retry[maxAttempts=3, ...], rateLimit=none, maxConcurrency=pool's,
-   * cancellationGrace=PT30S, listener=none, progressInterval=PT0.1S, propagators=[]]}; the listener
-   * and propagators as their own {@code toString} says.
+   * retry=Retry[maxAttempts=3, ...], rateLimit=none, adaptiveConcurrency=none,
+   * maxConcurrency=pool's, cancellationGrace=PT30S, listener=none, progressInterval=PT0.1S,
+   * propagators=[]]}; the listener and propagators as their own {@code toString} says.
    *
    * @return a description of these options
    */
@@ -292,6 +308,8 @@ public final class MapOptions {
         + retry
         + ", rateLimit="
         + orNone(rateLimit)
+        + ", adaptiveConcurrency="
+        + orNone(adaptiveConcurrency)
         + ", maxConcurrency="
         + (maxConcurrency > 0 ? maxConcurrency : "pool's")
         + ", cancellationGrace="
@@ -315,6 +333,7 @@ public final class MapOptions {
     private @Nullable Duration deadline;
     private Retry retry = Retry.none();
     private @Nullable RateLimit rateLimit;
+    private @Nullable AdaptiveConcurrency adaptiveConcurrency;
     private int maxConcurrency;
     private Duration cancellationGrace = Duration.ofSeconds(30);
     private @Nullable ProgressListener listener;
@@ -368,6 +387,21 @@ public final class MapOptions {
      */
     public Builder rateLimit(RateLimit rateLimit) {
       this.rateLimit = Objects.requireNonNull(rateLimit, "rateLimit must not be null");
+      return this;
+    }
+
+    /**
+     * Lets the call find the concurrency the server can take: see {@link AdaptiveConcurrency}.
+     * Composes with the other options: the retry's waits hold no concurrency, the rate limit spaces
+     * the starts, a timeout counts as overload, and {@link #maxConcurrency} and the pool's own
+     * concurrency still bound it from above.
+     *
+     * @param adaptiveConcurrency the adaptive limit
+     * @return this builder
+     */
+    public Builder adaptiveConcurrency(AdaptiveConcurrency adaptiveConcurrency) {
+      this.adaptiveConcurrency =
+          Objects.requireNonNull(adaptiveConcurrency, "adaptiveConcurrency must not be null");
       return this;
     }
 

@@ -22,6 +22,7 @@ import dev.parmap.observe.CallStats;
 import dev.parmap.observe.ChunkEvent;
 import dev.parmap.observe.Progress;
 import dev.parmap.observe.ProgressListener;
+import dev.parmap.policy.AdaptiveConcurrency;
 import dev.parmap.policy.RateLimit;
 import dev.parmap.policy.Retry;
 import java.lang.reflect.Field;
@@ -77,6 +78,7 @@ class ApiSurfaceTest {
             "dev.parmap.observe.ContextPropagator",
             "dev.parmap.observe.Progress",
             "dev.parmap.observe.ProgressListener",
+            "dev.parmap.policy.AdaptiveConcurrency",
             "dev.parmap.policy.RateLimit",
             "dev.parmap.policy.Retry");
   }
@@ -158,13 +160,33 @@ class ApiSurfaceTest {
             "retryIf",
             "retryOn");
     assertThat(publicMethods(RateLimit.class))
-        .containsExactly("equals", "hashCode", "of", "period", "permits", "toString");
+        .containsExactly(
+            "equals", "hashCode", "isShared", "of", "period", "permits", "shared", "toString");
+    assertThat(publicMethods(AdaptiveConcurrency.class))
+        .containsExactly(
+            "backoffRatio",
+            "builder",
+            "equals",
+            "hashCode",
+            "initial",
+            "isShared",
+            "latencyTolerance",
+            "max",
+            "min",
+            "overloadIf",
+            "shared",
+            "toBuilder",
+            "toString");
+    assertThat(publicMethods(AdaptiveConcurrency.Builder.class))
+        .containsExactly(
+            "backoffRatio", "build", "initial", "latencyTolerance", "max", "min", "overloadIf");
   }
 
   @Test
   void theOptionsAreAValueWithABuilder() {
     assertThat(publicMethods(MapOptions.class))
         .containsExactly(
+            "adaptiveConcurrency",
             "builder",
             "cancellationGrace",
             "deadline",
@@ -182,6 +204,7 @@ class ApiSurfaceTest {
             "toString");
     assertThat(publicMethods(MapOptions.Builder.class))
         .containsExactly(
+            "adaptiveConcurrency",
             "build",
             "cancellationGrace",
             "deadline",

@@ -4,6 +4,7 @@ import dev.parmap.MapOptions;
 import dev.parmap.Outcome;
 import dev.parmap.Outcomes;
 import dev.parmap.Pool;
+import dev.parmap.policy.AdaptiveConcurrency;
 import dev.parmap.policy.RateLimit;
 import dev.parmap.policy.Retry;
 import java.io.IOException;
@@ -92,7 +93,25 @@ public final class ResilienceExamples {
             .delayFrom(e -> e instanceof HttpStatusException h ? h.retryAfter() : Optional.empty())
             .build();
 
-    return List.of(perAttempt, retry, limit, withinAMinute, eightAtOnce, patient, asTheServerSays);
+    AdaptiveConcurrency asMuchAsTheServerTakes =
+        AdaptiveConcurrency.builder()
+            .initial(4) // start low; grow while answers come back as fast as before
+            .max(200) // never more at once
+            .overloadIf(e -> e instanceof HttpStatusException h && h.status() == 503)
+            .build();
+
+    RateLimit forEveryCall = RateLimit.of(50, Duration.ofSeconds(1)).shared(); // one budget
+
+    return List.of(
+        perAttempt,
+        retry,
+        limit,
+        withinAMinute,
+        eightAtOnce,
+        patient,
+        asTheServerSays,
+        asMuchAsTheServerTakes,
+        forEveryCall);
   }
 
   /** An HTTP error status, and the server's {@code Retry-After} if it sent one. */

@@ -67,7 +67,7 @@ class ResilienceExamplesTest {
   @Test
   void onePolicyEachBuildsWhatTheReadmeSays() {
     List<Object> policies = ResilienceExamples.onePolicyEach();
-    assertThat(policies).hasSize(7);
+    assertThat(policies).hasSize(9);
     assertThat(policies.get(0).toString()).startsWith("MapOptions[timeout=PT2S,");
     assertThat(policies.get(1).toString())
         .isEqualTo(
@@ -92,6 +92,17 @@ class ResilienceExamplesTest {
                 .orElseThrow()
                 .apply(new ResilienceExamples.HttpStatusException(503, -1)))
         .isEmpty();
+    dev.parmap.policy.AdaptiveConcurrency adaptive =
+        (dev.parmap.policy.AdaptiveConcurrency) policies.get(7);
+    assertThat(adaptive.initial()).isEqualTo(4);
+    assertThat(adaptive.max()).isEqualTo(200);
+    assertThat(adaptive.overloadIf().test(new ResilienceExamples.HttpStatusException(503, -1)))
+        .isTrue();
+    assertThat(adaptive.overloadIf().test(new ResilienceExamples.HttpStatusException(404, -1)))
+        .isFalse();
+    dev.parmap.policy.RateLimit forEveryCall = (dev.parmap.policy.RateLimit) policies.get(8);
+    assertThat(forEveryCall.isShared()).isTrue();
+    assertThat(forEveryCall).hasToString("RateLimit[50 per PT1S, shared]");
   }
 
   /** The lines of each ```java block of {@code text}. */

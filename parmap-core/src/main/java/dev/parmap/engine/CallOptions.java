@@ -2,6 +2,7 @@ package dev.parmap.engine;
 
 import dev.parmap.observe.ContextPropagator;
 import dev.parmap.observe.ProgressListener;
+import dev.parmap.policy.AdaptiveConcurrency;
 import dev.parmap.policy.RateLimit;
 import dev.parmap.policy.Retry;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import org.jspecify.annotations.Nullable;
  * @param deadline the whole call's deadline, or null for none
  * @param retry the retry policy ({@code maxAttempts() == 1}: no retry)
  * @param rateLimit the rate limit, or null for none
+ * @param adaptiveConcurrency the adaptive concurrency limit, or null for none
  * @param maxConcurrency the most items run at once ({@link Integer#MAX_VALUE}: the pool's)
  * @param cancellationGrace how long a stopped call waits for tasks that ignore interruption
  * @param listener the progress listener, or null for none
@@ -27,6 +29,7 @@ public record CallOptions(
     @Nullable Duration deadline,
     Retry retry,
     @Nullable RateLimit rateLimit,
+    @Nullable AdaptiveConcurrency adaptiveConcurrency,
     int maxConcurrency,
     Duration cancellationGrace,
     @Nullable ProgressListener listener,
@@ -40,6 +43,9 @@ public record CallOptions(
 
   /** Whether items run under a policy (timeout, retry or rate limit). */
   boolean hasItemPolicies() {
-    return timeout != null || retry.maxAttempts() > 1 || rateLimit != null;
+    return timeout != null
+        || retry.maxAttempts() > 1
+        || rateLimit != null
+        || adaptiveConcurrency != null;
   }
 }

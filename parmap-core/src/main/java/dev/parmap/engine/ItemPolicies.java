@@ -1,5 +1,6 @@
 package dev.parmap.engine;
 
+import dev.parmap.policy.AdaptiveConcurrency;
 import dev.parmap.policy.RateLimit;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
@@ -9,8 +10,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A call's item policies as one chain: retry outermost, then the rate limit (each attempt waits for
- * its slot), then the timeout (each attempt has its alarm), then the task. Built once per call;
- * this is all the engine knows of the policies.
+ * its slot), then adaptive concurrency (each attempt waits for room under the limit), then the
+ * timeout (each attempt has its alarm), then the task. Built once per call; this is all the engine
+ * knows of the policies. A {@code shared()} rate limit or adaptive limit brings the state every
+ * call given it shares ({@link SharedLimits}).
  */
 final class ItemPolicies {
   private final RetryPolicy retry;
@@ -33,9 +36,14 @@ final class ItemPolicies {
     if (timeout != null && timer != null) {
       step = TimeoutPolicy.wrap(timeout, timer, step);
     }
+    AdaptiveConcurrency adaptive = options.adaptiveConcurrency();
+    if (adaptive != null) {
+      step =
+          AdaptivePolicy.wrap(SharedLimits.adaptive(adaptive), ticker, adaptive.overloadIf(), step);
+    }
     RateLimit rate = options.rateLimit();
     if (rate != null) {
-      step = RateLimitPolicy.wrap(new RateLimiter(RateLimiter.intervalNanos(rate), ticker), step);
+      step = RateLimitPolicy.wrap(SharedLimits.rate(rate, ticker), step);
     }
     this.attempt = step;
     this.retry = new RetryPolicy(options.retry(), ticker, stopping, deadlineNanosLeft);

@@ -19,19 +19,26 @@ import org.jspecify.annotations.Nullable;
  * counted as that long: after the first start no other comes. A spacing shorter than a nanosecond
  * is counted as one nanosecond.
  *
- * <p><b>Equality.</b> Two limits are equal when their permits and their periods are: {@code
- * RateLimit.of(50, 1 s)} and {@code RateLimit.of(100, 2 s)} space starts alike but are not equal.
- * {@link #toString()} reads, for example, {@code RateLimit[50 per PT1S]}.
+ * <p><b>Sharing.</b> Each call spaces its own starts. {@link #shared()} returns a limit whose
+ * budget is shared by every call given that object, on any pool: calls toward one server then split
+ * its rate instead of each getting all of it.
+ *
+ * <p><b>Equality.</b> Two limits that are not shared are equal when their permits and their periods
+ * are: {@code RateLimit.of(50, 1 s)} and {@code RateLimit.of(100, 2 s)} space starts alike but are
+ * not equal. A shared limit is equal only to itself. {@link #toString()} reads, for example, {@code
+ * RateLimit[50 per PT1S]} (or {@code RateLimit[50 per PT1S, shared]}).
  *
  * @since 0.1
  */
 public final class RateLimit {
   private final int permits;
   private final Duration period;
+  private final boolean shared;
 
-  private RateLimit(int permits, Duration period) {
+  private RateLimit(int permits, Duration period, boolean shared) {
     this.permits = permits;
     this.period = period;
+    this.shared = shared;
   }
 
   /**
@@ -50,7 +57,26 @@ public final class RateLimit {
     if (period.isNegative() || period.isZero()) {
       throw new IllegalArgumentException("period must be positive, but was " + period);
     }
-    return new RateLimit(permits, period);
+    return new RateLimit(permits, period, false);
+  }
+
+  /**
+   * A limit of the same rate whose budget is shared by every call given the returned object, on any
+   * pool: together they start at most {@link #permits()} attempts per {@link #period()}.
+   *
+   * @return a new shared limit, equal only to itself
+   */
+  public RateLimit shared() {
+    return new RateLimit(permits, period, true);
+  }
+
+  /**
+   * Whether the calls given this object share its budget.
+   *
+   * @return true for a limit made by {@link #shared()}
+   */
+  public boolean isShared() {
+    return shared;
   }
 
   /**
@@ -72,19 +98,23 @@ public final class RateLimit {
   }
 
   /**
-   * Whether {@code other} is a {@code RateLimit} with the same permits and period.
+   * Whether {@code other} is a {@code RateLimit} with the same permits and period (neither shared),
+   * or this very limit (shared).
    *
    * @param other the object to compare with
    * @return whether the two limits are equal
    */
   @Override
   public boolean equals(@Nullable Object other) {
-    return other instanceof RateLimit that && permits == that.permits && period.equals(that.period);
+    if (shared || !(other instanceof RateLimit that) || that.shared) {
+      return this == other;
+    }
+    return permits == that.permits && period.equals(that.period);
   }
 
   @Override
   public int hashCode() {
-    return 31 * permits + period.hashCode();
+    return shared ? System.identityHashCode(this) : 31 * permits + period.hashCode();
   }
 
   /**
@@ -94,6 +124,6 @@ public final class RateLimit {
    */
   @Override
   public String toString() {
-    return "RateLimit[" + permits + " per " + period + "]";
+    return "RateLimit[" + permits + " per " + period + (shared ? ", shared]" : "]");
   }
 }

@@ -245,7 +245,8 @@ class RetryPolicyTest {
         .hasToString(
             "MapOptions[timeout=none, deadline=none, retry="
                 + Retry.none()
-                + ", rateLimit=none, maxConcurrency=pool's, cancellationGrace=PT30S,"
+                + ", rateLimit=none, adaptiveConcurrency=none, maxConcurrency=pool's,"
+                + " cancellationGrace=PT30S,"
                 + " listener=none, progressInterval=PT0.1S, propagators=[]]");
     assertThat(options.toString())
         .contains(
