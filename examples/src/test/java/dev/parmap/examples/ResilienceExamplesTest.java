@@ -23,7 +23,7 @@ class ResilienceExamplesTest {
       Path.of("src", "main", "java", "dev", "parmap", "examples", "ResilienceExamples.java");
 
   private static final String SECTION =
-      "# Resilience: timeouts, retries, rate limits, deadlines, outcomes";
+      "# Resilience: timeouts, retries, rate limits, adaptive concurrency, deadlines, outcomes";
 
   @Test
   void everyJavaBlockOfTheResiliencePageIsInResilienceExamplesJava() throws IOException {
