@@ -43,6 +43,12 @@ final class CoreTypes implements PublicTypes {
   }
 
   @Override
+  public RuntimeException failureBudgetExceeded(
+      String what, String budget, long succeeded, long failed, List<Throwable> firstFailures) {
+    return new FailureBudgetExceededException(what, budget, succeeded, failed, firstFailures);
+  }
+
+  @Override
   public Object success(
       @Nullable Object item, long index, int attempts, Duration took, @Nullable Object value) {
     return new Outcome.Success<>(item, index, attempts, took, value);

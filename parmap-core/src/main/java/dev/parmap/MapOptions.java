@@ -4,6 +4,7 @@ import dev.parmap.engine.CallOptions;
 import dev.parmap.observe.ContextPropagator;
 import dev.parmap.observe.ProgressListener;
 import dev.parmap.policy.AdaptiveConcurrency;
+import dev.parmap.policy.FailureBudget;
 import dev.parmap.policy.RateLimit;
 import dev.parmap.policy.Retry;
 import java.time.Duration;
@@ -92,11 +93,13 @@ public final class MapOptions {
   private final @Nullable ProgressListener listener;
   private final Duration progressInterval;
   private final List<ContextPropagator> propagators;
+  private final @Nullable FailureBudget failureBudget;
 
   private MapOptions(Builder builder) {
     this.listener = builder.listener;
     this.progressInterval = builder.progressInterval;
     this.propagators = List.copyOf(builder.propagators);
+    this.failureBudget = builder.failureBudget;
     this.timeout = builder.timeout;
     this.deadline = builder.deadline;
     this.retry = builder.retry;
@@ -137,6 +140,7 @@ public final class MapOptions {
     builder.retry = retry;
     builder.rateLimit = rateLimit;
     builder.adaptiveConcurrency = adaptiveConcurrency;
+    builder.failureBudget = failureBudget;
     builder.maxConcurrency = maxConcurrency;
     builder.cancellationGrace = cancellationGrace;
     builder.listener = listener;
@@ -189,6 +193,15 @@ public final class MapOptions {
    */
   public Optional<AdaptiveConcurrency> adaptiveConcurrency() {
     return Optional.ofNullable(adaptiveConcurrency);
+  }
+
+  /**
+   * The failure budget of the calls that report outcomes, if any.
+   *
+   * @return the budget, or empty for none (every item runs, whatever fails)
+   */
+  public Optional<FailureBudget> failureBudget() {
+    return Optional.ofNullable(failureBudget);
   }
 
   /**
@@ -250,7 +263,8 @@ public final class MapOptions {
         cancellationGrace,
         listener,
         progressInterval,
-        propagators);
+        propagators,
+        failureBudget);
   }
 
   /**
@@ -272,7 +286,8 @@ public final class MapOptions {
         && cancellationGrace.equals(that.cancellationGrace)
         && Objects.equals(listener, that.listener)
         && progressInterval.equals(that.progressInterval)
-        && propagators.equals(that.propagators);
+        && propagators.equals(that.propagators)
+        && Objects.equals(failureBudget, that.failureBudget);
   }
 
   @Override
@@ -287,14 +302,16 @@ public final class MapOptions {
         cancellationGrace,
         listener,
         progressInterval,
-        propagators);
+        propagators,
+        failureBudget);
   }
 
   /**
    * Every option, for example {@code MapOptions[timeout=PT2S, deadline=none,
    * retry=Retry[maxAttempts=3, ...], rateLimit=none, adaptiveConcurrency=none,
    * maxConcurrency=pool's, cancellationGrace=PT30S, listener=none, progressInterval=PT0.1S,
-   * propagators=[]]}; the listener and propagators as their own {@code toString} says.
+   * propagators=[], failureBudget=none]}; the listener and propagators as their own {@code
+   * toString} says.
    *
    * @return a description of these options
    */
@@ -320,6 +337,8 @@ public final class MapOptions {
         + progressInterval
         + ", propagators="
         + propagators
+        + ", failureBudget="
+        + orNone(failureBudget)
         + "]";
   }
 
@@ -334,6 +353,7 @@ public final class MapOptions {
     private Retry retry = Retry.none();
     private @Nullable RateLimit rateLimit;
     private @Nullable AdaptiveConcurrency adaptiveConcurrency;
+    private @Nullable FailureBudget failureBudget;
     private int maxConcurrency;
     private Duration cancellationGrace = Duration.ofSeconds(30);
     private @Nullable ProgressListener listener;
@@ -402,6 +422,20 @@ public final class MapOptions {
     public Builder adaptiveConcurrency(AdaptiveConcurrency adaptiveConcurrency) {
       this.adaptiveConcurrency =
           Objects.requireNonNull(adaptiveConcurrency, "adaptiveConcurrency must not be null");
+      return this;
+    }
+
+    /**
+     * Lets a call that reports outcomes stop once more items failed than {@code failureBudget}
+     * allows, instead of running every item whatever fails: see {@link FailureBudget}. The calls
+     * that fail fast ({@code map}, {@code forEach}, {@code stream}, ...) stop at their first
+     * failure whatever the budget.
+     *
+     * @param failureBudget the budget
+     * @return this builder
+     */
+    public Builder failureBudget(FailureBudget failureBudget) {
+      this.failureBudget = Objects.requireNonNull(failureBudget, "failureBudget must not be null");
       return this;
     }
 

@@ -61,6 +61,7 @@ class ApiSurfaceTest {
             "dev.parmap.Action",
             "dev.parmap.CallInterruptedException",
             "dev.parmap.DeadlineExceededException",
+            "dev.parmap.FailureBudgetExceededException",
             "dev.parmap.InputFailedException",
             "dev.parmap.MapOptions",
             "dev.parmap.Outcome",
@@ -79,6 +80,7 @@ class ApiSurfaceTest {
             "dev.parmap.observe.Progress",
             "dev.parmap.observe.ProgressListener",
             "dev.parmap.policy.AdaptiveConcurrency",
+            "dev.parmap.policy.FailureBudget",
             "dev.parmap.policy.RateLimit",
             "dev.parmap.policy.Retry");
   }
@@ -192,6 +194,7 @@ class ApiSurfaceTest {
             "deadline",
             "defaults",
             "equals",
+            "failureBudget",
             "hashCode",
             "listener",
             "maxConcurrency",
@@ -208,6 +211,7 @@ class ApiSurfaceTest {
             "build",
             "cancellationGrace",
             "deadline",
+            "failureBudget",
             "listener",
             "maxConcurrency",
             "progressInterval",

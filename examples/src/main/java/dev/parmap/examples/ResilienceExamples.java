@@ -5,6 +5,7 @@ import dev.parmap.Outcome;
 import dev.parmap.Outcomes;
 import dev.parmap.Pool;
 import dev.parmap.policy.AdaptiveConcurrency;
+import dev.parmap.policy.FailureBudget;
 import dev.parmap.policy.RateLimit;
 import dev.parmap.policy.Retry;
 import java.io.IOException;
@@ -102,6 +103,9 @@ public final class ResilienceExamples {
 
     RateLimit forEveryCall = RateLimit.of(50, Duration.ofSeconds(1)).shared(); // one budget
 
+    MapOptions giveUpEarly =
+        MapOptions.builder().failureBudget(FailureBudget.maxRatio(0.2, 100)).build();
+
     return List.of(
         perAttempt,
         retry,
@@ -111,7 +115,8 @@ public final class ResilienceExamples {
         patient,
         asTheServerSays,
         asMuchAsTheServerTakes,
-        forEveryCall);
+        forEveryCall,
+        giveUpEarly);
   }
 
   /** An HTTP error status, and the server's {@code Retry-After} if it sent one. */

@@ -67,7 +67,7 @@ class ResilienceExamplesTest {
   @Test
   void onePolicyEachBuildsWhatTheReadmeSays() {
     List<Object> policies = ResilienceExamples.onePolicyEach();
-    assertThat(policies).hasSize(9);
+    assertThat(policies).hasSize(10);
     assertThat(policies.get(0).toString()).startsWith("MapOptions[timeout=PT2S,");
     assertThat(policies.get(1).toString())
         .isEqualTo(
@@ -103,6 +103,8 @@ class ResilienceExamplesTest {
     dev.parmap.policy.RateLimit forEveryCall = (dev.parmap.policy.RateLimit) policies.get(8);
     assertThat(forEveryCall.isShared()).isTrue();
     assertThat(forEveryCall).hasToString("RateLimit[50 per PT1S, shared]");
+    assertThat(((MapOptions) policies.get(9)).failureBudget())
+        .hasValue(dev.parmap.policy.FailureBudget.maxRatio(0.2, 100));
   }
 
   /** The lines of each ```java block of {@code text}. */

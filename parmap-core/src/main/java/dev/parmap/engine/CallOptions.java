@@ -3,6 +3,7 @@ package dev.parmap.engine;
 import dev.parmap.observe.ContextPropagator;
 import dev.parmap.observe.ProgressListener;
 import dev.parmap.policy.AdaptiveConcurrency;
+import dev.parmap.policy.FailureBudget;
 import dev.parmap.policy.RateLimit;
 import dev.parmap.policy.Retry;
 import java.time.Duration;
@@ -23,6 +24,7 @@ import org.jspecify.annotations.Nullable;
  * @param listener the progress listener, or null for none
  * @param progressInterval the interval between a listener's progress reports
  * @param propagators the context propagators, in order
+ * @param failureBudget the failure budget of calls that report outcomes, or null for none
  */
 public record CallOptions(
     @Nullable Duration timeout,
@@ -34,7 +36,8 @@ public record CallOptions(
     Duration cancellationGrace,
     @Nullable ProgressListener listener,
     Duration progressInterval,
-    List<ContextPropagator> propagators) {
+    List<ContextPropagator> propagators,
+    @Nullable FailureBudget failureBudget) {
 
   /** Copies the propagators: the record is a value. */
   public CallOptions {

@@ -20,6 +20,11 @@ final class CallReports {
     this.types = types;
   }
 
+  /** The call, e.g. {@code Pool.map}. */
+  String what() {
+    return what;
+  }
+
   /** A list call whose input has more items than a list can hold. */
   RuntimeException tooManyResults() {
     return types.callFailed(

@@ -108,6 +108,9 @@ final class Chunk {
   /** The item being run (relative to the chunk): written racily, read for reports only. */
   int current;
 
+  /** With outcomes: the causes of the chunk's first failed items (at most three), for reports. */
+  @Nullable List<Throwable> firstFailures;
+
   /** With outcomes: attempts of the item that a stop cut short. */
   int cutAttempts;
 
@@ -208,6 +211,18 @@ final class Chunk {
       Thread.interrupted();
     }
     return fired;
+  }
+
+  /** With outcomes: notes the cause of a failed item, if it is among the chunk's first three. */
+  void noteFailure(Throwable cause) {
+    List<Throwable> first = firstFailures;
+    if (first == null) {
+      first = new ArrayList<>(FailureBudgetCount.FIRST_FAILURES);
+      firstFailures = first;
+    }
+    if (first.size() < FailureBudgetCount.FIRST_FAILURES) {
+      first.add(cause);
+    }
   }
 
   /** Returns whether the calling thread won the right to run this chunk. */

@@ -24,6 +24,7 @@ final class Deadline {
   private final long at; // System.nanoTime(); meaningless without a duration
   private volatile @Nullable RuntimeException passed; // the items' cause
   private volatile @Nullable DeadlineWatch watch;
+  private volatile boolean cutEarly; // ended by the failure budget, not by time
 
   // Driver only.
   private final List<Long> unfinished = new ArrayList<>(); // the first ones
@@ -107,6 +108,24 @@ final class Deadline {
         passed = types.deadlineCut(what, d);
       }
     }
+  }
+
+  /**
+   * Ends the call early for another reason than time, its failure budget (driver): from now on the
+   * deadline counts as passed, and {@code cause} is the cause of the items it cuts short.
+   */
+  void cut(RuntimeException cause) {
+    synchronized (this) {
+      if (passed == null) {
+        passed = cause;
+        cutEarly = true;
+      }
+    }
+  }
+
+  /** Whether the call was cut by {@link #cut}, not by time. */
+  boolean wasCutEarly() {
+    return cutEarly;
   }
 
   /** The cause of the items it cut short, once the deadline has passed; otherwise null. */

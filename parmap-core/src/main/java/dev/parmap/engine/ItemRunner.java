@@ -175,6 +175,7 @@ final class ItemRunner {
             types.failure(chunk.item(i), chunk.firstIndex + i, 0, Duration.ZERO, e);
       }
       chunk.failedItems++;
+      chunk.noteFailure(e);
     }
     chunk.done = chunk.size;
   }
@@ -280,6 +281,7 @@ final class ItemRunner {
         return false;
       }
       chunk.failedItems++;
+      chunk.noteFailure(last);
       @Nullable Object[] out = chunk.results;
       if (out != null) {
         out[chunk.resultOffset + i] =

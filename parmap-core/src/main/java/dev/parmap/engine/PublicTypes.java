@@ -72,6 +72,20 @@ public interface PublicTypes {
   RuntimeException deadlineCut(String what, Duration deadline);
 
   /**
+   * The cause in the outcome of the items a call did not finish because its failure budget was
+   * exceeded.
+   *
+   * @param what the call, e.g. {@code Pool.mapOutcomes}
+   * @param budget the budget, in words
+   * @param succeeded how many items had succeeded then
+   * @param failed how many items had failed then
+   * @param firstFailures the causes of the first failed items
+   * @return the cause
+   */
+  RuntimeException failureBudgetExceeded(
+      String what, String budget, long succeeded, long failed, List<Throwable> firstFailures);
+
+  /**
    * The outcome of an item whose task succeeded.
    *
    * @param item the item

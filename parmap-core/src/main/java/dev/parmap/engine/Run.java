@@ -2,6 +2,7 @@ package dev.parmap.engine;
 
 import dev.parmap.observe.CallInfo;
 import dev.parmap.observe.CallStats;
+import dev.parmap.policy.FailureBudget;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Collections;
@@ -40,6 +41,7 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
   private final boolean outcomes;
 
   private final Deadline deadline;
+  private final @Nullable FailureBudgetCount budget; // calls that report outcomes only
   private final Observation observation;
   private final ChunkSizer sizer;
 
@@ -91,6 +93,8 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
             Math.min(launcher.maxInFlight, concurrency));
     long now = System.nanoTime();
     this.deadline = new Deadline(what, types, options.deadline(), now);
+    FailureBudget allowed = options.failureBudget();
+    this.budget = outcomes && allowed != null ? new FailureBudgetCount(allowed) : null;
     ItemRunner itemRunner =
         ItemRunner.forCall(task, options, pool, outcomes, this, stopFlag, deadline::nanosLeft);
     if (mode == Mode.LIST
@@ -373,6 +377,10 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
     }
     finishedItems += chunk.done;
     observation.chunkCompleted(chunk);
+    if (budget != null && budget.count(chunk) && deadline.passed() == null) {
+      deadline.cut(budget.report(reports.what(), pool.types())); // as a passed deadline stops
+      stop(null);
+    }
     deadline.cutShort(chunk, outcomes);
     chunk.items = null; // the items are not needed any more: let them go
     feed.completed(chunk);
@@ -472,7 +480,7 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
     if (failures.any()) {
       return CallStats.Ending.FAILED;
     } else if (deadline.passed() != null) {
-      return CallStats.Ending.DEADLINE_EXCEEDED;
+      return deadline.wasCutEarly() ? CallStats.Ending.FAILED : CallStats.Ending.DEADLINE_EXCEEDED;
     } else if (isStopped() && !completedAnyway) {
       return CallStats.Ending.CANCELLED;
     }

@@ -247,7 +247,7 @@ class RetryPolicyTest {
                 + Retry.none()
                 + ", rateLimit=none, adaptiveConcurrency=none, maxConcurrency=pool's,"
                 + " cancellationGrace=PT30S,"
-                + " listener=none, progressInterval=PT0.1S, propagators=[]]");
+                + " listener=none, progressInterval=PT0.1S, propagators=[], failureBudget=none]");
     assertThat(options.toString())
         .contains(
             "timeout=PT2S",
