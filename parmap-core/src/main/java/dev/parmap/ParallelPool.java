@@ -111,7 +111,9 @@ public interface ParallelPool extends AutoCloseable {
 
   /**
    * Applies {@code task} to every item and reports one {@link Outcome} per item, in input order,
-   * instead of failing fast; blocks until every item is done.
+   * instead of failing fast; blocks until every item is done. With a {@linkplain
+   * MapOptions#failureBudget() failure budget}, the call stops once more items failed than it
+   * allows, and the items it did not finish fail with a {@link FailureBudgetExceededException}.
    *
    * @param items the items; read once, lazily; may contain {@code null}
    * @param task applied to each item; may return {@code null}

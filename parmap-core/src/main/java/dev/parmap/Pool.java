@@ -488,7 +488,9 @@ public final class Pool implements ParallelPool {
    * done. With a {@linkplain MapOptions#deadline() deadline}, the items it cuts short (and, for a
    * {@link java.util.Collection} input, the items not yet read) are failures whose cause is a
    * {@link DeadlineExceededException}; for other inputs the items not yet read have no outcome and
-   * {@link Outcomes#isComplete()} says so.
+   * {@link Outcomes#isComplete()} says so. A {@linkplain MapOptions#failureBudget() failure
+   * budget} that is exceeded stops the call the same way, the cause being a {@link
+   * FailureBudgetExceededException}.
    *
    * @param items the items; read once, lazily; may contain {@code null}
    * @param task applied to each item; may return {@code null}
