@@ -110,6 +110,8 @@ public final class ClusterPool implements AutoCloseable {
   private final String description;
   private final IExecutorService chunkExecutor;
   private final IExecutorService cancelExecutor;
+  private final ChunkSigner signer;
+  private final WireSerialization wire;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
@@ -123,6 +125,8 @@ public final class ClusterPool implements AutoCloseable {
     this.description = description;
     this.chunkExecutor = instance.getExecutorService(HazelcastSetup.CHUNK_EXECUTOR);
     this.cancelExecutor = instance.getExecutorService(HazelcastSetup.CANCEL_EXECUTOR);
+    this.signer = ChunkSigner.of(config);
+    this.wire = WireSerialization.of(config);
     instance
         .getCluster()
         .addMembershipListener(
@@ -300,7 +304,8 @@ public final class ClusterPool implements AutoCloseable {
   // Members
 
   /**
-   * Returns how many members run chunks now (lite members and clients do not).
+   * Returns how many members run chunks now: members started by parmap ({@link Worker}, {@link
+   * #embedded}); lite members, clients and plain Hazelcast members do not.
    *
    * @return the number of members in the cluster as this pool sees it
    */
@@ -387,15 +392,26 @@ public final class ClusterPool implements AutoCloseable {
     return cancelExecutor;
   }
 
+  ChunkSigner signer() {
+    return signer;
+  }
+
+  WireSerialization wire() {
+    return wire;
+  }
+
   boolean isRunning() {
     return instance.getLifecycleService().isRunning();
   }
 
-  /** The members that run chunks: every member except lite ones. */
+  /**
+   * The members that run chunks: those that carry parmap's member attribute (see {@link
+   * MemberSelection}).
+   */
   List<Member> workers() {
     List<Member> workers = new ArrayList<>();
     for (Member member : instance.getCluster().getMembers()) {
-      if (!member.isLiteMember()) {
+      if (MemberSelection.runsChunks(member)) {
         workers.add(member);
       }
     }
@@ -472,13 +488,17 @@ public final class ClusterPool implements AutoCloseable {
   }
 
   /** {@code forEach}'s action as a task: a named class rather than a lambda, cheap to send. */
-  private static final class ActionTask<T extends @Nullable Object>
+  static final class ActionTask<T extends @Nullable Object>
       implements SerializableTask<T, @Nullable Object> {
     private static final long serialVersionUID = 1L;
     private final SerializableAction<? super T> action;
 
     ActionTask(SerializableAction<? super T> action) {
       this.action = action;
+    }
+
+    SerializableAction<? super T> action() {
+      return action;
     }
 
     @Override

@@ -86,13 +86,16 @@ class ClusterConfigTest {
                 config.toBuilder().chunkTimeout(Duration.ofMinutes(1)).build(),
                 config.toBuilder().heartbeatTimeout(Duration.ofSeconds(3)).build(),
                 config.toBuilder().connectTimeout(Duration.ofSeconds(3)).build(),
-                config.toBuilder().fixedChunkSize(4).build()))
+                config.toBuilder().fixedChunkSize(4).build(),
+                config.toBuilder().maxResends(1).build(),
+                config.toBuilder().sharedSecret(new byte[16]).build()))
         .allSatisfy(other -> assertThat(other).isNotEqualTo(config));
     assertThat(config)
         .hasToString(
             "ClusterConfig[clusterName=c, members=[10.0.0.1:5701], bindAddress=127.0.0.1,"
                 + " port=5701, threads=2, allowedPackages=[com.acme.], chunkTimeout=PT10M,"
-                + " heartbeatTimeout=PT10S, connectTimeout=PT30S, chunkSize=adaptive]");
+                + " heartbeatTimeout=PT10S, connectTimeout=PT30S, chunkSize=adaptive, maxResends=3,"
+                + " sharedSecret=none]");
   }
 
   @Test
