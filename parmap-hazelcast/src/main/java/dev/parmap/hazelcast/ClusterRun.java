@@ -484,12 +484,11 @@ final class ClusterRun<R extends @Nullable Object> {
   private void handle(Completion completion) {
     Attempt attempt = completion.attempt;
     Chunk chunk = attempt.chunk;
-    boolean wasLive = live.remove(attempt);
-    if (wasLive) {
-      chunk.liveAttempts--;
-      loads.merge(attempt.member.getUuid(), -1, Integer::sum);
-    }
+    // A live attempt that failed stays live until giveUp() takes it, with the member's others, and
+    // re-queues its chunk; one that is not live any more had its chunk re-queued then already.
+    boolean wasLive = live.contains(attempt);
     if (chunk.done || stopped) {
+      release(attempt);
       return; // a later copy of a chunk already done (exactly once), or the call is over
     }
     Member member = attempt.member;
@@ -522,6 +521,7 @@ final class ClusterRun<R extends @Nullable Object> {
       case CANCELLED -> giveUp(member, "dropped a chunk of this call without running it");
       case REFUSED -> refused(chunk, member, result);
       case FAILED -> {
+        release(attempt);
         Throwable taskFailure = readFailure(chunk, member, result);
         TaskFailedException failed =
             new TaskFailedException(
@@ -536,6 +536,7 @@ final class ClusterRun<R extends @Nullable Object> {
           giveUp(member, "sent an answer this caller refused: " + wrong);
           return;
         }
+        release(attempt);
         chunk.results = results;
         chunk.done = true;
         chunk.message = null;
@@ -546,6 +547,14 @@ final class ClusterRun<R extends @Nullable Object> {
           ready.add(chunk);
         }
       }
+    }
+  }
+
+  /** Takes a finished attempt out of the live ones, if it still is. */
+  private void release(Attempt attempt) {
+    if (live.remove(attempt)) {
+      attempt.chunk.liveAttempts--;
+      loads.merge(attempt.member.getUuid(), -1, Integer::sum);
     }
   }
 
