@@ -15,6 +15,7 @@ import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,15 +25,22 @@ import org.jspecify.annotations.Nullable;
  * task and the items as one Java-serialized payload, and the caller's signature.
  *
  * <p>On the member, before anything is deserialized: a chunk of a call that ended, or held longer
- * than its caller waits for it (queued past the chunk timeout, or the member was paused longer than
- * the caller's heartbeat timeout), is dropped; a chunk not signed with the member's shared secret
- * is refused. Then the payload is read under the member's filter, and a task whose class differs
- * from the caller's (by fingerprint) is refused. The answer is signed with the member's secret.
+ * than its caller waits for it (queued past the chunk timeout, or the member stood still for a good
+ * part of the caller's timeouts), is dropped, and so is the rest of a chunk that becomes so; a
+ * chunk not signed with the member's shared secret is refused. Then the payload is read under the
+ * member's filter, and a task whose class differs from the caller's (by fingerprint) is refused.
+ * The answer is signed with the member's secret.
  */
 final class ChunkTask
     implements Callable<ChunkResult>, IdentifiedDataSerializable, HazelcastInstanceAware {
 
   private static final byte[] NONE = new byte[0];
+
+  /** The shortest pause of a member after which it drops the chunks it held. */
+  static final long MIN_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+  /** A chunk read this soon after a pause may have been sent during it. */
+  static final long READ_AFTER_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private UUID call = new UUID(0, 0);
   private long first;
@@ -219,14 +227,18 @@ final class ChunkTask
   }
 
   /**
-   * Whether the caller has given up on this chunk here: its call ended, or the chunk was held
-   * longer than the caller waits for a chunk, or this member stood still for longer than the caller
-   * waits for a silent member.
+   * Whether the caller has given up, or is about to give up, on this chunk here: its call ended, or
+   * the chunk was held longer than the caller waits for a chunk, or this member stood still
+   * (stopped, a long GC pause) for at least half of what the caller waits for a chunk or a
+   * heartbeat, and at least {@link #MIN_PAUSE_NANOS}, while it held the chunk or shortly before it
+   * read it (a chunk sent during the pause waits in the socket until the member resumes).
    */
   private boolean isStale(MemberCalls calls) {
+    long pauseLimit =
+        Math.max(MIN_PAUSE_NANOS, Math.min(chunkTimeoutNanos, heartbeatTimeoutNanos) / 2);
     return calls.hasEnded(call)
         || System.nanoTime() - receivedAt >= chunkTimeoutNanos
-        || calls.longestPauseAfter(receivedAt) >= heartbeatTimeoutNanos;
+        || calls.longestPauseAfter(receivedAt - READ_AFTER_PAUSE_NANOS) >= pauseLimit;
   }
 
   private ChunkResult runItems(
