@@ -246,7 +246,7 @@ final class ChunkTask
     long start = System.nanoTime();
     @Nullable Object[] results = new Object[items.length];
     for (int i = 0; i < items.length; i++) {
-      if (i > 0 && isStale(calls)) {
+      if (isStale(calls)) { // also just before the first: the member may have stood still since
         return ChunkResult.cancelled();
       }
       @Nullable Object result;

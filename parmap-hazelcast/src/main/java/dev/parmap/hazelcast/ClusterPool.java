@@ -70,7 +70,20 @@ import org.jspecify.annotations.Nullable;
  *       within the {@linkplain ClusterConfig#chunkTimeout() chunk timeout}, or stops answering
  *       heartbeats for the {@linkplain ClusterConfig#heartbeatTimeout() heartbeat timeout}, the
  *       call gives up on it and sends its chunks elsewhere. When no member is left, the call throws
- *       {@link ClusterFailedException}.
+ *       {@link ClusterFailedException}. Only members that carry parmap's member attribute are sent
+ *       chunks; a plain Hazelcast member in the cluster is left alone.
+ *   <li><b>Re-send cap.</b> A chunk lost with its member is re-sent at most {@linkplain
+ *       ClusterConfig#maxResends() maxResends} times (3 by default); lost once more, the call
+ *       throws {@link ClusterFailedException} naming its items (index and the start of {@code
+ *       toString()}): an item that kills every member it runs on stops the call, not the cluster. A
+ *       chunk is never queued twice for re-sending.
+ *   <li><b>Ended calls.</b> When a call ends, the members given up on or still holding its chunks
+ *       are told to drop them; a member that stood still (stopped, a long GC pause) for a good part
+ *       of the caller's timeouts drops the chunks it held. An answer that arrives after the call
+ *       ended, or for a chunk already done, is dropped.
+ *   <li><b>Same code.</b> A member that loaded another version of the class declaring the task than
+ *       the caller (by the SHA-256 of its class file: a worker recompiled but not restarted)
+ *       refuses the chunk, and the call fails with {@link ParmapException} naming that member.
  *   <li><b>At least once, exactly once in the output.</b> A chunk re-sent may run twice (the first
  *       member may have run part of it, or all of it before it hung): tasks should be idempotent.
  *       The output still holds each item's result exactly once: the first result that arrives for a
@@ -93,8 +106,12 @@ import org.jspecify.annotations.Nullable;
  *
  * Hazelcast's open-source edition has no TLS and no authentication: anyone who can reach a member's
  * port can join the cluster or submit work. Keep members on a private network (they bind to {@code
- * 127.0.0.1} unless told otherwise). Members and clients deserialize only allow-listed classes (see
- * {@link ClusterConfig}).
+ * 127.0.0.1} unless told otherwise). Members and clients deserialize only allow-listed classes,
+ * within limits of depth, array length and references (see {@link ClusterConfig}); a refusal says
+ * whether this caller or which member refused. With a {@linkplain
+ * ClusterConfig.Builder#sharedSecret shared secret}, chunks and answers are signed (HMAC-SHA256):
+ * members run no chunk from a caller without it, and this pool refuses answers from a member
+ * without it. An answer whose length or item index does not match its chunk is refused too.
  *
  * <h2>Lifecycle</h2>
  *

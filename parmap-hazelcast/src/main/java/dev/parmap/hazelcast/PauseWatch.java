@@ -55,9 +55,10 @@ final class PauseWatch implements AutoCloseable {
   }
 
   /**
-   * The longest time this JVM stood still after {@code since} (a {@link System#nanoTime()}),
-   * including a pause it is only now recovering from; 0 if none longer than {@value #PAUSE_MILLIS}
-   * ms.
+   * The longest pause of this JVM that ended after {@code since} (a {@link System#nanoTime()}),
+   * including one it is only now recovering from; 0 if none longer than {@value #PAUSE_MILLIS} ms.
+   * The whole pause counts, also the part before {@code since}: a message that arrived during a
+   * pause is read only once it ends.
    */
   long longestPauseAfter(long since) {
     long now = System.nanoTime();
@@ -66,7 +67,7 @@ final class PauseWatch implements AutoCloseable {
     synchronized (this) {
       for (long[] pause : pauses) {
         if (pause[0] - since > 0) {
-          longest = Math.max(longest, Math.min(pause[1], pause[0] - since));
+          longest = Math.max(longest, pause[1]);
         }
       }
     }

@@ -269,7 +269,7 @@ class ClusterPoolTest {
         .hasMessageContaining("refused by the serialization allow-list")
         .hasMessageContaining(Payload.class.getName())
         .hasMessageContaining("ClusterConfig.Builder.allowedPackages")
-        .hasMessageContaining("allow-list of member 127.0.0.1:")
+        .hasMessageContaining("allow-list of member [127.0.0.1]:")
         .hasMessageContaining("the class that declares it");
   }
 
