@@ -50,7 +50,7 @@ public final class ClusterDemo {
     HAZELCAST_LOG.setLevel(Level.WARNING);
     List<String> members = args.length == 0 ? DEFAULT_MEMBERS : List.of(args);
     ClusterConfig config = ClusterConfig.builder().members(members).build(); // "host:port" each
-    config = withSecretFromEnvironment(config);
+    config = withSecretFromEnvironment(config); // the workers' PARMAP_CLUSTER_SECRET, if set
     try (ClusterPool pool = ClusterPool.client(config)) {
       pool.awaitMembers(members.size(), Duration.ofSeconds(30));
       System.out.printf("connected to %d worker(s)%n", pool.memberCount());

@@ -36,6 +36,8 @@ final class ChunkTask
 
   private static final byte[] NONE = new byte[0];
 
+  private static final System.Logger LOG = System.getLogger(ChunkTask.class.getName());
+
   /** The shortest pause of a member after which it drops the chunks it held. */
   static final long MIN_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(2);
 
@@ -167,7 +169,17 @@ final class ChunkTask
         self == null
             ? new MemberCalls(ChunkSigner.none(), WireSerialization.of(ClusterConfig.defaults()))
             : MemberCalls.of(self);
-    return answer(calls).signedBy(calls.signer(), call, first, size);
+    ChunkResult answer = answer(calls);
+    if (answer.kind == ChunkResult.Kind.REFUSED) {
+      // One line, no stack trace: the caller gets the whole story in its exception.
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "parmap: refused a chunk of call {0} ({1}): {2}",
+          call,
+          answer.refusal,
+          answer.message);
+    }
+    return answer.signedBy(calls.signer(), call, first, size);
   }
 
   /** What this member answers, unsigned. */
