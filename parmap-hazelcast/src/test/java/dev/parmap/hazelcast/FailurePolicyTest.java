@@ -20,9 +20,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The failure policy on a real cluster of three worker JVMs: a member stopped and resumed after its
- * call ended runs none of the chunks it held; then a poison item, which halts every member that
- * runs it, fails the call after the re-send cap, naming it, and leaves a member alive.
+ * The failure policy on a real cluster of four worker JVMs, in order: a member stopped and resumed
+ * after its call ended runs none of the chunks it held; a member killed mid-call has its chunks run
+ * once more on the others, never twice; then a poison item, which halts every member that runs it,
+ * fails the call after the re-send cap, naming it, and leaves a member alive.
  */
 @TestMethodOrder(OrderAnnotation.class)
 class FailurePolicyTest {
@@ -34,7 +35,7 @@ class FailurePolicyTest {
   @BeforeAll
   static void startCluster() throws Exception {
     // The members' own failure detector must not remove the stopped member before it resumes.
-    members = LocalMembers.start("policy-test", 3, List.of("--heartbeat-timeout", "60"));
+    members = LocalMembers.start("policy-test", 4, List.of("--heartbeat-timeout", "60"));
   }
 
   @AfterAll
@@ -44,10 +45,13 @@ class FailurePolicyTest {
     }
   }
 
-  private static ClusterPool pool(ClusterConfig.Builder config) throws InterruptedException {
+  private static ClusterPool pool(ClusterConfig.Builder config, int memberCount)
+      throws InterruptedException {
     ClusterPool pool = ClusterPool.client(config.build());
     try {
-      assertThat(pool.awaitMembers(3, Duration.ofSeconds(60))).as("3 members").isTrue();
+      assertThat(pool.awaitMembers(memberCount, Duration.ofSeconds(60)))
+          .as("%d members", memberCount)
+          .isTrue();
       return pool;
     } catch (RuntimeException | Error e) {
       pool.close();
@@ -71,7 +75,8 @@ class FailurePolicyTest {
             members.clientConfig().toBuilder()
                 .chunkTimeout(CHUNK_TIMEOUT)
                 .heartbeatTimeout(Duration.ofSeconds(60))
-                .fixedChunkSize(1))) {
+                .fixedChunkSize(1),
+            4)) {
       // Each item notes when it started, and on which member, before its 100 ms of "work".
       SerializableTask<Integer, long[]> noted =
           i -> {
@@ -129,10 +134,63 @@ class FailurePolicyTest {
 
   @Test
   @Order(2)
+  void killingAMemberReRunsItsChunksOnceOnTheOthersNeverTwice(@TempDir Path dir) throws Exception {
+    String directory = dir.toString();
+    long killedPid = members.pid(3);
+    List<Integer> results = new ArrayList<>();
+    try (ClusterPool pool = pool(members.clientConfig().toBuilder(), 4)) {
+      // Each run of an item leaves a file: item, member, and a number unique to the run.
+      SerializableTask<Integer, Integer> counted =
+          i -> {
+            Files.writeString(
+                Path.of(
+                    directory, i + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime()),
+                "");
+            Thread.sleep(10);
+            return i;
+          };
+      try (Stream<Integer> stream = pool.stream(numbers(600), counted)) {
+        Iterator<Integer> it = stream.iterator();
+        while (it.hasNext()) {
+          results.add(it.next());
+          if (results.size() == 100) {
+            members.kill(3);
+          }
+        }
+      }
+    }
+
+    assertThat(results).as("every result once, in order").isEqualTo(numbers(600));
+    int[] runsOnSurvivors = new int[600];
+    int[] runs = new int[600];
+    boolean killedRanSome = false;
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path file : files.toList()) {
+        String[] name = file.getFileName().toString().split("-");
+        int item = Integer.parseInt(name[0]);
+        runs[item]++;
+        if (Long.parseLong(name[1]) == killedPid) {
+          killedRanSome = true;
+        } else {
+          runsOnSurvivors[item]++;
+        }
+      }
+    }
+    assertThat(killedRanSome).as("the killed member was working").isTrue();
+    for (int i = 0; i < 600; i++) {
+      assertThat(runs[i]).as("runs of item %d", i).isBetween(1, 2);
+      assertThat(runsOnSurvivors[i])
+          .as("runs of item %d on the survivors", i)
+          .isLessThanOrEqualTo(1);
+    }
+  }
+
+  @Test
+  @Order(3)
   void aPoisonItemFailsTheCallAfterTheReSendCapNamingIt() throws Exception {
     ClusterFailedException failure;
     try (ClusterPool pool =
-        pool(members.clientConfig().toBuilder().maxResends(1).fixedChunkSize(1))) {
+        pool(members.clientConfig().toBuilder().maxResends(1).fixedChunkSize(1), 3)) {
       List<String> items = numbers(30).stream().map(i -> "item-" + i).toList();
       failure =
           catchThrowableOfType(
@@ -153,7 +211,7 @@ class FailurePolicyTest {
         .hasMessageContaining("maxResends allows 1 re-send")
         .hasMessageContaining("poison item");
     int alive = 0;
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 3; i++) { // member 3 was killed by the test before
       alive += members.isAlive(i) ? 1 : 0;
     }
     assertThat(alive).as("members the poison item did not reach").isGreaterThanOrEqualTo(1);
