@@ -99,6 +99,7 @@ final class ClusterRun<R extends @Nullable Object> {
   private final Map<UUID, String> givenUp = new LinkedHashMap<>();
   private final Map<UUID, Member> givenUpMembers = new LinkedHashMap<>();
   private final TaskFingerprint fingerprint;
+  private final CallFailures failures;
   private @Nullable Chunk current;
   private int cursor;
   private long doneItems;
@@ -117,6 +118,7 @@ final class ClusterRun<R extends @Nullable Object> {
     this.timeoutNanos = pool.config().chunkTimeout().toNanos();
     this.toSend = new ResendQueue<>(pool.config().maxResends());
     this.fingerprint = TaskFingerprint.of(task);
+    this.failures = new CallFailures(what);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -505,7 +507,7 @@ final class ClusterRun<R extends @Nullable Object> {
       if (!pool.isRunning()) {
         throw fail(new ClusterFailedException(what + ": " + pool + " was shut down", cause));
       }
-      throw fail(remoteFailure(chunk, member, cause));
+      throw fail(failures.remote(chunk, "member " + member.getAddress(), cause));
     }
     ChunkResult result = completion.result;
     if (result == null) {
@@ -562,34 +564,11 @@ final class ClusterRun<R extends @Nullable Object> {
   private void refused(Chunk chunk, Member member, ChunkResult result) {
     String where = "member " + member.getAddress();
     switch (result.refusal) {
-      case BAD_SIGNATURE ->
-          giveUp(
-              member,
-              "refused the chunk: "
-                  + result.message
-                  + " (give the caller, ClusterConfig.Builder.sharedSecret, and every worker,"
-                  + " --secret-file, the same secret)");
-      case ALLOW_LIST ->
-          throw fail(
-              allowListRefusal(
-                  chunk, "the serialization allow-list of " + where, result.message, null));
-      case CLASS_MISSING -> throw fail(classMissing(chunk, where, result.message, null));
-      case STALE_TASK ->
-          throw fail(
-              new ParmapException(
-                  what
-                      + ": "
-                      + where
-                      + " is stale: "
-                      + result.message
-                      + ". The caller and every member must run the same version of the task's"
-                      + " class: restart that worker with the current class path",
-                  null));
-      default ->
-          throw fail(
-              new ParmapException(
-                  what + ": " + chunk + " could not be read on " + where + ": " + result.message,
-                  null));
+      case BAD_SIGNATURE -> giveUp(member, CallFailures.badSignature(result.message));
+      case ALLOW_LIST -> throw fail(failures.allowList(chunk, where, result.message, null));
+      case CLASS_MISSING -> throw fail(failures.classMissing(chunk, where, result.message, null));
+      case STALE_TASK -> throw fail(failures.stale(where, result.message));
+      default -> throw fail(failures.unreadable(chunk, where, result.message, null));
     }
   }
 
@@ -615,59 +594,20 @@ final class ClusterRun<R extends @Nullable Object> {
       return pool.wire().read(result.payload, 1)[0];
     } catch (WireSerialization.Refused e) {
       throw fail(
-          allowListRefusal(
+          failures.allowList(
               chunk,
-              "the serialization allow-list of this caller (the answer of member "
+              "this caller (the answer of member "
                   + member.getAddress()
                   + " was refused here, not on the member)",
               e.reason(),
               e));
     } catch (ClassNotFoundException e) {
-      throw fail(classMissing(chunk, "this caller", String.valueOf(e), e));
+      throw fail(failures.classMissing(chunk, "this caller", String.valueOf(e), e));
     } catch (IOException | RuntimeException | LinkageError e) {
       throw fail(
-          new ParmapException(
-              what
-                  + ": the answer for "
-                  + chunk
-                  + " from member "
-                  + member.getAddress()
-                  + " could not be read: "
-                  + e,
-              e));
+          failures.unreadable(
+              chunk, "this caller (the answer of member " + member.getAddress() + ")", "" + e, e));
     }
-  }
-
-  private ParmapException allowListRefusal(
-      Chunk chunk, String where, String refusal, @Nullable Throwable cause) {
-    return new ParmapException(
-        what
-            + ": "
-            + chunk
-            + " was refused by "
-            + where
-            + " ("
-            + refusal
-            + "). Only allow-listed classes are deserialized: add the package of that class to"
-            + " ClusterConfig.Builder.allowedPackages on the caller and to the workers' --allow"
-            + " (the same packages on both sides); for a lambda, the package of the class that"
-            + " declares it is needed too",
-        cause);
-  }
-
-  private ParmapException classMissing(
-      Chunk chunk, String where, String missing, @Nullable Throwable cause) {
-    return new ParmapException(
-        what
-            + ": "
-            + chunk
-            + " could not be deserialized on "
-            + where
-            + " ("
-            + missing
-            + "): a class is missing; the task's and items' classes must be on the class path"
-            + " of every member (start workers with --classpath) and of the caller",
-        cause);
   }
 
   /** Attaches the task failures already received from other chunks, as core does. */
@@ -753,35 +693,13 @@ final class ClusterRun<R extends @Nullable Object> {
 
   /** The failure for a chunk lost with its member once more than it may be re-sent. */
   private ClusterFailedException poison(Chunk chunk) {
-    boolean anyLeft = false;
-    for (Member member : pool.workers()) {
-      anyLeft |= !givenUp.containsKey(member.getUuid());
-    }
     String suspects = PoisonReport.describe(chunk.first, chunk.items);
-    if (!anyLeft) {
-      return noMemberLeft(
-          "; "
-              + chunk
-              + " was lost with every member that ran it ("
-              + chunk.losses.size()
-              + " times): "
-              + suspects
-              + " may be what kills them");
+    for (Member member : pool.workers()) {
+      if (!givenUp.containsKey(member.getUuid())) {
+        return failures.poison(chunk, suspects, chunk.losses, toSend.maxResends());
+      }
     }
-    return new ClusterFailedException(
-        what
-            + ": "
-            + chunk
-            + " was lost with the member that ran it "
-            + chunk.losses.size()
-            + " times, and ClusterConfig.Builder.maxResends allows "
-            + toSend.maxResends()
-            + " re-send(s): "
-            + suspects
-            + " is likely to be what kills members (a poison item), so the call stops before it"
-            + " takes down the rest of the cluster. Lost: "
-            + String.join("; ", PoisonReport.bounded(chunk.losses)),
-        null);
+    return noMemberLeft(CallFailures.lostEverywhere(chunk, suspects, chunk.losses.size()));
   }
 
   private ClusterFailedException noMemberLeft() {
@@ -804,19 +722,6 @@ final class ClusterRun<R extends @Nullable Object> {
     }
     message.append(suspects);
     return new ClusterFailedException(message.toString(), null);
-  }
-
-  private ParmapException remoteFailure(Chunk chunk, Member member, Throwable cause) {
-    String refused = refusedClass(cause);
-    if (refused != null) {
-      return allowListRefusal(
-          chunk, "the serialization allow-list of member " + member.getAddress(), refused, cause);
-    }
-    if (hasCause(cause, ClassNotFoundException.class)) {
-      return classMissing(chunk, "member " + member.getAddress(), String.valueOf(cause), cause);
-    }
-    return new ParmapException(
-        what + ": " + chunk + " failed on member " + member.getAddress() + ": " + cause, cause);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -883,27 +788,6 @@ final class ClusterRun<R extends @Nullable Object> {
       cause = cause.getCause();
     }
     return cause;
-  }
-
-  private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (type.isInstance(t)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** The message of the filter's refusal ("Resolving class X is not allowed."), if any. */
-  private static @Nullable String refusedClass(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      String message = t.getMessage();
-      if (t instanceof SecurityException
-          || (message != null && message.contains("is not allowed"))) {
-        return message != null ? message : t.toString();
-      }
-    }
-    return null;
   }
 
   /** Consecutive items sent together; their results once a member returned them. */
