@@ -2,6 +2,8 @@ package dev.parmap.examples;
 
 import dev.parmap.hazelcast.ClusterConfig;
 import dev.parmap.hazelcast.ClusterPool;
+import dev.parmap.hazelcast.Worker;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -22,7 +24,9 @@ import java.util.stream.IntStream;
  * </ol>
  *
  * <p>The workers run this class's code, so they need it on their class path ({@code --classpath
- * examples/target/classes}); a task captures nothing but serializable values.
+ * examples/target/classes}); a task captures nothing but serializable values. If the workers have a
+ * shared secret from the environment variable {@code PARMAP_CLUSTER_SECRET}, run the demo with the
+ * same variable.
  */
 public final class ClusterDemo {
 
@@ -46,6 +50,7 @@ public final class ClusterDemo {
     HAZELCAST_LOG.setLevel(Level.WARNING);
     List<String> members = args.length == 0 ? DEFAULT_MEMBERS : List.of(args);
     ClusterConfig config = ClusterConfig.builder().members(members).build(); // "host:port" each
+    config = withSecretFromEnvironment(config); // the workers' PARMAP_CLUSTER_SECRET, if set
     try (ClusterPool pool = ClusterPool.client(config)) {
       pool.awaitMembers(members.size(), Duration.ofSeconds(30));
       System.out.printf("connected to %d worker(s)%n", pool.memberCount());
@@ -78,6 +83,18 @@ public final class ClusterDemo {
     System.out.println("preparing " + item + " (parmap demo)");
     Thread.sleep(Duration.ofSeconds(5));
     return item + " prepared by the worker with pid " + pid;
+  }
+
+  /**
+   * {@code config} with the shared secret of the environment variable the workers read too ({@link
+   * Worker#SECRET_VARIABLE}), if it is set.
+   */
+  static ClusterConfig withSecretFromEnvironment(ClusterConfig config) {
+    String secret = System.getenv(Worker.SECRET_VARIABLE);
+    if (secret == null || secret.isEmpty()) {
+      return config;
+    }
+    return config.toBuilder().sharedSecret(secret.getBytes(StandardCharsets.UTF_8)).build();
   }
 
   private static double seconds(long startNanos) {

@@ -11,9 +11,9 @@ import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Sent to a member when a call stops early: interrupts the call's running chunks there and makes
- * its queued ones end at once. It runs on an executor of its own, so it does not wait behind the
- * chunks it cancels.
+ * Sent to the members that may hold chunks of a call when it ends (returned, failed, cancelled):
+ * interrupts the call's running chunks there and makes its queued ones end at once. It runs on an
+ * executor of its own, so it does not wait behind the chunks it cancels.
  */
 final class CancelCall
     implements Callable<Boolean>, IdentifiedDataSerializable, HazelcastInstanceAware {
@@ -39,7 +39,7 @@ final class CancelCall
     if (self == null) {
       return false;
     }
-    MemberCalls.of(self).cancel(call);
+    MemberCalls.of(self).end(call);
     return true;
   }
 

@@ -2,8 +2,10 @@ package dev.parmap.hazelcast;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.regex.Pattern;
@@ -34,8 +36,9 @@ import org.jspecify.annotations.Nullable;
  * {@link Builder#allowedPackages}.
  *
  * <p><b>Equality.</b> Two configs are equal when every component is: cluster name, member list (in
- * order), bind address, port, threads, allowed packages (in order), the three timeouts and the
- * chunk size. {@link #toString()} shows every component.
+ * order), bind address, port, threads, allowed packages (in order), the three timeouts, the chunk
+ * size, the re-send cap and the shared secret. {@link #toString()} shows every component but the
+ * secret's bytes.
  *
  * @since 0.1
  */
@@ -43,6 +46,12 @@ public final class ClusterConfig {
 
   /** The cluster name used unless {@link Builder#clusterName} says otherwise. */
   public static final String DEFAULT_CLUSTER_NAME = "parmap";
+
+  /** How many times a lost chunk is re-sent unless {@link Builder#maxResends} says otherwise. */
+  public static final int DEFAULT_MAX_RESENDS = 3;
+
+  /** The most threads a member may have ({@link Builder#threads}). */
+  public static final int MAX_THREADS = MemberSelection.MAX_THREADS;
 
   /** Hazelcast's usual member port, the default for members and for the member list. */
   public static final int DEFAULT_PORT = 5701;
@@ -76,6 +85,8 @@ public final class ClusterConfig {
   private final Duration heartbeatTimeout;
   private final Duration connectTimeout;
   private final int fixedChunkSize; // 0: adaptive
+  private final int maxResends;
+  private final byte @Nullable [] sharedSecret;
 
   private ClusterConfig(Builder builder) {
     this.clusterName = builder.clusterName;
@@ -88,13 +99,17 @@ public final class ClusterConfig {
     this.heartbeatTimeout = builder.heartbeatTimeout;
     this.connectTimeout = builder.connectTimeout;
     this.fixedChunkSize = builder.fixedChunkSize;
+    this.maxResends = builder.maxResends;
+    byte[] secret = builder.sharedSecret;
+    this.sharedSecret = secret == null ? null : secret.clone();
   }
 
   /**
    * The defaults: cluster {@value #DEFAULT_CLUSTER_NAME}, the one member {@code 127.0.0.1:5701},
    * bound to {@code 127.0.0.1} on port {@value #DEFAULT_PORT}, one worker thread per processor, no
    * extra allowed packages, chunk timeout 10 minutes, heartbeat timeout 10 s, connect timeout 30 s,
-   * adaptive chunk size.
+   * adaptive chunk size, a lost chunk re-sent at most {@value #DEFAULT_MAX_RESENDS} times, no
+   * shared secret.
    *
    * @return the default config
    */
@@ -129,6 +144,9 @@ public final class ClusterConfig {
     builder.heartbeatTimeout = heartbeatTimeout;
     builder.connectTimeout = connectTimeout;
     builder.fixedChunkSize = fixedChunkSize;
+    builder.maxResends = maxResends;
+    byte[] secret = sharedSecret;
+    builder.sharedSecret = secret == null ? null : secret.clone();
     return builder;
   }
 
@@ -222,6 +240,34 @@ public final class ClusterConfig {
     return fixedChunkSize == 0 ? OptionalInt.empty() : OptionalInt.of(fixedChunkSize);
   }
 
+  /**
+   * Returns how many times a chunk lost with its member (the member died, left, hung or was given
+   * up on) is sent to another member before the call fails naming its items.
+   *
+   * @return at least 0
+   * @since 0.1
+   */
+  public int maxResends() {
+    return maxResends;
+  }
+
+  /**
+   * Returns whether messages are signed with a shared secret ({@link Builder#sharedSecret}). The
+   * secret itself is not exposed.
+   *
+   * @return whether there is a shared secret
+   * @since 0.1
+   */
+  public boolean hasSharedSecret() {
+    return sharedSecret != null;
+  }
+
+  /** The shared secret, or null: for {@link ChunkSigner}. */
+  byte @Nullable [] sharedSecret() {
+    byte[] secret = sharedSecret;
+    return secret == null ? null : secret.clone();
+  }
+
   /** The class-name prefixes deserialization allows: built-in ones and the configured ones. */
   List<String> allowedPrefixes() {
     List<String> all = new ArrayList<>(BUILT_IN_ALLOWED_PREFIXES);
@@ -248,7 +294,9 @@ public final class ClusterConfig {
         && chunkTimeout.equals(that.chunkTimeout)
         && heartbeatTimeout.equals(that.heartbeatTimeout)
         && connectTimeout.equals(that.connectTimeout)
-        && fixedChunkSize == that.fixedChunkSize;
+        && fixedChunkSize == that.fixedChunkSize
+        && maxResends == that.maxResends
+        && Arrays.equals(sharedSecret, that.sharedSecret);
   }
 
   @Override
@@ -263,13 +311,16 @@ public final class ClusterConfig {
         chunkTimeout,
         heartbeatTimeout,
         connectTimeout,
-        fixedChunkSize);
+        fixedChunkSize,
+        maxResends,
+        Arrays.hashCode(sharedSecret));
   }
 
   /**
    * Every component, for example {@code ClusterConfig[clusterName=parmap, members=[127.0.0.1:5701],
    * bindAddress=127.0.0.1, port=5701, threads=8, allowedPackages=[], chunkTimeout=PT10M,
-   * heartbeatTimeout=PT10S, connectTimeout=PT30S, chunkSize=adaptive]}.
+   * heartbeatTimeout=PT10S, connectTimeout=PT30S, chunkSize=adaptive, maxResends=3,
+   * sharedSecret=none]}; a secret shows as {@code sharedSecret=set}, never its bytes.
    *
    * @return a description of this config
    */
@@ -295,6 +346,10 @@ public final class ClusterConfig {
         + connectTimeout
         + ", chunkSize="
         + (fixedChunkSize == 0 ? "adaptive" : fixedChunkSize)
+        + ", maxResends="
+        + maxResends
+        + ", sharedSecret="
+        + (sharedSecret == null ? "none" : "set")
         + "]";
   }
 
@@ -314,6 +369,8 @@ public final class ClusterConfig {
     private Duration heartbeatTimeout = Duration.ofSeconds(10);
     private Duration connectTimeout = Duration.ofSeconds(30);
     private int fixedChunkSize; // 0: adaptive
+    private int maxResends = DEFAULT_MAX_RESENDS;
+    private byte @Nullable [] sharedSecret;
 
     private Builder() {}
 
@@ -368,12 +425,16 @@ public final class ClusterConfig {
 
     /**
      * The address a member started from this config (embedded or {@link Worker}) binds to and
-     * announces; only that interface accepts connections. Keep it on a private network.
+     * announces; only that interface accepts connections. Keep it on a private network. An address
+     * that is not a loopback one ({@code 127.x.x.x}, {@code localhost}) needs a {@linkplain
+     * #clusterName cluster name} of your own, checked by {@link #build()}.
      *
      * @param bindAddress an IP address of this machine, such as {@code 127.0.0.1} or {@code
      *     10.0.0.5}
      * @return this builder
-     * @throws IllegalArgumentException if the address is blank or has a port
+     * @throws IllegalArgumentException if the address is blank, has a port, or is the wildcard
+     *     {@code 0.0.0.0} (it would listen on every interface and announce an address the others
+     *     cannot reach)
      */
     public Builder bindAddress(String bindAddress) {
       Objects.requireNonNull(bindAddress, "bindAddress must not be null");
@@ -382,6 +443,12 @@ public final class ClusterConfig {
             "bindAddress must be an IPv4 address or host name without a port, but was '"
                 + bindAddress
                 + "'");
+      }
+      if (bindAddress.strip().equals("0.0.0.0")) {
+        throw new IllegalArgumentException(
+            "bindAddress 0.0.0.0 would listen on every interface and announce 0.0.0.0, which the"
+                + " other members cannot reach: give this machine's private address, such as"
+                + " 10.0.0.5");
       }
       this.bindAddress = bindAddress;
       return this;
@@ -405,13 +472,14 @@ public final class ClusterConfig {
      * How many chunks a member started from this config runs at once (its worker threads). Callers
      * keep about that many chunks, plus a few queued, in flight on each member.
      *
-     * @param threads at least 1
+     * @param threads 1 to {@value ClusterConfig#MAX_THREADS}
      * @return this builder
-     * @throws IllegalArgumentException if {@code threads < 1}
+     * @throws IllegalArgumentException if {@code threads} is out of that range
      */
     public Builder threads(int threads) {
-      if (threads < 1) {
-        throw new IllegalArgumentException("threads must be at least 1, but was " + threads);
+      if (threads < 1 || threads > MAX_THREADS) {
+        throw new IllegalArgumentException(
+            "threads must be 1 to " + MAX_THREADS + ", but was " + threads);
       }
       this.threads = threads;
       return this;
@@ -419,12 +487,15 @@ public final class ClusterConfig {
 
     /**
      * Adds packages whose classes may be deserialized, besides the built-in ones (see the class
-     * description): the packages of your items, results, tasks and their exceptions. A package
-     * allows its subpackages too. Members and callers must allow the same packages.
+     * description): the packages of your items, results, tasks and their exceptions, and for a task
+     * or action written as a lambda or method reference, the package of the class that declares it
+     * (the lambda is deserialized through that class). A package allows its subpackages too.
+     * Members and callers must allow the same packages.
      *
-     * @param packages package names such as {@code com.acme.crawler}
+     * @param packages package names of at least two segments, such as {@code com.acme.crawler}
      * @return this builder
-     * @throws IllegalArgumentException if a name is not a package name
+     * @throws IllegalArgumentException if a name is not a package name, or has only one segment
+     *     (such as {@code com} or {@code org}, which would allow far too much)
      */
     public Builder allowedPackages(String... packages) {
       List<String> checked = new ArrayList<>();
@@ -432,6 +503,18 @@ public final class ClusterConfig {
         Objects.requireNonNull(p, "package name must not be null");
         if (!PACKAGE.matcher(p).matches()) {
           throw new IllegalArgumentException("not a package name: '" + p + "'");
+        }
+        String name = p.endsWith(".") ? p.substring(0, p.length() - 1) : p;
+        if (!name.contains(".")) {
+          throw new IllegalArgumentException(
+              "package '"
+                  + name
+                  + "' is too broad to allow-list: it would let every class under "
+                  + name
+                  + ". be deserialized; name your own packages, with at least two segments"
+                  + " (such as "
+                  + name
+                  + ".acme)");
         }
         checked.add(p.endsWith(".") ? p : p + ".");
       }
@@ -507,13 +590,72 @@ public final class ClusterConfig {
     }
 
     /**
+     * How many times a chunk lost with its member (the member died, left the cluster, hung past the
+     * timeouts or sent an answer that was refused) is sent to another member. Once a chunk is lost
+     * again after that, the call fails with {@link ClusterFailedException} naming its items: an
+     * item that kills every member it runs on (a poison item) takes down at most {@code maxResends
+     * + 1} members rather than the whole cluster.
+     *
+     * @param maxResends at least 0 (0: a lost chunk fails the call)
+     * @return this builder
+     * @throws IllegalArgumentException if {@code maxResends < 0}
+     * @since 0.1
+     */
+    public Builder maxResends(int maxResends) {
+      if (maxResends < 0) {
+        throw new IllegalArgumentException("maxResends must be at least 0, but was " + maxResends);
+      }
+      this.maxResends = maxResends;
+      return this;
+    }
+
+    /**
+     * A secret shared by the caller and every member: chunks and answers are signed with it
+     * (HMAC-SHA256), and a member refuses a chunk not signed with it (before it deserializes
+     * anything), a caller refuses an answer not signed with it. So a client without the secret
+     * cannot have work run, and a member without it cannot forge results. It does not encrypt:
+     * items and results still travel in clear (see the README's Security). Workers take it with
+     * {@code --secret-file} or the {@code PARMAP_CLUSTER_SECRET} environment variable, never on the
+     * command line.
+     *
+     * @param secret at least 16 bytes, best 32 random ones; copied
+     * @return this builder
+     * @throws IllegalArgumentException if the secret is shorter than 16 bytes
+     * @since 0.1
+     */
+    public Builder sharedSecret(byte[] secret) {
+      Objects.requireNonNull(secret, "secret must not be null");
+      this.sharedSecret = ChunkSigner.checkSecret(secret);
+      return this;
+    }
+
+    /**
      * Builds the config.
      *
      * @return an immutable value
+     * @throws IllegalArgumentException if the bind address is not a loopback address and the
+     *     cluster name is still the default {@value ClusterConfig#DEFAULT_CLUSTER_NAME}: a member
+     *     reachable from other machines must name its cluster, so that it does not join (or let in)
+     *     another cluster that kept the default
      */
     public ClusterConfig build() {
+      if (!isLoopback(bindAddress) && clusterName.equals(DEFAULT_CLUSTER_NAME)) {
+        throw new IllegalArgumentException(
+            "binding to "
+                + bindAddress
+                + ", which other machines can reach, needs a cluster name of your own"
+                + " (--cluster-name NAME, ClusterConfig.Builder.clusterName), not the default '"
+                + DEFAULT_CLUSTER_NAME
+                + "'");
+      }
       return new ClusterConfig(this);
     }
+  }
+
+  /** Whether {@code address} is a loopback address, by its text (no name is resolved). */
+  static boolean isLoopback(String address) {
+    String a = address.strip().toLowerCase(Locale.ROOT);
+    return a.startsWith("127.") || a.equals("localhost");
   }
 
   private static String checkAddress(String address) {

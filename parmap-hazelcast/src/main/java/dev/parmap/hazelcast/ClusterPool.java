@@ -70,7 +70,20 @@ import org.jspecify.annotations.Nullable;
  *       within the {@linkplain ClusterConfig#chunkTimeout() chunk timeout}, or stops answering
  *       heartbeats for the {@linkplain ClusterConfig#heartbeatTimeout() heartbeat timeout}, the
  *       call gives up on it and sends its chunks elsewhere. When no member is left, the call throws
- *       {@link ClusterFailedException}.
+ *       {@link ClusterFailedException}. Only members that carry parmap's member attribute are sent
+ *       chunks; a plain Hazelcast member in the cluster is left alone.
+ *   <li><b>Re-send cap.</b> A chunk lost with its member is re-sent at most {@linkplain
+ *       ClusterConfig#maxResends() maxResends} times (3 by default); lost once more, the call
+ *       throws {@link ClusterFailedException} naming its items (index and the start of {@code
+ *       toString()}): an item that kills every member it runs on stops the call, not the cluster. A
+ *       chunk is never queued twice for re-sending.
+ *   <li><b>Ended calls.</b> When a call ends, the members given up on or still holding its chunks
+ *       are told to drop them; a member that stood still (stopped, a long GC pause) for a good part
+ *       of the caller's timeouts drops the chunks it held. An answer that arrives after the call
+ *       ended, or for a chunk already done, is dropped.
+ *   <li><b>Same code.</b> A member that loaded another version of the class declaring the task than
+ *       the caller (by the SHA-256 of its class file: a worker recompiled but not restarted)
+ *       refuses the chunk, and the call fails with {@link ParmapException} naming that member.
  *   <li><b>At least once, exactly once in the output.</b> A chunk re-sent may run twice (the first
  *       member may have run part of it, or all of it before it hung): tasks should be idempotent.
  *       The output still holds each item's result exactly once: the first result that arrives for a
@@ -93,8 +106,12 @@ import org.jspecify.annotations.Nullable;
  *
  * Hazelcast's open-source edition has no TLS and no authentication: anyone who can reach a member's
  * port can join the cluster or submit work. Keep members on a private network (they bind to {@code
- * 127.0.0.1} unless told otherwise). Members and clients deserialize only allow-listed classes (see
- * {@link ClusterConfig}).
+ * 127.0.0.1} unless told otherwise). Members and clients deserialize only allow-listed classes,
+ * within limits of depth, array length and references (see {@link ClusterConfig}); a refusal says
+ * whether this caller or which member refused. With a {@linkplain
+ * ClusterConfig.Builder#sharedSecret shared secret}, chunks and answers are signed (HMAC-SHA256):
+ * members run no chunk from a caller without it, and this pool refuses answers from a member
+ * without it. An answer whose length or item index does not match its chunk is refused too.
  *
  * <h2>Lifecycle</h2>
  *
@@ -110,6 +127,8 @@ public final class ClusterPool implements AutoCloseable {
   private final String description;
   private final IExecutorService chunkExecutor;
   private final IExecutorService cancelExecutor;
+  private final ChunkSigner signer;
+  private final WireSerialization wire;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
@@ -123,6 +142,8 @@ public final class ClusterPool implements AutoCloseable {
     this.description = description;
     this.chunkExecutor = instance.getExecutorService(HazelcastSetup.CHUNK_EXECUTOR);
     this.cancelExecutor = instance.getExecutorService(HazelcastSetup.CANCEL_EXECUTOR);
+    this.signer = ChunkSigner.of(config);
+    this.wire = WireSerialization.of(config);
     instance
         .getCluster()
         .addMembershipListener(
@@ -300,7 +321,8 @@ public final class ClusterPool implements AutoCloseable {
   // Members
 
   /**
-   * Returns how many members run chunks now (lite members and clients do not).
+   * Returns how many members run chunks now: members started by parmap ({@link Worker}, {@link
+   * #embedded}); lite members, clients and plain Hazelcast members do not.
    *
    * @return the number of members in the cluster as this pool sees it
    */
@@ -387,15 +409,26 @@ public final class ClusterPool implements AutoCloseable {
     return cancelExecutor;
   }
 
+  ChunkSigner signer() {
+    return signer;
+  }
+
+  WireSerialization wire() {
+    return wire;
+  }
+
   boolean isRunning() {
     return instance.getLifecycleService().isRunning();
   }
 
-  /** The members that run chunks: every member except lite ones. */
+  /**
+   * The members that run chunks: those that carry parmap's member attribute (see {@link
+   * MemberSelection}).
+   */
   List<Member> workers() {
     List<Member> workers = new ArrayList<>();
     for (Member member : instance.getCluster().getMembers()) {
-      if (!member.isLiteMember()) {
+      if (MemberSelection.runsChunks(member)) {
         workers.add(member);
       }
     }
@@ -472,13 +505,17 @@ public final class ClusterPool implements AutoCloseable {
   }
 
   /** {@code forEach}'s action as a task: a named class rather than a lambda, cheap to send. */
-  private static final class ActionTask<T extends @Nullable Object>
+  static final class ActionTask<T extends @Nullable Object>
       implements SerializableTask<T, @Nullable Object> {
     private static final long serialVersionUID = 1L;
     private final SerializableAction<? super T> action;
 
     ActionTask(SerializableAction<? super T> action) {
       this.action = action;
+    }
+
+    SerializableAction<? super T> action() {
+      return action;
     }
 
     @Override

@@ -12,20 +12,18 @@ import dev.parmap.CallInterruptedException;
 import dev.parmap.InputFailedException;
 import dev.parmap.ParmapException;
 import dev.parmap.TaskFailedException;
+import java.io.IOException;
 import java.io.NotSerializableException;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
@@ -95,11 +93,13 @@ final class ClusterRun<R extends @Nullable Object> {
   private int inOrderHead;
   private final List<Chunk> ready = new ArrayList<>(); // UNORDERED: done, not handed over
   private int readyHead;
-  private final PriorityQueue<Chunk> toSend =
-      new PriorityQueue<>(Comparator.comparingLong(c -> c.first));
+  private final ResendQueue<Chunk> toSend;
   private final Set<Attempt> live = new LinkedHashSet<>();
   private final Map<UUID, Integer> loads = new HashMap<>();
   private final Map<UUID, String> givenUp = new LinkedHashMap<>();
+  private final Map<UUID, Member> givenUpMembers = new LinkedHashMap<>();
+  private final TaskFingerprint fingerprint;
+  private final CallFailures failures;
   private @Nullable Chunk current;
   private int cursor;
   private long doneItems;
@@ -116,6 +116,9 @@ final class ClusterRun<R extends @Nullable Object> {
     this.what = what;
     this.knownSize = items instanceof Collection<?> c ? c.size() : -1;
     this.timeoutNanos = pool.config().chunkTimeout().toNanos();
+    this.toSend = new ResendQueue<>(pool.config().maxResends());
+    this.fingerprint = TaskFingerprint.of(task);
+    this.failures = new CallFailures(what);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -216,7 +219,7 @@ final class ClusterRun<R extends @Nullable Object> {
         continue;
       }
       if (pendingChunks == 0 && inputDone) {
-        stopped = true;
+        stop(); // tells the members that may still hold a chunk of it that the call ended
         return false;
       }
       pool.checkRunning(what);
@@ -266,6 +269,9 @@ final class ClusterRun<R extends @Nullable Object> {
   private void dispatch() {
     while (true) {
       Chunk chunk = toSend.poll();
+      if (chunk != null && chunk.done) {
+        continue; // a late answer from a member given up on completed it while it waited
+      }
       if (chunk == null) {
         if (inputDone || read - handedOver >= WINDOW) {
           return;
@@ -277,7 +283,7 @@ final class ClusterRun<R extends @Nullable Object> {
       }
       Member member = pickMember();
       if (member == null) {
-        toSend.add(chunk);
+        toSend.add(chunk.first, chunk);
         return; // every usable member is full: wait for a completion
       }
       send(chunk, member);
@@ -359,7 +365,7 @@ final class ClusterRun<R extends @Nullable Object> {
     int total = 0;
     for (Member member : pool.workers()) {
       if (!givenUp.containsKey(member.getUuid())) {
-        total += threadsOf(member);
+        total += MemberSelection.threadsOf(member);
       }
     }
     return total;
@@ -379,7 +385,7 @@ final class ClusterRun<R extends @Nullable Object> {
         continue;
       }
       anyUsable = true;
-      int threads = threadsOf(member);
+      int threads = MemberSelection.threadsOf(member);
       int capacity = threads + Math.max(1, threads / 4);
       int load = loads.getOrDefault(member.getUuid(), 0);
       if (load < capacity && (double) load / capacity < bestShare) {
@@ -393,22 +399,23 @@ final class ClusterRun<R extends @Nullable Object> {
     return best;
   }
 
-  private static int threadsOf(Member member) {
-    String threads = member.getAttribute(HazelcastSetup.THREADS_ATTRIBUTE);
-    if (threads != null) {
-      try {
-        return Math.max(1, Integer.parseInt(threads));
-      } catch (NumberFormatException e) {
-        // a member not started by parmap: Hazelcast's default pool size
-      }
-    }
-    return HazelcastSetup.DEFAULT_MEMBER_THREADS;
-  }
-
   private void send(Chunk chunk, Member member) {
+    ChunkTask message = chunk.message;
+    if (message == null) {
+      byte[] payload;
+      try {
+        payload = WireSerialization.write(task, chunk.items);
+      } catch (IOException | RuntimeException e) {
+        throw fail(notSerializable(chunk, e));
+      }
+      message =
+          new ChunkTask(
+              id, chunk.first, chunk.size, fingerprint, pool.config(), payload, pool.signer());
+      chunk.message = message; // a re-send sends the same bytes
+    }
     Future<ChunkResult> future;
     try {
-      future = pool.chunkExecutor().submitToMember(new ChunkTask(id, chunk.items, task), member);
+      future = pool.chunkExecutor().submitToMember(message, member);
     } catch (HazelcastSerializationException e) {
       throw fail(notSerializable(chunk, e));
     } catch (RuntimeException e) {
@@ -416,7 +423,7 @@ final class ClusterRun<R extends @Nullable Object> {
         throw fail(new ClusterFailedException(what + ": " + pool + " was shut down", e));
       }
       if (isMemberLoss(e)) {
-        toSend.add(chunk);
+        toSend.add(chunk.first, chunk); // not sent: no re-send to count
         giveUp(member, "could not be reached (" + e + ")");
         return;
       }
@@ -436,7 +443,7 @@ final class ClusterRun<R extends @Nullable Object> {
   }
 
   /** The call-site error for a chunk that Hazelcast could not serialize: names the item. */
-  private ParmapException notSerializable(Chunk chunk, HazelcastSerializationException e) {
+  private ParmapException notSerializable(Chunk chunk, Exception e) {
     for (int i = 0; i < chunk.size; i++) {
       Exception error = Serialization.check(chunk.items[i]);
       if (error != null) {
@@ -479,50 +486,127 @@ final class ClusterRun<R extends @Nullable Object> {
   private void handle(Completion completion) {
     Attempt attempt = completion.attempt;
     Chunk chunk = attempt.chunk;
-    if (live.remove(attempt)) {
-      chunk.liveAttempts--;
-      loads.merge(attempt.member.getUuid(), -1, Integer::sum);
-    }
+    // A live attempt that failed stays live until giveUp() takes it, with the member's others, and
+    // re-queues its chunk; one that is not live any more had its chunk re-queued then already.
+    boolean wasLive = live.contains(attempt);
     if (chunk.done || stopped) {
+      release(attempt);
       return; // a later copy of a chunk already done (exactly once), or the call is over
     }
+    Member member = attempt.member;
     Throwable error = completion.error;
     if (error != null) {
+      if (!wasLive) {
+        return; // its member was given up on, and its chunks re-queued, already
+      }
       Throwable cause = unwrap(error);
       if (isMemberLoss(cause) || cause instanceof CancellationException) {
-        giveUp(attempt.member, "left the cluster (" + cause + ")");
-        if (chunk.liveAttempts == 0) {
-          toSend.add(chunk);
-        }
+        giveUp(member, "left the cluster (" + cause + ")");
         return;
       }
       if (!pool.isRunning()) {
         throw fail(new ClusterFailedException(what + ": " + pool + " was shut down", cause));
       }
-      throw fail(remoteFailure(chunk, attempt.member, cause));
+      throw fail(failures.remote(chunk, "member " + member.getAddress(), cause));
     }
     ChunkResult result = completion.result;
-    if (result == null || result.failedAt == ChunkResult.CANCELLED) {
-      giveUp(attempt.member, "cancelled a chunk it was not asked to cancel");
-      if (chunk.liveAttempts == 0) {
-        toSend.add(chunk);
-      }
+    if (result == null) {
+      giveUp(member, "answered a chunk with nothing");
       return;
     }
-    Throwable taskFailure = result.failure;
-    if (result.failedAt >= 0 && taskFailure != null) {
-      TaskFailedException failed =
-          new TaskFailedException(
-              chunk.first + result.failedAt, chunk.items[result.failedAt], taskFailure);
-      addOtherFailures(failed);
-      throw fail(failed);
+    String problem = ResultCheck.problem(result, id, chunk.first, chunk.size, pool.signer());
+    if (problem != null) {
+      giveUp(member, "sent an answer this caller refused: " + problem);
+      return;
     }
-    chunk.results = result.results;
-    chunk.done = true;
-    doneItems += chunk.size;
-    doneNanos += result.nanos;
-    if (mode == Mode.UNORDERED) {
-      ready.add(chunk);
+    switch (result.kind) {
+      case CANCELLED -> giveUp(member, "dropped a chunk of this call without running it");
+      case REFUSED -> refused(chunk, member, result);
+      case FAILED -> {
+        release(attempt);
+        Throwable taskFailure = readFailure(chunk, member, result);
+        TaskFailedException failed =
+            new TaskFailedException(
+                chunk.first + result.failedAt, chunk.items[result.failedAt], taskFailure);
+        addOtherFailures(failed);
+        throw fail(failed);
+      }
+      case DONE -> {
+        Object read = readPayload(chunk, member, result);
+        String wrong = ResultCheck.problemWithResults(read, chunk.size);
+        if (wrong != null || !(read instanceof Object[] results)) {
+          giveUp(member, "sent an answer this caller refused: " + wrong);
+          return;
+        }
+        release(attempt);
+        chunk.results = results;
+        chunk.done = true;
+        chunk.message = null;
+        toSend.done(chunk.first);
+        doneItems += chunk.size;
+        doneNanos += result.nanos;
+        if (mode == Mode.UNORDERED) {
+          ready.add(chunk);
+        }
+      }
+    }
+  }
+
+  /** Takes a finished attempt out of the live ones, if it still is. */
+  private void release(Attempt attempt) {
+    if (live.remove(attempt)) {
+      attempt.chunk.liveAttempts--;
+      loads.merge(attempt.member.getUuid(), -1, Integer::sum);
+    }
+  }
+
+  /** A member would not run a chunk: gives up on it (another secret), or fails the call. */
+  private void refused(Chunk chunk, Member member, ChunkResult result) {
+    String where = "member " + member.getAddress();
+    switch (result.refusal) {
+      case BAD_SIGNATURE -> giveUp(member, CallFailures.badSignature(result.message));
+      case ALLOW_LIST -> throw fail(failures.allowList(chunk, where, result.message, null));
+      case CLASS_MISSING -> throw fail(failures.classMissing(chunk, where, result.message, null));
+      case STALE_TASK -> throw fail(failures.stale(where, result.message));
+      default -> throw fail(failures.unreadable(chunk, where, result.message, null));
+    }
+  }
+
+  private Throwable readFailure(Chunk chunk, Member member, ChunkResult result) {
+    Object read = readPayload(chunk, member, result);
+    if (read instanceof Throwable failure) {
+      return failure;
+    }
+    throw fail(
+        new ParmapException(
+            what
+                + ": "
+                + member.getAddress()
+                + " reported a failure of "
+                + chunk
+                + " without its exception",
+            null));
+  }
+
+  /** The payload of a member's answer, read here under this caller's filter. */
+  private @Nullable Object readPayload(Chunk chunk, Member member, ChunkResult result) {
+    try {
+      return pool.wire().read(result.payload, 1)[0];
+    } catch (WireSerialization.Refused e) {
+      throw fail(
+          failures.allowList(
+              chunk,
+              "this caller (the answer of member "
+                  + member.getAddress()
+                  + " was refused here, not on the member)",
+              e.reason(),
+              e));
+    } catch (ClassNotFoundException e) {
+      throw fail(failures.classMissing(chunk, "this caller", String.valueOf(e), e));
+    } catch (IOException | RuntimeException | LinkageError e) {
+      throw fail(
+          failures.unreadable(
+              chunk, "this caller (the answer of member " + member.getAddress() + ")", "" + e, e));
     }
   }
 
@@ -531,12 +615,23 @@ final class ClusterRun<R extends @Nullable Object> {
     int attached = 0;
     for (Completion other : completions) {
       ChunkResult result = other.result;
-      Throwable cause = result == null ? null : result.failure;
-      if (result != null && result.failedAt >= 0 && cause != null && !other.attempt.chunk.done) {
-        Chunk chunk = other.attempt.chunk;
+      Chunk chunk = other.attempt.chunk;
+      if (result != null
+          && result.kind == ChunkResult.Kind.FAILED
+          && !chunk.done
+          && ResultCheck.problem(result, id, chunk.first, chunk.size, pool.signer()) == null) {
+        Object cause;
+        try {
+          cause = pool.wire().read(result.payload, 1)[0];
+        } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError e) {
+          continue; // the first failure is thrown anyway
+        }
+        if (!(cause instanceof Throwable t)) {
+          continue;
+        }
         first.addSuppressed(
             new TaskFailedException(
-                chunk.first + result.failedAt, chunk.items[result.failedAt], cause));
+                chunk.first + result.failedAt, chunk.items[result.failedAt], t));
         if (++attached == MAX_SUPPRESSED) {
           return;
         }
@@ -562,14 +657,20 @@ final class ClusterRun<R extends @Nullable Object> {
   }
 
   /**
-   * Sends no more chunks to {@code member} in this call, and re-sends those in flight there. A
-   * result that still arrives from it is accepted if its chunk is not done by then.
+   * Sends no more chunks to {@code member} in this call, and re-sends those in flight there (each
+   * at most {@link ClusterConfig#maxResends()} times). A result that still arrives from it is
+   * accepted if its chunk is not done by then.
+   *
+   * @throws ClusterFailedException if a chunk was lost more often than it may be re-sent
    */
   private void giveUp(Member member, String reason) {
     if (givenUp.containsKey(member.getUuid())) {
       return;
     }
-    givenUp.put(member.getUuid(), member.getAddress() + " " + reason);
+    String why = member.getAddress() + " " + reason;
+    givenUp.put(member.getUuid(), why);
+    givenUpMembers.put(member.getUuid(), member);
+    List<Chunk> lost = new ArrayList<>();
     for (Iterator<Attempt> it = live.iterator(); it.hasNext(); ) {
       Attempt attempt = it.next();
       if (attempt.member.getUuid().equals(member.getUuid())) {
@@ -577,14 +678,35 @@ final class ClusterRun<R extends @Nullable Object> {
         Chunk chunk = attempt.chunk;
         chunk.liveAttempts--;
         if (!chunk.done && chunk.liveAttempts == 0) {
-          toSend.add(chunk);
+          lost.add(chunk);
         }
       }
     }
     loads.remove(member.getUuid());
+    for (Chunk chunk : lost) {
+      chunk.losses.add(why);
+      if (toSend.resend(chunk.first, chunk) == ResendQueue.Outcome.CAP_REACHED) {
+        throw fail(poison(chunk));
+      }
+    }
+  }
+
+  /** The failure for a chunk lost with its member once more than it may be re-sent. */
+  private ClusterFailedException poison(Chunk chunk) {
+    String suspects = PoisonReport.describe(chunk.first, chunk.items);
+    for (Member member : pool.workers()) {
+      if (!givenUp.containsKey(member.getUuid())) {
+        return failures.poison(chunk, suspects, chunk.losses, toSend.maxResends());
+      }
+    }
+    return noMemberLeft(CallFailures.lostEverywhere(chunk, suspects, chunk.losses.size()));
   }
 
   private ClusterFailedException noMemberLeft() {
+    return noMemberLeft("");
+  }
+
+  private ClusterFailedException noMemberLeft(String suspects) {
     StringBuilder message =
         new StringBuilder(what)
             .append(": no member of cluster '")
@@ -598,36 +720,8 @@ final class ClusterRun<R extends @Nullable Object> {
     for (String reason : givenUp.values()) {
       message.append("; member ").append(reason);
     }
+    message.append(suspects);
     return new ClusterFailedException(message.toString(), null);
-  }
-
-  private ParmapException remoteFailure(Chunk chunk, Member member, Throwable cause) {
-    String refused = refusedClass(cause);
-    if (refused != null) {
-      return new ParmapException(
-          what
-              + ": "
-              + chunk
-              + " was refused by the serialization allow-list ("
-              + refused
-              + "). Only allow-listed classes are deserialized: add the package of that class to"
-              + " ClusterConfig.Builder.allowedPackages on the caller and to the workers' --allow"
-              + " (the same packages on both sides)",
-          cause);
-    }
-    if (hasCause(cause, ClassNotFoundException.class)) {
-      return new ParmapException(
-          what
-              + ": "
-              + chunk
-              + " could not be deserialized ("
-              + cause
-              + "): a class is missing; the task's and items' classes must be on the class path"
-              + " of every member (start workers with --classpath) and of the caller",
-          cause);
-    }
-    return new ParmapException(
-        what + ": " + chunk + " failed on member " + member.getAddress() + ": " + cause, cause);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -642,8 +736,9 @@ final class ClusterRun<R extends @Nullable Object> {
   }
 
   /**
-   * Stops the call: asks the members that hold its chunks to interrupt them and skip those still
-   * queued. The request is sent without waiting for an answer, so that a member that hangs cannot
+   * Ends the call, whether it returned or stopped early: tells the members that may hold its chunks
+   * (those with chunks in flight, and those given up on) to interrupt them and drop those still
+   * queued. The notice is sent without waiting for an answer, so that a member that hangs cannot
    * hold the call.
    */
   private void stop() {
@@ -651,15 +746,16 @@ final class ClusterRun<R extends @Nullable Object> {
       return;
     }
     stopped = true;
-    Set<UUID> targets = new HashSet<>();
-    List<Member> members = new ArrayList<>();
+    Map<UUID, Member> members = new LinkedHashMap<>();
     for (Attempt attempt : live) {
-      if (targets.add(attempt.member.getUuid())) {
-        members.add(attempt.member);
-      }
+      members.putIfAbsent(attempt.member.getUuid(), attempt.member);
     }
+    members.putAll(givenUpMembers); // they may still hold chunks, and run them once they resume
     live.clear();
-    for (Member member : members) {
+    if (members.isEmpty() || !pool.isRunning()) {
+      return;
+    }
+    for (Member member : members.values()) {
       try {
         var unused = pool.cancelExecutor().submitToMember(new CancelCall(id), member);
       } catch (RuntimeException e) {
@@ -694,27 +790,6 @@ final class ClusterRun<R extends @Nullable Object> {
     return cause;
   }
 
-  private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (type.isInstance(t)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** The message of the filter's refusal ("Resolving class X is not allowed."), if any. */
-  private static @Nullable String refusedClass(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      String message = t.getMessage();
-      if (t instanceof SecurityException
-          || (message != null && message.contains("is not allowed"))) {
-        return message != null ? message : t.toString();
-      }
-    }
-    return null;
-  }
-
   /** Consecutive items sent together; their results once a member returned them. */
   private static final class Chunk {
     final long first;
@@ -723,6 +798,8 @@ final class ClusterRun<R extends @Nullable Object> {
     @Nullable Object @Nullable [] results;
     boolean done;
     int liveAttempts;
+    @Nullable ChunkTask message; // made at the first sending, kept for re-sends
+    final List<String> losses = new ArrayList<>(1); // the members lost while they held it
 
     Chunk(long first, @Nullable Object[] items) {
       this.first = first;

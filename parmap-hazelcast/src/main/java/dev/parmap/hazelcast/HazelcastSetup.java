@@ -18,14 +18,11 @@ final class HazelcastSetup {
   /** The executor that runs {@link CancelCall}s, apart from the chunks they cancel. */
   static final String CANCEL_EXECUTOR = "parmap-cancel";
 
-  /** Member attribute: how many chunks the member runs at once. */
-  static final String THREADS_ATTRIBUTE = "parmap.threads";
-
   /**
-   * Threads assumed for a member that does not say (one not started by parmap): Hazelcast's default
-   * executor pool size.
+   * Member attribute: how many chunks the member runs at once. Only members that carry it are sent
+   * chunks ({@link MemberSelection}).
    */
-  static final int DEFAULT_MEMBER_THREADS = ExecutorConfig.DEFAULT_POOL_SIZE;
+  static final String THREADS_ATTRIBUTE = "parmap.threads";
 
   private static final AtomicInteger INSTANCES = new AtomicInteger();
 
@@ -71,6 +68,12 @@ final class HazelcastSetup {
     config
         .getMemberAttributeConfig()
         .setAttribute(THREADS_ATTRIBUTE, String.valueOf(cluster.threads()));
+    // How this member checks and reads chunks: its secret and its allow-list with limits.
+    config
+        .getUserContext()
+        .put(
+            MemberCalls.KEY,
+            new MemberCalls(ChunkSigner.of(cluster), WireSerialization.of(cluster)));
     return config;
   }
 

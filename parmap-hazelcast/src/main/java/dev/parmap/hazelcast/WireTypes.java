@@ -2,13 +2,15 @@ package dev.parmap.hazelcast;
 
 import com.hazelcast.nio.serialization.DataSerializableFactory;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+import java.io.IOException;
 
 /**
  * The messages parmap sends between callers and members, as Hazelcast's identified data
  * serializables: the envelope is written field by field (no Java serialization, no class name on
- * the wire), and the items, results and task inside it go through Hazelcast's serializers (native
- * for strings and boxed numbers; Java serialization, under the allow-list, for the rest). Every
- * member and client made by {@link HazelcastSetup} registers this factory.
+ * the wire), and the task, items and results inside it travel as one Java-serialized payload per
+ * message, read under parmap's own filter ({@link WireSerialization}) after the signature, if any,
+ * was checked ({@link ChunkSigner}). Every member and client made by {@link HazelcastSetup}
+ * registers this factory.
  */
 final class WireTypes implements DataSerializableFactory {
 
@@ -27,5 +29,13 @@ final class WireTypes implements DataSerializableFactory {
       case CANCEL_CALL -> new CancelCall();
       default -> throw new IllegalArgumentException("unknown parmap wire type " + typeId);
     };
+  }
+
+  /** The constant at {@code ordinal}, read from the wire: a bad value is an IOException. */
+  static <E extends Enum<E>> E enumAt(E[] values, int ordinal) throws IOException {
+    if (ordinal < 0 || ordinal >= values.length) {
+      throw new IOException("not a parmap message: value " + ordinal + " out of range");
+    }
+    return values[ordinal];
   }
 }

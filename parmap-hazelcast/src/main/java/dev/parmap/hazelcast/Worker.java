@@ -3,13 +3,22 @@ package dev.parmap.hazelcast;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent.LifecycleState;
+import java.io.File;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Starts a cluster member that runs parmap's chunks: the main class of {@code ./build worker}.
@@ -37,8 +46,18 @@ import java.util.concurrent.CountDownLatch;
  *   <li>{@code --heartbeat-timeout SECONDS}: after how long a silent member is removed (default
  *       10);
  *   <li>{@code --parent-pid PID}: shut down when that process ends (for tools that start workers
- *       and may die without stopping them).
+ *       and may die without stopping them);
+ *   <li>{@code --secret-file PATH}: the cluster's shared secret (at least 16 bytes; a trailing
+ *       newline is ignored), see {@link ClusterConfig.Builder#sharedSecret}; or the environment
+ *       variable {@value #SECRET_VARIABLE}. Never on the command line, where other users of the
+ *       machine could read it;
+ *   <li>{@code --verbose}: Hazelcast's own log at INFO (by default the worker prints its ready line
+ *       and Hazelcast's warnings only).
  * </ul>
+ *
+ * <p>At start the worker warns about each class-path entry that does not exist: a folder created
+ * after the worker started (say, {@code examples/target/classes} built later) is not read until the
+ * worker is restarted.
  *
  * <p>When the member is up it prints one line, {@code parmap worker ready: HOST:PORT cluster NAME
  * threads N}, and runs until the process is stopped (SIGTERM or Ctrl-C shut it down cleanly).
@@ -49,6 +68,12 @@ public final class Worker {
 
   /** The line a worker prints when it is ready starts with this. */
   public static final String READY = "parmap worker ready: ";
+
+  /** The environment variable a worker reads the shared secret from, if no file is given. */
+  public static final String SECRET_VARIABLE = "PARMAP_CLUSTER_SECRET";
+
+  /** Hazelcast's loggers (kept here so that the level set stays set). */
+  private static final Logger HAZELCAST_LOG = Logger.getLogger("com.hazelcast");
 
   private static final List<String> JVM_OPTIONS =
       List.of(
@@ -97,6 +122,16 @@ public final class Worker {
       return;
     }
     ClusterConfig config = options.config();
+    if (!options.verbose()) {
+      HAZELCAST_LOG.setLevel(Level.WARNING);
+    }
+    for (String missing : missingClassPathEntries(System.getProperty("java.class.path", ""))) {
+      System.err.println(
+          "parmap worker: warning: the class path entry "
+              + missing
+              + " does not exist; classes there cannot be loaded, even once it is created:"
+              + " build it, then restart this worker");
+    }
     HazelcastInstance member =
         Hazelcast.newHazelcastInstance(HazelcastSetup.member(config, "worker"));
     CountDownLatch shutDown = new CountDownLatch(1);
@@ -116,7 +151,8 @@ public final class Worker {
             + " cluster "
             + config.clusterName()
             + " threads "
-            + config.threads());
+            + config.threads()
+            + (config.hasSharedSecret() ? " secret set" : ""));
     System.out.flush();
     OptionalLong parent = options.parentPid();
     if (parent.isPresent()) {
@@ -132,13 +168,23 @@ public final class Worker {
     }
   }
 
-  /** What the command line says: the member's config, and the process to live no longer than. */
-  record Options(ClusterConfig config, OptionalLong parentPid) {}
+  /**
+   * What the command line says: the member's config, the process to live no longer than, and
+   * whether Hazelcast logs at INFO.
+   */
+  record Options(ClusterConfig config, OptionalLong parentPid, boolean verbose) {}
 
-  /** The options the arguments describe. */
+  /** The options the arguments and the environment describe. */
   static Options parse(String[] args) {
+    return parse(args, System.getenv());
+  }
+
+  /** The options the arguments and {@code environment} describe. */
+  static Options parse(String[] args, Map<String, String> environment) {
     ClusterConfig.Builder config = ClusterConfig.builder();
     OptionalLong parentPid = OptionalLong.empty();
+    boolean verbose = false;
+    byte[] secret = null;
     List<String> members = new ArrayList<>();
     List<String> allowed = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
@@ -146,6 +192,16 @@ public final class Worker {
       if (option.equals("--help") || option.equals("-h")) {
         usage(System.out);
         System.exit(0);
+      }
+      if (option.equals("--verbose")) {
+        verbose = true;
+        continue;
+      }
+      if (option.equals("--secret") || option.startsWith("--secret=")) {
+        throw new IllegalArgumentException(
+            "the shared secret is never given on the command line (other users of the machine"
+                + " can read it there): use --secret-file PATH or the environment variable "
+                + SECRET_VARIABLE);
       }
       if (i + 1 >= args.length) {
         throw new IllegalArgumentException("option " + option + " needs a value");
@@ -168,8 +224,17 @@ public final class Worker {
         }
         case "--heartbeat-timeout" ->
             config.heartbeatTimeout(Duration.ofSeconds(integer(option, value)));
+        case "--secret-file" -> secret = readSecret(Path.of(value));
         default -> throw new IllegalArgumentException("unknown option " + option);
       }
+    }
+    String fromEnvironment = environment.get(SECRET_VARIABLE);
+    if (secret == null && fromEnvironment != null && !fromEnvironment.isEmpty()) {
+      secret = fromEnvironment.getBytes(StandardCharsets.UTF_8);
+    }
+    if (secret != null) {
+      config.sharedSecret(secret);
+      Arrays.fill(secret, (byte) 0);
     }
     ClusterConfig built = config.build();
     if (members.isEmpty()) {
@@ -177,7 +242,36 @@ public final class Worker {
     }
     return new Options(
         built.toBuilder().members(members).allowedPackages(allowed.toArray(String[]::new)).build(),
-        parentPid);
+        parentPid,
+        verbose);
+  }
+
+  /** The secret in {@code file}, without a trailing line break. */
+  static byte[] readSecret(Path file) {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("--secret-file " + file + " cannot be read: " + e, e);
+    }
+    int end = bytes.length;
+    while (end > 0 && (bytes[end - 1] == '\n' || bytes[end - 1] == '\r')) {
+      end--;
+    }
+    byte[] secret = Arrays.copyOf(bytes, end);
+    Arrays.fill(bytes, (byte) 0);
+    return secret;
+  }
+
+  /** The entries of {@code classPath} that do not exist. */
+  static List<String> missingClassPathEntries(String classPath) {
+    List<String> missing = new ArrayList<>();
+    for (String entry : classPath.split(File.pathSeparator, -1)) {
+      if (!entry.isBlank() && !Files.exists(Path.of(entry))) {
+        missing.add(entry);
+      }
+    }
+    return missing;
   }
 
   private static int integer(String option, String value) {
@@ -204,6 +298,8 @@ public final class Worker {
         usage: Worker [--cluster-name NAME] [--bind ADDRESS] [--port PORT]
                       [--members HOST:PORT,...] [--threads N] [--allow PACKAGE,...]
                       [--heartbeat-timeout SECONDS] [--parent-pid PID]
+                      [--secret-file PATH] [--verbose]
+        The shared secret comes from --secret-file or the environment variable PARMAP_CLUSTER_SECRET.
         Starts a Hazelcast member that runs parmap's chunks; see the README, "Running on a cluster".\
         """);
   }

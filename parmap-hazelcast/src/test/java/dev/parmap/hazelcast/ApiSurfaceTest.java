@@ -88,8 +88,10 @@ class ApiSurfaceTest {
             "defaults",
             "equals",
             "fixedChunkSize",
+            "hasSharedSecret",
             "hashCode",
             "heartbeatTimeout",
+            "maxResends",
             "members",
             "port",
             "threads",
@@ -105,8 +107,10 @@ class ApiSurfaceTest {
             "connectTimeout",
             "fixedChunkSize",
             "heartbeatTimeout",
+            "maxResends",
             "members",
             "port",
+            "sharedSecret",
             "threads");
   }
 

@@ -3,9 +3,16 @@ package dev.parmap.hazelcast;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ClusterConfigTest {
 
@@ -86,13 +93,16 @@ class ClusterConfigTest {
                 config.toBuilder().chunkTimeout(Duration.ofMinutes(1)).build(),
                 config.toBuilder().heartbeatTimeout(Duration.ofSeconds(3)).build(),
                 config.toBuilder().connectTimeout(Duration.ofSeconds(3)).build(),
-                config.toBuilder().fixedChunkSize(4).build()))
+                config.toBuilder().fixedChunkSize(4).build(),
+                config.toBuilder().maxResends(1).build(),
+                config.toBuilder().sharedSecret(new byte[16]).build()))
         .allSatisfy(other -> assertThat(other).isNotEqualTo(config));
     assertThat(config)
         .hasToString(
             "ClusterConfig[clusterName=c, members=[10.0.0.1:5701], bindAddress=127.0.0.1,"
                 + " port=5701, threads=2, allowedPackages=[com.acme.], chunkTimeout=PT10M,"
-                + " heartbeatTimeout=PT10S, connectTimeout=PT30S, chunkSize=adaptive]");
+                + " heartbeatTimeout=PT10S, connectTimeout=PT30S, chunkSize=adaptive, maxResends=3,"
+                + " sharedSecret=none]");
   }
 
   @Test
@@ -171,5 +181,118 @@ class ClusterConfigTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Worker.parse(new String[] {"--port", "x"}))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void allowListPackagesOfOneSegmentAreRefusedAsTooBroad() {
+    for (String broad : List.of("com", "org.", "java")) {
+      assertThatThrownBy(() -> ClusterConfig.builder().allowedPackages(broad))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("too broad")
+          .hasMessageContaining("at least two segments");
+    }
+    assertThat(ClusterConfig.builder().allowedPackages("com.acme").build().allowedPackages())
+        .containsExactly("com.acme.");
+  }
+
+  @Test
+  void bindingToANonLoopbackAddressNeedsAClusterNameOfYourOwn() {
+    assertThatThrownBy(() -> ClusterConfig.builder().bindAddress("10.0.0.5").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("10.0.0.5")
+        .hasMessageContaining("cluster name of your own");
+    assertThatThrownBy(() -> Worker.parse(new String[] {"--bind", "10.0.0.5"}, Map.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--cluster-name");
+    assertThat(
+            ClusterConfig.builder()
+                .bindAddress("10.0.0.5")
+                .clusterName("crawler")
+                .build()
+                .bindAddress())
+        .isEqualTo("10.0.0.5");
+    assertThat(ClusterConfig.builder().bindAddress("127.0.0.2").build().clusterName())
+        .isEqualTo("parmap");
+  }
+
+  @Test
+  void theWildcardAddressIsRefusedRatherThanAnnounced() {
+    assertThatThrownBy(() -> ClusterConfig.builder().bindAddress("0.0.0.0"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("announce 0.0.0.0");
+    assertThatThrownBy(
+            () -> Worker.parse(new String[] {"--bind", "0.0.0.0", "--cluster-name", "c"}, Map.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("private address");
+  }
+
+  @Test
+  void theReSendCapDefaultsToThreeAndIsChecked() {
+    assertThat(ClusterConfig.defaults().maxResends()).isEqualTo(3);
+    assertThat(ClusterConfig.builder().maxResends(0).build().maxResends()).isZero();
+    assertThatThrownBy(() -> ClusterConfig.builder().maxResends(-1))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ClusterConfig.builder().threads(ClusterConfig.MAX_THREADS + 1))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aSharedSecretIsCopiedCheckedAndNeverShown() {
+    byte[] secret = "sixteen bytes at least".getBytes(StandardCharsets.UTF_8);
+    ClusterConfig config = ClusterConfig.builder().sharedSecret(secret).build();
+    secret[0] = 'X';
+
+    assertThat(config.hasSharedSecret()).isTrue();
+    assertThat(new String(config.sharedSecret(), StandardCharsets.UTF_8))
+        .isEqualTo("sixteen bytes at least");
+    assertThat(config.toString()).contains("sharedSecret=set").doesNotContain("sixteen");
+    assertThat(config.toBuilder().build()).isEqualTo(config);
+    assertThat(ClusterConfig.defaults().hasSharedSecret()).isFalse();
+    assertThatThrownBy(() -> ClusterConfig.builder().sharedSecret(new byte[15]))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at least 16 bytes");
+  }
+
+  @Test
+  void aWorkerReadsItsSecretFromAFileOrTheEnvironmentNeverFromTheCommandLine(@TempDir Path dir)
+      throws IOException {
+    Path file = dir.resolve("secret");
+    Files.writeString(file, "from the file, 16+ bytes\n");
+
+    ClusterConfig fromFile =
+        Worker.parse(new String[] {"--secret-file", file.toString()}, Map.of()).config();
+    ClusterConfig fromEnvironment =
+        Worker.parse(new String[0], Map.of(Worker.SECRET_VARIABLE, "from the environment, 16+"))
+            .config();
+
+    assertThat(new String(fromFile.sharedSecret(), StandardCharsets.UTF_8))
+        .isEqualTo("from the file, 16+ bytes");
+    assertThat(new String(fromEnvironment.sharedSecret(), StandardCharsets.UTF_8))
+        .isEqualTo("from the environment, 16+");
+    assertThat(Worker.parse(new String[0], Map.of()).config().hasSharedSecret()).isFalse();
+    assertThatThrownBy(() -> Worker.parse(new String[] {"--secret", "s"}, Map.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("never given on the command line")
+        .hasMessageContaining("--secret-file");
+    assertThatThrownBy(
+            () -> Worker.parse(new String[] {"--secret-file", dir.resolve("none").toString()}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("cannot be read");
+  }
+
+  @Test
+  void aWorkerIsQuietUnlessVerbose() {
+    assertThat(Worker.parse(new String[0], Map.of()).verbose()).isFalse();
+    assertThat(Worker.parse(new String[] {"--verbose", "--port", "5901"}, Map.of()).verbose())
+        .isTrue();
+  }
+
+  @Test
+  void aWorkerNamesTheClassPathEntriesThatDoNotExist(@TempDir Path dir) {
+    String existing = dir.toString();
+    String missing = dir.resolve("examples/target/classes").toString();
+
+    assertThat(Worker.missingClassPathEntries(existing + File.pathSeparator + missing))
+        .containsExactly(missing);
   }
 }

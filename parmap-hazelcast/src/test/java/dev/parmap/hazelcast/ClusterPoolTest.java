@@ -268,14 +268,17 @@ class ClusterPoolTest {
         .isInstanceOf(ParmapException.class)
         .hasMessageContaining("refused by the serialization allow-list")
         .hasMessageContaining(Payload.class.getName())
-        .hasMessageContaining("ClusterConfig.Builder.allowedPackages");
+        .hasMessageContaining("ClusterConfig.Builder.allowedPackages")
+        .hasMessageContaining("allow-list of member [127.0.0.1]:")
+        .hasMessageContaining("the class that declares it");
   }
 
   @Test
   void resultOfAClassOutsideTheAllowListIsRefusedByTheCaller() {
     assertThatThrownBy(() -> pool.map(numbers(2), Payload::new))
         .isInstanceOf(ParmapException.class)
-        .hasMessageContaining("refused by the serialization allow-list")
+        .hasMessageContaining("refused by the serialization allow-list of this caller")
+        .hasMessageContaining("refused here, not on the member")
         .hasMessageContaining(Payload.class.getName());
   }
 

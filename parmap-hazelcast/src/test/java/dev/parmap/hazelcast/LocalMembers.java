@@ -13,10 +13,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.IntFunction;
 
 /**
  * Worker JVMs started as separate processes on 127.0.0.1, each on its own free port, all listing
@@ -46,6 +48,20 @@ final class LocalMembers implements AutoCloseable {
    */
   static LocalMembers start(String clusterName, int count, List<String> extraArgs)
       throws IOException {
+    return start(clusterName, count, extraArgs, i -> Map.of());
+  }
+
+  /**
+   * As {@link #start(String, int, List)}, with environment variables for each member.
+   *
+   * @param environment member i's extra environment variables
+   */
+  static LocalMembers start(
+      String clusterName,
+      int count,
+      List<String> extraArgs,
+      IntFunction<Map<String, String>> environment)
+      throws IOException {
     List<String> addresses = new ArrayList<>();
     for (int port : freePorts(count)) {
       addresses.add("127.0.0.1:" + port);
@@ -54,7 +70,7 @@ final class LocalMembers implements AutoCloseable {
     try {
       List<CompletableFuture<Void>> ready = new ArrayList<>();
       for (int i = 0; i < count; i++) {
-        ready.add(members.launch(i, extraArgs));
+        ready.add(members.launch(i, extraArgs, environment.apply(i)));
       }
       for (int i = 0; i < count; i++) {
         awaitReady(ready.get(i), i, members.logOf(i));
@@ -84,6 +100,10 @@ final class LocalMembers implements AutoCloseable {
 
   long pid(int i) {
     return processes.get(i).pid();
+  }
+
+  boolean isAlive(int i) {
+    return processes.get(i).isAlive();
   }
 
   /** kill -9: the member dies at once, without leaving the cluster politely. */
@@ -136,8 +156,8 @@ final class LocalMembers implements AutoCloseable {
     }
   }
 
-  private synchronized CompletableFuture<Void> launch(int i, List<String> extraArgs)
-      throws IOException {
+  private synchronized CompletableFuture<Void> launch(
+      int i, List<String> extraArgs, Map<String, String> environment) throws IOException {
     String address = addresses.get(i);
     String port = address.substring(address.lastIndexOf(':') + 1);
     List<String> command = new ArrayList<>();
@@ -164,7 +184,10 @@ final class LocalMembers implements AutoCloseable {
     command.addAll(extraArgs);
     Path log = logOf(i);
     Files.createDirectories(log.getParent());
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().remove(Worker.SECRET_VARIABLE);
+    builder.environment().putAll(environment);
+    Process process = builder.start();
     processes.add(process);
     CompletableFuture<Void> ready = new CompletableFuture<>();
     Thread.ofPlatform()
