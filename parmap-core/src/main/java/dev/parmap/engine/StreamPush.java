@@ -102,30 +102,15 @@ public final class StreamPush<R extends @Nullable Object> {
     }
     try {
       call.begin();
-      while (true) {
-        surfaceFailure();
-        if (!pushReady(downstream)) {
-          call.close();
-          return false;
-        }
-        call.launchMore(); // items offered earlier that found no room (none, normally)
-        if (call.hasFailedOrStopped()) {
-          continue;
-        }
-        if (feed.hasRoomForOneMore(input.waiting())) {
-          break;
-        }
-        if (dispatch.inFlight() == 0) {
-          throw new IllegalStateException("parmap bug: the window is full with nothing in flight");
-        }
-        call.awaitEvents(); // the window is full: wait for the head, or for any failure
+      if (!pushUntilThereIsRoom(downstream)) {
+        call.close();
+        return false;
       }
       input.offer(item);
       call.launchMore();
       return true;
     } catch (InterruptedException e) {
-      call.interrupted(e);
-      return false; // not reached: interrupted() throws
+      throw interrupted(e);
     } catch (RuntimeException | Error e) {
       call.close();
       throw e;
@@ -146,31 +131,74 @@ public final class StreamPush<R extends @Nullable Object> {
     try {
       call.begin();
       input.endOfInput();
-      while (true) {
-        surfaceFailure();
-        if (!pushReady(downstream)) {
-          call.close();
-          return;
-        }
-        call.launchMore();
-        if (call.hasFailedOrStopped() || sink.hasReady()) {
-          continue;
-        }
-        if (dispatch.inFlight() == 0) {
-          if (!input.exhausted()) {
-            throw new IllegalStateException("parmap bug: pushed call stalled with input left");
-          }
-          call.end();
-          return;
-        }
-        call.awaitEvents();
+      if (pushToTheEnd(downstream)) {
+        call.end();
+      } else {
+        call.close();
       }
     } catch (InterruptedException e) {
-      call.interrupted(e);
+      throw interrupted(e);
     } catch (RuntimeException | Error e) {
       call.close();
       throw e;
     }
+  }
+
+  /**
+   * Pushes what is ready, waiting while the window has no room for one more item.
+   *
+   * @return false if downstream rejected a result
+   */
+  private boolean pushUntilThereIsRoom(Predicate<? super R> downstream)
+      throws InterruptedException {
+    while (true) {
+      surfaceFailure();
+      if (!pushReady(downstream)) {
+        return false;
+      }
+      call.launchMore(); // items offered earlier that found no room (none, normally)
+      if (call.hasFailedOrStopped()) {
+        continue;
+      }
+      if (feed.hasRoomForOneMore(input.waiting())) {
+        return true;
+      }
+      if (dispatch.inFlight() == 0) {
+        throw new IllegalStateException("parmap bug: the window is full with nothing in flight");
+      }
+      call.awaitEvents(); // the window is full: wait for the head, or for any failure
+    }
+  }
+
+  /**
+   * After the end of the input: pushes every result, waiting for the chunks in flight.
+   *
+   * @return false if downstream rejected a result
+   */
+  private boolean pushToTheEnd(Predicate<? super R> downstream) throws InterruptedException {
+    while (true) {
+      surfaceFailure();
+      if (!pushReady(downstream)) {
+        return false;
+      }
+      call.launchMore();
+      if (call.hasFailedOrStopped() || sink.hasReady()) {
+        continue;
+      }
+      if (dispatch.inFlight() == 0) {
+        if (!input.exhausted()) {
+          throw new IllegalStateException("parmap bug: pushed call stalled with input left");
+        }
+        return true;
+      }
+      call.awaitEvents();
+    }
+  }
+
+  /** Ends the call after its driver was interrupted while it waited: the report to throw. */
+  private RuntimeException interrupted(InterruptedException e) {
+    call.interrupted(e); // throws the front end's report, the call ended and the flag set again
+    return new IllegalStateException("parmap bug: an interruption without its report", e);
   }
 
   /**

@@ -52,6 +52,34 @@ class StreamPushTest {
     final AtomicInteger interrupted = new AtomicInteger();
     final CountDownLatch firstInterrupted = new CountDownLatch(1);
 
+    /** A call whose every item blocks until interrupted, counting down {@code running} first. */
+    StreamPush<@Nullable Object> call(int window, CountDownLatch running) {
+      return push(
+          window,
+          item -> {
+            running.countDown();
+            return block(item);
+          });
+    }
+
+    /**
+     * A call whose item 0 (the head) returns once the other {@code window - 1} items run; they
+     * block until interrupted.
+     */
+    StreamPush<@Nullable Object> headReturnsOnceTheWindowIsFull(int window) {
+      CountDownLatch othersRunning = new CountDownLatch(window - 1);
+      return push(
+          window,
+          item -> {
+            if (item.equals(0)) {
+              await(othersRunning);
+              return item;
+            }
+            othersRunning.countDown();
+            return block(item);
+          });
+    }
+
     @Nullable Object block(@Nullable Object item) throws InterruptedException {
       running.incrementAndGet();
       try {
@@ -68,50 +96,70 @@ class StreamPushTest {
   }
 
   @Test
-  void resultsArePushedInInputOrderWhenTasksFinishInReverseOrder() {
+  void resultsArePushedInInputOrderWhenTasksFinishInReverseOrder() throws Exception {
     int n = 6;
-    List<CountDownLatch> finished = new ArrayList<>();
+    List<CountDownLatch> release = new ArrayList<>();
+    List<CountDownLatch> done = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      finished.add(new CountDownLatch(1));
+      release.add(new CountDownLatch(1));
+      done.add(new CountDownLatch(1));
     }
-    List<Integer> finishOrder = new CopyOnWriteArrayList<>();
     StreamPush<@Nullable Object> call =
         push(
             n,
             item -> {
               int i = (Integer) item;
-              if (i < n - 1) {
-                await(finished.get(i + 1)); // the next item finishes first
-              }
-              finishOrder.add(i);
-              finished.get(i).countDown();
+              await(release.get(i));
+              done.get(i).countDown();
               return i * 10;
             });
     List<@Nullable Object> pushed = new ArrayList<>();
-
     for (int i = 0; i < n; i++) {
-      assertThat(call.offer(i, pushed::add)).isTrue();
+      assertThat(call.offer(i, pushed::add)).isTrue(); // the window has room: no wait
+    }
+
+    for (int i = n - 1; i >= 0; i--) { // the last item finishes first
+      release.get(i).countDown();
+      await(done.get(i));
     }
     call.finish(pushed::add);
 
     assertThat(pushed).containsExactly(0, 10, 20, 30, 40, 50);
-    assertThat(finishOrder).containsExactly(5, 4, 3, 2, 1, 0);
+  }
+
+  /**
+   * A call whose item 0 (the head) blocks until interrupted and whose item 1 throws {@code boom}
+   * once the head runs; {@code started} collects the items that ran.
+   */
+  private static StreamPush<@Nullable Object> headBlocksAndTheNextFails(
+      int window, Blocking head, Exception boom, Set<Object> started) {
+    CountDownLatch headRunning = new CountDownLatch(1);
+    return push(
+        window,
+        item -> {
+          started.add(item);
+          if (item.equals(0)) {
+            headRunning.countDown();
+            return head.block(item);
+          }
+          await(headRunning);
+          throw boom;
+        });
   }
 
   @Test
   void atMostTheWindowIsInFlightAndEachItemRunsOnItsOwnNamedVirtualThread() {
     int window = 3;
-    AtomicInteger started = new AtomicInteger();
-    AtomicInteger pushedCount = new AtomicInteger();
-    AtomicInteger maxInFlight = new AtomicInteger();
+    List<@Nullable Object> pushed = new CopyOnWriteArrayList<>(); // read by the tasks
     CountDownLatch windowFull = new CountDownLatch(window);
     Set<String> threads = ConcurrentHashMap.newKeySet();
+    AtomicInteger started = new AtomicInteger();
+    AtomicInteger maxInFlight = new AtomicInteger(); // started and not yet pushed
     StreamPush<@Nullable Object> call =
         push(
             window,
             item -> {
-              maxInFlight.accumulateAndGet(
-                  started.incrementAndGet() - pushedCount.get(), Math::max);
+              maxInFlight.accumulateAndGet(started.incrementAndGet() - pushed.size(), Math::max);
               Thread self = Thread.currentThread();
               threads.add(self.isVirtual() + " " + self.getName());
               if ((Integer) item < window) { // the first window items run all at once
@@ -120,17 +168,11 @@ class StreamPushTest {
               }
               return item;
             });
-    List<@Nullable Object> pushed = new ArrayList<>();
-    Predicate<@Nullable Object> downstream =
-        r -> {
-          pushedCount.incrementAndGet();
-          return pushed.add(r);
-        };
 
     for (int i = 0; i < 50; i++) {
-      assertThat(call.offer(i, downstream)).isTrue();
+      assertThat(call.offer(i, pushed::add)).isTrue();
     }
-    call.finish(downstream);
+    call.finish(pushed::add);
 
     assertThat(pushed).hasSize(50).isSorted();
     assertThat(maxInFlight).hasValue(window);
@@ -153,21 +195,9 @@ class StreamPushTest {
   void aFailureSurfacesAtTheNextOfferWithItsIndexInterruptsTheOthersAndStartsNoMoreItems()
       throws Exception {
     Blocking head = new Blocking();
-    CountDownLatch headRunning = new CountDownLatch(1);
     IOException boom = new IOException("boom");
     Set<Object> started = ConcurrentHashMap.newKeySet();
-    StreamPush<@Nullable Object> call =
-        push(
-            8,
-            item -> {
-              started.add(item);
-              if (item.equals(0)) {
-                headRunning.countDown();
-                return head.block(item);
-              }
-              await(headRunning);
-              throw boom;
-            });
+    StreamPush<@Nullable Object> call = headBlocksAndTheNextFails(8, head, boom, started);
     List<@Nullable Object> pushed = new ArrayList<>();
     call.offer(0, pushed::add);
     call.offer(1, pushed::add);
@@ -190,19 +220,9 @@ class StreamPushTest {
   @Test
   void aFailureWakesAFinishThatWaitsForTheHeadWhileTheHeadStillRuns() {
     Blocking head = new Blocking();
-    CountDownLatch headRunning = new CountDownLatch(1);
     IllegalStateException boom = new IllegalStateException("boom");
     StreamPush<@Nullable Object> call =
-        push(
-            4,
-            item -> {
-              if (item.equals(0)) {
-                headRunning.countDown();
-                return head.block(item);
-              }
-              await(headRunning);
-              throw boom;
-            });
+        headBlocksAndTheNextFails(4, head, boom, ConcurrentHashMap.newKeySet());
     List<@Nullable Object> pushed = new ArrayList<>();
     call.offer(0, pushed::add);
     call.offer(1, pushed::add);
@@ -220,18 +240,7 @@ class StreamPushTest {
   void aDownstreamThatRejectsEndsTheCallAndInterruptsAndAwaitsTheRunningTasks() {
     int window = 4;
     Blocking others = new Blocking();
-    CountDownLatch othersRunning = new CountDownLatch(window - 1);
-    StreamPush<@Nullable Object> call =
-        push(
-            window,
-            item -> {
-              if (item.equals(0)) {
-                await(othersRunning);
-                return item;
-              }
-              othersRunning.countDown();
-              return others.block(item);
-            });
+    StreamPush<@Nullable Object> call = others.headReturnsOnceTheWindowIsFull(window);
     List<@Nullable Object> pushed = new ArrayList<>();
     Predicate<@Nullable Object> wantsOne =
         r -> {
@@ -255,18 +264,7 @@ class StreamPushTest {
   @Test
   void aDownstreamThatThrowsEndsTheCallThenItsExceptionLeavesUnchanged() {
     Blocking others = new Blocking();
-    CountDownLatch otherRunning = new CountDownLatch(1);
-    StreamPush<@Nullable Object> call =
-        push(
-            2,
-            item -> {
-              if (item.equals(0)) {
-                await(otherRunning);
-                return item;
-              }
-              otherRunning.countDown();
-              return others.block(item);
-            });
+    StreamPush<@Nullable Object> call = others.headReturnsOnceTheWindowIsFull(2);
     IllegalStateException thrown = new IllegalStateException("downstream failed");
     Predicate<@Nullable Object> failing =
         r -> {
@@ -287,13 +285,7 @@ class StreamPushTest {
       throws Exception {
     Blocking tasks = new Blocking();
     CountDownLatch allRunning = new CountDownLatch(2);
-    StreamPush<@Nullable Object> call =
-        push(
-            8,
-            item -> {
-              allRunning.countDown();
-              return tasks.block(item);
-            });
+    StreamPush<@Nullable Object> call = tasks.call(8, allRunning);
     AtomicReference<@Nullable Throwable> thrown = new AtomicReference<>();
     AtomicInteger runningWhenThrown = new AtomicInteger(-1);
     AtomicReference<@Nullable Boolean> flagAfterwards = new AtomicReference<>();
@@ -329,13 +321,7 @@ class StreamPushTest {
   void closeEndsTheCallInterruptsItsTasksAndLaterOffersAreRefused() throws Exception {
     Blocking tasks = new Blocking();
     CountDownLatch running = new CountDownLatch(2);
-    StreamPush<@Nullable Object> call =
-        push(
-            4,
-            item -> {
-              running.countDown();
-              return tasks.block(item);
-            });
+    StreamPush<@Nullable Object> call = tasks.call(4, running);
     call.offer(0, r -> true);
     call.offer(1, r -> true);
     await(running);
