@@ -7,6 +7,7 @@ import dev.parmap.engine.PoolContext;
 import dev.parmap.engine.PoolTimer;
 import dev.parmap.engine.PoolWork;
 import dev.parmap.engine.Run;
+import dev.parmap.engine.SharedSecrets;
 import dev.parmap.engine.Submission;
 import dev.parmap.engine.ThreadRegistry;
 import dev.parmap.engine.Ticker;
@@ -92,8 +93,14 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Pool implements ParallelPool {
 
-  /** Items read from the input and not yet handed over, at most, per call. */
-  static final int DEFAULT_WINDOW = 16_384;
+  /** Items read from the input and not yet handed over, at most, per call: the engine's. */
+  static final int DEFAULT_WINDOW = PoolContext.DEFAULT_WINDOW;
+
+  static {
+    // The shared secret of parmap's other modules (see SharedSecrets): this package's public
+    // types, whose implementation stays package-private. Set once, when the class is initialized.
+    SharedSecrets.setCoreTypes(CoreTypes.INSTANCE);
+  }
 
   private static final AtomicInteger POOL_NUMBERS = new AtomicInteger();
 
@@ -488,8 +495,8 @@ public final class Pool implements ParallelPool {
    * done. With a {@linkplain MapOptions#deadline() deadline}, the items it cuts short (and, for a
    * {@link java.util.Collection} input, the items not yet read) are failures whose cause is a
    * {@link DeadlineExceededException}; for other inputs the items not yet read have no outcome and
-   * {@link Outcomes#isComplete()} says so. A {@linkplain MapOptions#failureBudget() failure
-   * budget} that is exceeded stops the call the same way, the cause being a {@link
+   * {@link Outcomes#isComplete()} says so. A {@linkplain MapOptions#failureBudget() failure budget}
+   * that is exceeded stops the call the same way, the cause being a {@link
    * FailureBudgetExceededException}.
    *
    * @param items the items; read once, lazily; may contain {@code null}

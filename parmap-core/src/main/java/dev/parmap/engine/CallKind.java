@@ -1,9 +1,9 @@
 package dev.parmap.engine;
 
 /**
- * The kinds of call a pool makes: how results are handed over ({@link Mode}), whether the caller
- * waits for the whole call, and whether items report {@link Outcome}s instead of failing the call
- * fast.
+ * The kinds of call a front end makes (a pool's calls, and a stream's gatherer): how results are
+ * handed over ({@link Mode}), whether the caller waits for the whole call, and whether items report
+ * {@link Outcome}s instead of failing the call fast.
  */
 public enum CallKind {
   MAP("Pool.map", Mode.LIST, Waiting.WHOLE_CALL, Failing.FAST),
@@ -14,7 +14,9 @@ public enum CallKind {
   MAP_OUTCOMES("Pool.mapOutcomes", Mode.LIST, Waiting.WHOLE_CALL, Failing.AS_OUTCOMES),
   STREAM_OUTCOMES("Pool.streamOutcomes", Mode.ORDERED, Waiting.STREAMED, Failing.AS_OUTCOMES),
   STREAM_OUTCOMES_UNORDERED(
-      "Pool.streamOutcomesUnordered", Mode.UNORDERED, Waiting.STREAMED, Failing.AS_OUTCOMES);
+      "Pool.streamOutcomesUnordered", Mode.UNORDERED, Waiting.STREAMED, Failing.AS_OUTCOMES),
+  /** A stream's gatherer: items offered one at a time, results pushed on in input order. */
+  GATHER("ParmapGatherers.map", Mode.ORDERED, Waiting.STREAMED, Failing.FAST);
 
   /** Whether someone waits for the whole call ({@code close()} waits for it too). */
   enum Waiting {

@@ -27,6 +27,11 @@ package dev.parmap.engine;
  *       change within the input (cheap items, then slow ones) thus spread over the threads, as
  *       fork/join's work stealing spreads them for parallel streams.
  * </ul>
+ *
+ * <p>A call whose items are offered one at a time ({@link Input#offered()}) sizes with {@link
+ * #onePerItem}: one item per chunk, as many in flight as its window. Its driver cannot tell when
+ * the next item comes (it is away upstream between two offers), so an item held back to fill a
+ * chunk, or to wait for room in flight, could wait for as long as the upstream takes.
  */
 final class ChunkSizer {
   /** The work a chunk of cheap items should take: hand-off overhead stays around 5% or less. */
@@ -43,12 +48,26 @@ final class ChunkSizer {
 
   private final int parallelism;
   private final int maxInFlight;
+  private final boolean onePerItem;
   private double nanosPerItem = -1;
   private int lastSize;
 
   ChunkSizer(int parallelism, int maxInFlight) {
+    this(parallelism, maxInFlight, false);
+  }
+
+  private ChunkSizer(int parallelism, int maxInFlight, boolean onePerItem) {
     this.parallelism = parallelism;
     this.maxInFlight = maxInFlight;
+    this.onePerItem = onePerItem;
+  }
+
+  /**
+   * A sizer of chunks of one item each, with up to {@code maxInFlight} of them in flight whatever
+   * the items cost (for an offered input: see the class description).
+   */
+  static ChunkSizer onePerItem(int parallelism, int maxInFlight) {
+    return new ChunkSizer(parallelism, maxInFlight, true);
   }
 
   int parallelism() {
@@ -62,6 +81,9 @@ final class ChunkSizer {
 
   /** The number of chunks that may be in flight now. */
   int inFlightCap() {
+    if (onePerItem) {
+      return maxInFlight;
+    }
     if (costUnknown()) {
       return Math.min(maxInFlight, 2 * parallelism);
     }
@@ -78,7 +100,7 @@ final class ChunkSizer {
    */
   int nextSize(long remaining) {
     int size;
-    if (costUnknown() || nanosPerItem >= TARGET_NANOS) {
+    if (onePerItem || costUnknown() || nanosPerItem >= TARGET_NANOS) {
       size = 1;
     } else {
       double ideal = TARGET_NANOS / Math.max(nanosPerItem, 1.0);

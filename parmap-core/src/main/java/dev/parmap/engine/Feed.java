@@ -74,6 +74,14 @@ final class Feed {
     return !input.exhausted() && dispatch.inFlight() < sizer.inFlightCap() && outstanding < window;
   }
 
+  /**
+   * Whether one more item fits in the window besides the outstanding ones and the {@code waiting}
+   * items offered and not read yet (an {@linkplain Input#offered() offered input}).
+   */
+  boolean hasRoomForOneMore(int waiting) {
+    return outstanding + waiting < window;
+  }
+
   /** Reads and launches the next chunk; null at the end of the input, or if the call failed. */
   @Nullable Chunk launchNext() {
     int size = (int) Math.min(sizer.nextSize(input.remaining()), window - outstanding);

@@ -13,6 +13,11 @@ import org.jspecify.annotations.Nullable;
  * A call's input, read in chunks by the call's driver: one thread at a time, each item once, in
  * order, and only as far as the call needs. Not thread-safe: only the driver uses it.
  *
+ * <p>Three kinds of input: a list, an iterable, and an input whose items are {@linkplain #offer
+ * offered} one at a time by a front end that is itself pushed items (a stream's gatherer): {@link
+ * #read} then takes what was offered and not read yet, and the input ends once {@link #endOfInput}
+ * was called and everything offered was read. Its size is unknown.
+ *
  * <p>A {@link RandomAccess} list is read with {@code get(i)} (in one array copy for the JDK's own
  * lists); anything else through its iterator, taken at the first read. A failure of the input (its
  * {@code iterator()}, {@code hasNext()}, {@code next()} or {@code get(i)}) is an {@link Failed} at
@@ -70,11 +75,13 @@ final class Input {
   private final @Nullable List<?> list;
   private final @Nullable Iterable<?> iterable;
   private @Nullable Iterator<?> iterator;
+  private final @Nullable Offered offered;
   private final long knownSize;
   private long nextIndex;
   private boolean exhausted;
 
   Input(Iterable<?> items) {
+    this.offered = null;
     if (items instanceof List<?> l && items instanceof RandomAccess) {
       this.list = l;
       this.iterable = null;
@@ -83,6 +90,57 @@ final class Input {
       this.list = null;
       this.iterable = items;
       this.knownSize = items instanceof Collection<?> c ? c.size() : -1;
+    }
+  }
+
+  private Input(Offered offered) {
+    this.list = null;
+    this.iterable = null;
+    this.offered = offered;
+    this.knownSize = -1;
+  }
+
+  /** An input whose items are {@linkplain #offer offered} one at a time, of unknown size. */
+  static Input offered() {
+    return new Input(new Offered());
+  }
+
+  /** The items offered and not read yet, in order (nulls allowed, unlike an ArrayDeque). */
+  private static final class Offered {
+    final ArrayList<@Nullable Object> items = new ArrayList<>();
+    int taken; // items before it were read; the list is cleared when all are
+    boolean ended;
+
+    int waiting() {
+      return items.size() - taken;
+    }
+  }
+
+  /** Whether the items are offered one at a time ({@link #offered()}) rather than read. */
+  boolean isOffered() {
+    return offered != null;
+  }
+
+  /** Adds the next item of an offered input: the next {@link #read} takes it. */
+  void offer(@Nullable Object item) {
+    Offered source = requireOffered();
+    if (source.ended) {
+      throw new IllegalStateException("an item offered after the end of the input");
+    }
+    source.items.add(item);
+  }
+
+  /** The items offered and not read yet (0 for an input that is read, not offered). */
+  int waiting() {
+    return offered != null ? offered.waiting() : 0;
+  }
+
+  /** Marks the end of an offered input: it is exhausted once the items offered are read. */
+  void endOfInput() {
+    Offered source = requireOffered();
+    source.ended = true;
+    if (source.waiting() == 0) {
+      exhausted = true;
     }
   }
 
@@ -121,7 +179,28 @@ final class Input {
     if (exhausted) {
       return null;
     }
+    if (offered != null) {
+      return readOffered(offered, want);
+    }
     return list != null ? readList(list, want) : readIterator(want);
+  }
+
+  /** Takes up to {@code want} of the items offered; null if none is waiting. */
+  private @Nullable Read readOffered(Offered source, int want) {
+    int n = Math.min(want, source.waiting());
+    if (n == 0) {
+      return null; // nothing waiting: exhausted only if the input has ended (endOfInput)
+    }
+    @Nullable Object[] items = source.items.subList(source.taken, source.taken + n).toArray();
+    source.taken += n;
+    if (source.waiting() == 0) {
+      source.items.clear(); // at most the window is offered ahead: the list stays small
+      source.taken = 0;
+      exhausted = source.ended;
+    }
+    long first = nextIndex;
+    nextIndex += n;
+    return new Read(first, items, false);
   }
 
   private @Nullable Read readList(List<?> source, int want) {
@@ -201,6 +280,14 @@ final class Input {
     }
     nextIndex += n;
     return new Read(first, n < want ? Arrays.copyOf(items, n) : items, cutForTime);
+  }
+
+  private Offered requireOffered() {
+    Offered source = offered;
+    if (source == null) {
+      throw new IllegalStateException("only an offered input is offered items");
+    }
+    return source;
   }
 
   private Iterable<?> requireIterable() {

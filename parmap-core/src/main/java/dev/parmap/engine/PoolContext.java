@@ -1,8 +1,9 @@
 package dev.parmap.engine;
 
 /**
- * What a call needs of its pool, as one immutable value: the engine never calls back into {@link
- * Pool}. A pool and its {@code with} views share every part but the description.
+ * What a call needs of its pool, as one immutable value: the engine never calls back into the pool
+ * ({@code dev.parmap.Pool}, or a front end such as a stream's gatherer). A pool and its {@code
+ * with} views share every part but the description.
  *
  * @param description what the pool is, without its options (e.g. {@code Pool.virtual(8)}), for
  *     messages and a call's listener
@@ -22,4 +23,13 @@ public record PoolContext(
     PoolTimer timer,
     PoolWork work,
     Ticker ticker,
-    PublicTypes types) {}
+    PublicTypes types) {
+
+  /**
+   * The window of parmap's calls unless a pool or front end says otherwise: items read and not yet
+   * handed over, per call. Wide enough that thousands of blocking calls overlap, small enough that
+   * the items, results and parked virtual threads held stay in the tens of megabytes for ordinary
+   * tasks.
+   */
+  public static final int DEFAULT_WINDOW = 16_384;
+}

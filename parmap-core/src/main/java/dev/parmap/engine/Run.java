@@ -3,9 +3,6 @@ package dev.parmap.engine;
 import dev.parmap.observe.CallInfo;
 import dev.parmap.observe.CallStats;
 import dev.parmap.policy.FailureBudget;
-import java.time.Duration;
-import java.util.Collection;
-import java.util.Collections;
 import java.util.List;
 import java.util.Spliterator;
 import org.jspecify.annotations.Nullable;
@@ -76,6 +73,11 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
       Work task,
       CallKind kind,
       CallOptions options) {
+    this(pool, new Input(items), task, kind, options);
+  }
+
+  /** A call over {@code input}; one whose items are offered is driven by a {@link StreamPush}. */
+  Run(PoolContext pool, Input input, Work task, CallKind kind, CallOptions options) {
     Mode mode = kind.mode();
     String what = kind.what();
     boolean outcomes = kind.reportsOutcomes();
@@ -86,23 +88,22 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
     PublicTypes types = pool.types();
     this.reports = new CallReports(what, types);
     this.outcomes = outcomes;
-    int concurrency = options.maxConcurrency();
+    int concurrency = Math.min(launcher.maxInFlight, options.maxConcurrency());
+    int parallelism = Math.min(launcher.parallelism, options.maxConcurrency());
     this.sizer =
-        new ChunkSizer(
-            Math.min(launcher.parallelism, concurrency),
-            Math.min(launcher.maxInFlight, concurrency));
+        input.isOffered()
+            ? ChunkSizer.onePerItem(parallelism, concurrency)
+            : new ChunkSizer(parallelism, concurrency);
     long now = System.nanoTime();
     this.deadline = new Deadline(what, types, options.deadline(), now);
     FailureBudget allowed = options.failureBudget();
     this.budget = outcomes && allowed != null ? new FailureBudgetCount(allowed) : null;
     ItemRunner itemRunner =
         ItemRunner.forCall(task, options, pool, outcomes, this, stopFlag, deadline::nanosLeft);
-    if (mode == Mode.LIST
-        && items instanceof Collection<?> sized
-        && sized.size() > CallReports.MAX_LIST_SIZE) {
-      throw reports.tooManyResults(); // refused before anything is read or allocated
+    if (mode == Mode.LIST && input.knownSize() > CallReports.MAX_LIST_SIZE) {
+      throw reports.tooManyResults(); // refused before anything is read
     }
-    this.input = new Input(items);
+    this.input = input;
     this.observation =
         new Observation(
             CallInfo.builder(what).pool(pool.description()).total(input.knownSize()).build(),
@@ -211,6 +212,14 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
       throw new IllegalStateException("only stream calls have a spliterator");
     }
     return new StreamPull<>(this, feed, stream, dispatch, input, mode == Mode.ORDERED);
+  }
+
+  /** The driver of a call whose items are offered one at a time, results pushed in input order. */
+  StreamPush<R> pusher() {
+    if (!input.isOffered() || !(sink instanceof Sink.ToStream stream) || !stream.ordered()) {
+      throw new IllegalStateException("only an ordered call of offered items is pushed");
+    }
+    return new StreamPush<>(this, feed, stream, dispatch, input);
   }
 
   /** Cancels the call if it is still running and waits for its tasks (from the driver thread). */
@@ -498,17 +507,7 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
   @SuppressWarnings("unchecked") // results are of the user's types by construction
   private List<R> assemble() {
     Sink.ToList list = (Sink.ToList) sink; // only list calls assemble
-    RuntimeException cut = outcomes ? deadline.passed() : null;
-    // After the deadline, the rest of a collection (its size is known, it is in memory) is
-    // reported as cut short too.
-    return (List<R>)
-        Collections.unmodifiableList(
-            cut == null
-                ? list.assemble(input.nextIndex(), List.of(), (item, index) -> item)
-                : list.assemble(
-                    input.nextIndex(),
-                    input.unreadForReport(),
-                    (item, index) -> pool.types().failure(item, index, 0, Duration.ZERO, cut)));
+    return (List<R>) list.assemble(input, outcomes ? deadline.passed() : null, pool.types());
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -1,8 +1,10 @@
 package dev.parmap.engine;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -83,6 +85,22 @@ abstract sealed class Sink permits Sink.ToList, Sink.Dropped, Sink.ToStream {
     @Override
     boolean holdsNothingExtra() {
       return randomAccess;
+    }
+
+    /**
+     * The unmodifiable list of every result of a call over {@code input}. With {@code cut} (the
+     * deadline passed and items report outcomes), the rest of a collection (its size is known, it
+     * is in memory) is reported as cut short too: failures with {@code cut} as their cause.
+     */
+    List<@Nullable Object> assemble(
+        Input input, @Nullable RuntimeException cut, PublicTypes types) {
+      return Collections.unmodifiableList(
+          cut == null
+              ? assemble(input.nextIndex(), List.of(), (item, index) -> item)
+              : assemble(
+                  input.nextIndex(),
+                  input.unreadForReport(),
+                  (item, index) -> types.failure(item, index, 0, Duration.ZERO, cut)));
     }
 
     /**

@@ -89,4 +89,16 @@ class ChunkSizerTest {
     assertThat(sizer.restSize(15, 4)).isEqualTo(4); // four chunks: 4, 4, 4, 3
     assertThat(sizer.restSize(15, 0)).isEqualTo(15); // no room: one chunk takes it all
   }
+
+  @Test
+  void onePerItemKeepsChunksOfOneItemAndItsWholeCapInFlightWhateverTheItemsCost() {
+    ChunkSizer sizer = ChunkSizer.onePerItem(2, 16);
+    assertThat(sizer.nextSize(-1)).isEqualTo(1);
+    assertThat(sizer.inFlightCap()).isEqualTo(16); // not 2 x parallelism: the cost is unknown
+    sizer.completed(1, 10); // cheap items would be grouped, and fewer chunks kept in flight
+    sizer.completed(1, 10);
+    assertThat(sizer.nextSize(-1)).isEqualTo(1);
+    assertThat(sizer.nextSize(1_000_000)).isEqualTo(1);
+    assertThat(sizer.inFlightCap()).isEqualTo(16);
+  }
 }

@@ -199,4 +199,51 @@ class InputTest {
     unknown.read(1);
     assertThat(unknown.unreadForReport()).isEmpty(); // its size is unknown: nothing to report
   }
+
+  @Test
+  void anOfferedInputGivesWhatWasOfferedInOrderAndEndsOnceTheEndIsMarkedAndAllIsRead() {
+    Input input = Input.offered();
+    assertThat(input.isOffered()).isTrue();
+    assertThat(input.isRandomAccess()).isFalse();
+    assertThat(input.knownSize()).isEqualTo(-1);
+    assertThat(input.read(4)).isNull(); // nothing offered yet: not the end
+    assertThat(input.exhausted()).isFalse();
+
+    input.offer("a");
+    input.offer(null);
+    input.offer("c");
+    assertThat(input.waiting()).isEqualTo(3);
+    Input.Read first = input.read(2);
+    assertThat(first.first()).isZero();
+    assertThat(first.items()).containsExactly("a", null);
+    assertThat(first.cutForTime()).isFalse();
+    assertThat(input.waiting()).isEqualTo(1);
+    input.offer("d");
+    Input.Read second = input.read(10);
+    assertThat(second.first()).isEqualTo(2);
+    assertThat(second.items()).containsExactly("c", "d");
+    assertThat(input.read(1)).isNull();
+    assertThat(input.exhausted()).isFalse();
+    assertThat(input.nextIndex()).isEqualTo(4);
+
+    input.offer("e");
+    input.endOfInput();
+    assertThat(input.exhausted()).isFalse(); // "e" is still to be read
+    assertThat(input.read(5).items()).containsExactly("e");
+    assertThat(input.exhausted()).isTrue();
+    assertThat(input.read(5)).isNull();
+    assertThat(input.unreadForReport()).isEmpty();
+  }
+
+  @Test
+  void anOfferedInputRefusesItemsAfterItsEndAndOnlyItIsOffered() {
+    Input offered = Input.offered();
+    offered.endOfInput();
+    assertThat(offered.exhausted()).isTrue();
+    assertThat(catchThrowableOfType(IllegalStateException.class, () -> offered.offer(1)))
+        .hasMessageContaining("after the end");
+    Input list = new Input(range(3));
+    assertThat(list.waiting()).isZero();
+    assertThat(catchThrowableOfType(IllegalStateException.class, () -> list.offer(1))).isNotNull();
+  }
 }

@@ -1,7 +1,15 @@
 package dev.parmap.gatherers;
 
+import dev.parmap.Pool;
 import dev.parmap.Task;
 import dev.parmap.TaskFailedException;
+import dev.parmap.engine.PoolContext;
+import dev.parmap.engine.PublicTypes;
+import dev.parmap.engine.SharedSecrets;
+import dev.parmap.engine.StreamPush;
+import dev.parmap.engine.Work;
+import java.lang.invoke.MethodHandles;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Gatherer;
 import org.jspecify.annotations.Nullable;
 
@@ -99,6 +107,15 @@ import org.jspecify.annotations.Nullable;
  *   <li>it has no default window; {@link #map(Task)} has one.
  * </ul>
  *
+ * <h2>How it runs</h2>
+ *
+ * The gatherer is a thin adapter on parmap's engine, the one behind {@code Pool}'s calls: each
+ * evaluation is one call whose items are pushed in ({@code integrate} offers the element, {@code
+ * finish} marks the end of the input), with the engine's window, ordered results, fail-fast
+ * bookkeeping, interruption and joins. It differs from a {@code Pool} call in one way: every
+ * element is a chunk of its own, started as soon as it arrives, because a gatherer cannot tell when
+ * the next element comes and so cannot hold one back to group it with the next.
+ *
  * @since 0.1
  */
 public final class ParmapGatherers {
@@ -107,11 +124,15 @@ public final class ParmapGatherers {
    * The window of {@link #map(Task)}: the most elements in flight, hence the most tasks running at
    * once. It is parmap's window everywhere ({@code Parmap.map} and {@code Pool.virtual()} hold at
    * most 16,384 items read but not yet handed over), so {@code map(task)} behaves as {@code
-   * Parmap.map(items, task)} does: wide enough that thousands of blocking calls overlap, small
-   * enough that the elements, results and parked virtual threads it holds stay in the tens of
-   * megabytes for ordinary tasks. Pass a smaller {@code maxConcurrency} to protect a service.
+   * Parmap.map(items, task)} does. Pass a smaller {@code maxConcurrency} to protect a service.
    */
-  static final int DEFAULT_WINDOW = 16_384;
+  static final int DEFAULT_WINDOW = PoolContext.DEFAULT_WINDOW;
+
+  /** Numbers the evaluations, for thread names. */
+  private static final AtomicLong EVALUATIONS = new AtomicLong();
+
+  /** The core's exceptions, as its calls throw them (see {@link #coreTypes()}). */
+  private static final PublicTypes CORE_TYPES = coreTypes();
 
   private ParmapGatherers() {}
 
@@ -153,9 +174,45 @@ public final class ParmapGatherers {
     if (task == null) {
       throw new NullPointerException("task must not be null");
     }
-    return Gatherer.<T, ParallelMapState<T, R>, R>ofSequential(
-        () -> new ParallelMapState<>(maxConcurrency, task),
-        Gatherer.Integrator.ofGreedy(ParallelMapState::integrate),
-        ParallelMapState::finish);
+    @SuppressWarnings("unchecked") // elements are of the task's type by construction
+    Task<@Nullable Object, @Nullable Object> erased =
+        (Task<@Nullable Object, @Nullable Object>) task;
+    Work work = erased::apply;
+    return Gatherer.<T, StreamPush<R>, R>ofSequential(
+        () ->
+            StreamPush.onVirtualThreads(
+                "ParmapGatherers.map(" + maxConcurrency + ")",
+                "parmap-gatherer-" + EVALUATIONS.incrementAndGet() + "-",
+                maxConcurrency,
+                work,
+                CORE_TYPES),
+        Gatherer.Integrator.ofGreedy(
+            (call, element, downstream) -> {
+              if (downstream.isRejecting()) {
+                call.close();
+                return false;
+              }
+              return call.offer(element, downstream::push);
+            }),
+        (call, downstream) -> {
+          if (downstream.isRejecting()) {
+            call.close();
+          } else {
+            call.finish(downstream::push);
+          }
+        });
+  }
+
+  /**
+   * The core's public types, which its engine hands to users (parmap's exceptions): a shared secret
+   * of parmap's modules, registered by {@code Pool}'s static initializer, which this runs first.
+   */
+  private static PublicTypes coreTypes() {
+    try {
+      MethodHandles.lookup().ensureInitialized(Pool.class);
+    } catch (IllegalAccessException e) {
+      throw new IllegalStateException("dev.parmap.Pool is not accessible", e);
+    }
+    return SharedSecrets.coreTypes();
   }
 }

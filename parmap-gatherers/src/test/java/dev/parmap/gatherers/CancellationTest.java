@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.stream.Gatherer;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -154,5 +155,33 @@ class CancellationTest {
     assertThat(interrupted).hasValue(n);
     assertThat(runningWhenThrown).hasValue(0);
     assertThat(delivered).isEmpty();
+  }
+
+  @Test
+  void anElementThatMeetsARejectingDownstreamStartsNoTaskAndEndsTheEvaluation() {
+    AtomicInteger runs = new AtomicInteger();
+    @SuppressWarnings("unchecked") // the state type is the gatherer's own
+    Gatherer<Integer, Object, Integer> gatherer =
+        (Gatherer<Integer, Object, Integer>)
+            (Gatherer<Integer, ?, Integer>)
+                ParmapGatherers.<Integer, Integer>map(i -> runs.incrementAndGet());
+    Gatherer.Downstream<Integer> rejecting =
+        new Gatherer.Downstream<>() {
+          @Override
+          public boolean push(Integer element) {
+            throw new AssertionError("pushed to a rejecting downstream: " + element);
+          }
+
+          @Override
+          public boolean isRejecting() {
+            return true;
+          }
+        };
+    Object evaluation = gatherer.initializer().get();
+
+    assertThat(gatherer.integrator().integrate(evaluation, 1, rejecting)).isFalse();
+    gatherer.finisher().accept(evaluation, rejecting);
+
+    assertThat(runs).hasValue(0);
   }
 }
