@@ -94,7 +94,12 @@ final class AdaptiveLimiter {
       } else {
         limit = Math.min(max, limit + 1 / limit);
       }
-      room.signalAll();
+      // Wake only as many waiters as there is room for: with thousands of attempts waiting (a
+      // call of slow items on virtual threads), waking them all on every answer would spend the
+      // CPU the answers need, and slow answers count as overload.
+      for (int free = (int) limit - inFlight; free > 0; free--) {
+        room.signal();
+      }
     } finally {
       lock.unlock();
     }
