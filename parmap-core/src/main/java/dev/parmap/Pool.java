@@ -643,7 +643,8 @@ public final class Pool implements ParallelPool {
     @SuppressWarnings("unchecked")
     Task<@Nullable Object, @Nullable Object> erased =
         (Task<@Nullable Object, @Nullable Object>) task;
-    Work work = erased::apply;
+    Work work =
+        task instanceof WorkerResource.Bound<?, ?, ?> bound ? bound.forEngine() : erased::apply;
     Run<T, R> run = new Run<>(context, items, work, kind, options.forEngine());
     life.register(run, kind.waitsForTheWholeCall(), what, this);
     return run;

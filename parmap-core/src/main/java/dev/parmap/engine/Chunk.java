@@ -108,6 +108,9 @@ final class Chunk {
   /** The item being run (relative to the chunk): written racily, read for reports only. */
   int current;
 
+  /** The per-worker resource it holds while it runs, if any ({@link WorkerResources}). */
+  @Nullable Object resource;
+
   /** With outcomes: attempts of the item that a stop cut short. */
   int cutAttempts;
 

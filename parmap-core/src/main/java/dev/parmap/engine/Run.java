@@ -49,6 +49,7 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
 
   private final Dispatch dispatch;
   private final Feed feed;
+  private final WorkerResources resources; // closed once nothing of the call runs
   private final StopFlag stopFlag = new StopFlag();
 
   // Shared with the chunks and the deadline watch.
@@ -93,6 +94,7 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
     this.deadline = new Deadline(what, types, options.deadline(), now);
     ItemRunner itemRunner =
         ItemRunner.forCall(task, options, pool, outcomes, this, stopFlag, deadline::nanosLeft);
+    this.resources = itemRunner.resources();
     if (mode == Mode.LIST
         && items instanceof Collection<?> sized
         && sized.size() > CallReports.MAX_LIST_SIZE) {
@@ -108,7 +110,8 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
             Durations.saturatedNanos(options.progressInterval()),
             failures,
             types,
-            () -> stop(null));
+            () -> stop(null),
+            itemRunner.flight());
     this.sink = Sink.of(mode, input);
     this.lastProgressNanos = now;
     this.dispatch =
@@ -264,6 +267,7 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
   void detachAndAwaitQuiescence() {
     deadline.endWatch(); // the pool's threads end with close(); the driver checks the clock itself
     dispatch.detachAndAwaitQuiescence();
+    resources.closeIdle(); // what fails to close is reported if the stream's driver comes back
   }
 
   /** Whether chunks are still running: after the call ended, ones it gave up waiting for. */
@@ -404,6 +408,21 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
         && !dispatch.drain(Durations.saturatedNanos(options.cancellationGrace()), this::process)) {
       stuck = reports.stuck(options.cancellationGrace(), dispatch);
     }
+    closeResources();
+  }
+
+  /**
+   * Closes the call's per-worker resources, once no chunk runs (a chunk given up on closes its own
+   * when it ends). A resource that fails to close fails the call, as a context scope does.
+   *
+   * @return whether every one closed
+   */
+  boolean closeResources() {
+    Throwable notClosed = resources.closeAll();
+    if (notClosed != null) {
+      fail(reports.resourceNotClosed(notClosed), notClosed);
+    }
+    return notClosed == null;
   }
 
   /**
@@ -411,7 +430,7 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
    * when there is none, or when the deadline passed and the outcomes report it.
    */
   void finishOrThrow() {
-    if (!failures.any() && !isStopped()) {
+    if (!failures.any() && !isStopped() && closeResources()) {
       return;
     }
     stop(null);
