@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import jdk.jfr.Recording;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -18,7 +19,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The cost of parmap's JFR events on workload A (1,000,000 tiny CPU items, {@code Pool.threads()}
@@ -26,8 +26,9 @@ import org.jspecify.annotations.Nullable;
  * recording}, a JFR recording runs with parmap's events left disabled (the JVM's own events only);
  * {@code on}, a recording with {@code dev.parmap.Call} and {@code dev.parmap.Chunk} enabled. The
  * claim: {@code off} is parmap's plain workload A time, and {@code on} adds at most the cost of one
- * event per chunk. Run it with {@code ./build bench quick FlightRecorderBenchmark}; it is not part
- * of {@code benchmarks/RESULTS.md}.
+ * event per chunk. It is not part of {@code benchmarks/RESULTS.md} (which {@code ./build bench}
+ * rewrites): build the jar and run {@code java -jar benchmarks/target/parmap-benchmarks.jar
+ * FlightRecorderBenchmark -f 1 -wi 3 -i 5} on a JDK 25 (docs/seeing-the-run.md, "JFR events").
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

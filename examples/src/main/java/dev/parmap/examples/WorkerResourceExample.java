@@ -46,7 +46,10 @@ public final class WorkerResourceExample {
         WorkerResource.of(() -> MessageDigest.getInstance("SHA-256"));
     try (Pool pool = Pool.virtual(4)) {
       long zeroes =
-          pool.stream(lines, sha256.task((digest, line) -> digest.digest(line.getBytes(StandardCharsets.UTF_8))[0]))
+          pool.stream(
+                  lines,
+                  sha256.task(
+                      (digest, line) -> digest.digest(line.getBytes(StandardCharsets.UTF_8))[0]))
               .limit(1_000)
               .filter(first -> first == 0)
               .count();

@@ -18,9 +18,9 @@ import org.jspecify.annotations.Nullable;
  * value each of the scoped values is bound to there (those that are not bound are left out). Each
  * chunk of the call's items then runs on its pool thread inside {@code ScopedValue.where(key,
  * value)} bindings of those values ({@link ContextPropagator.Around}), so every task reads them
- * with {@code key.get()}; once the chunk ends the bindings are gone, and unrelated work on the
- * same thread (another call's tasks) does not see them. A task sees the values as they were when
- * the call was made, even if the caller rebinds the key later (a stream's lazy tasks included).
+ * with {@code key.get()}; once the chunk ends the bindings are gone, and unrelated work on the same
+ * thread (another call's tasks) does not see them. A task sees the values as they were when the
+ * call was made, even if the caller rebinds the key later (a stream's lazy tasks included).
  *
  * <p>Without a propagator a task on a pool thread sees none of the caller's bindings: scoped values
  * are inherited only by the threads of a {@code StructuredTaskScope}. The propagator is immutable

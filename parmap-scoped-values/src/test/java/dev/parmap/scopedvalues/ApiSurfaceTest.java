@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 class ApiSurfaceTest {
 
   private static Path classes() throws Exception {
-    return Path.of(ScopedValuePropagator.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    return Path.of(
+        ScopedValuePropagator.class.getProtectionDomain().getCodeSource().getLocation().toURI());
   }
 
   @Test

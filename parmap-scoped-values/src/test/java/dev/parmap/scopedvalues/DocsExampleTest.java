@@ -18,7 +18,8 @@ class DocsExampleTest {
     List<String> lines;
     MapOptions options = MapOptions.builder().propagate(ScopedValuePropagator.of(USER)).build();
     try (Pool pool = Pool.virtual().with(options)) {
-      lines = ScopedValue.where(USER, "alice").call(() -> pool.map(orders, o -> USER.get() + ": " + o));
+      lines =
+          ScopedValue.where(USER, "alice").call(() -> pool.map(orders, o -> USER.get() + ": " + o));
     }
     assertThat(lines).containsExactly("alice: o-1", "alice: o-2", "alice: o-3");
   }
