@@ -37,7 +37,8 @@ import org.jspecify.annotations.Nullable;
  *       call's driver (the calling thread, the stream's consumer or {@code mapAsync}'s thread),
  *       once no task runs. A task the call gave up waiting for (it ignored interruption for the
  *       whole {@linkplain MapOptions#cancellationGrace() cancellation grace}) closes its resource
- *       when it ends.
+ *       when it ends. A result stream dropped without a terminal operation or {@code close()} keeps
+ *       its idle resources until its pool is closed.
  *   <li><b>A factory that throws</b> fails the attempt of the item that needed the resource, with
  *       the factory's exception as the cause, exactly as if the task had thrown it: retries,
  *       timeouts and outcomes apply to it as to the task (a fail-fast call throws a {@link

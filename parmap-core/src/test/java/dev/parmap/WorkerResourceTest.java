@@ -375,8 +375,16 @@ class WorkerResourceTest {
                   ParmapException.class,
                   () -> pool.stream(items(1_000), resource.task((made, item) -> item)).count()))
           .hasRootCauseMessage("close failed");
+      assertThat(
+              catchThrowableOfType(
+                  ParmapException.class,
+                  () ->
+                      pool.stream(items(100_000), resource.task((made, item) -> item))
+                          .limit(10)
+                          .toList()))
+          .hasRootCauseMessage("close failed");
     }
-    assertThat(closes.get()).isGreaterThanOrEqualTo(2);
+    assertThat(closes.get()).isGreaterThanOrEqualTo(3);
   }
 
   @Test

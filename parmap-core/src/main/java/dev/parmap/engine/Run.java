@@ -62,6 +62,7 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
   private CallState state = CallState.NEW;
   private long finishedItems;
   private @Nullable RuntimeException stuck;
+  private @Nullable RuntimeException resourceNotClosed; // close() throws it too
   private boolean completedAnyway; // stopped by a deadline noticed after the last item finished
 
   /**
@@ -212,7 +213,11 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
     return new StreamPull<>(this, feed, stream, dispatch, input, mode == Mode.ORDERED);
   }
 
-  /** Cancels the call if it is still running and waits for its tasks (from the driver thread). */
+  /**
+   * Cancels the call if it is still running and waits for its tasks (from the driver thread).
+   * Throws if it gave up on tasks that ignored interruption, or if a worker resource failed to
+   * close.
+   */
   public void close() {
     if (state == CallState.ENDED) {
       return;
@@ -220,7 +225,7 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
     try {
       stop(null);
       drain();
-      RuntimeException abandoned = stuck;
+      RuntimeException abandoned = stuck != null ? stuck : resourceNotClosed;
       if (abandoned != null) {
         throw abandoned;
       }
@@ -420,7 +425,8 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
   boolean closeResources() {
     Throwable notClosed = resources.closeAll();
     if (notClosed != null) {
-      fail(reports.resourceNotClosed(notClosed), notClosed);
+      resourceNotClosed = reports.resourceNotClosed(notClosed);
+      fail(resourceNotClosed, notClosed);
     }
     return notClosed == null;
   }
