@@ -1,6 +1,7 @@
 /** parmap: make a loop parallel in one call, with results in input order. */
 module dev.parmap {
   requires static org.jspecify;
+  requires jdk.jfr; // parmap's JFR events (disabled by default); a module of every JDK
 
   exports dev.parmap;
   exports dev.parmap.policy;

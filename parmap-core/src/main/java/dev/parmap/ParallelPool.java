@@ -1,6 +1,7 @@
 package dev.parmap;
 
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
@@ -53,6 +54,36 @@ public interface ParallelPool extends AutoCloseable {
    */
   <T extends @Nullable Object, R extends @Nullable Object> List<R> map(
       Iterable<? extends T> items, Task<? super T, ? extends R> task);
+
+  /**
+   * As {@link #map}, with a per-worker resource: {@code factory} makes one for each task that runs
+   * at once, each is reused for many items (by one task at a time), and all are closed (if {@link
+   * AutoCloseable}) when the call ends, whatever way it ends. See {@link WorkerResource} for the
+   * full contract, and {@link WorkerResource#task} for the other calls.
+   *
+   * <pre>{@code
+   * List<Document> docs = pool.mapWith(files, HtmlParser::new, (parser, file) -> parser.parse(file));
+   * }</pre>
+   *
+   * @param items the items; read once, lazily; may contain {@code null}
+   * @param factory makes one resource; called lazily, on a worker thread
+   * @param task applied to each item with a resource; may return {@code null}
+   * @param <S> the resource
+   * @return an unmodifiable list with the result of item {@code i} at position {@code i}
+   * @throws TaskFailedException if a task threw, or the factory did for the item that needed a
+   *     resource (the factory's exception is then the cause)
+   * @throws InputFailedException if the items' iterator threw
+   * @throws CallInterruptedException if the calling thread was interrupted while waiting
+   * @throws ParmapException if a resource threw when closed, and nothing else failed
+   * @throws IllegalStateException if the pool is closed
+   * @since 0.1
+   */
+  default <S, T extends @Nullable Object, R extends @Nullable Object> List<R> mapWith(
+      Iterable<? extends T> items,
+      Callable<? extends S> factory,
+      ResourceTask<? super S, ? super T, ? extends R> task) {
+    return map(items, WorkerResource.<S>of(factory).<T, R>task(task));
+  }
 
   /**
    * Applies {@code action} to every item in parallel; blocks until every item is done.

@@ -79,6 +79,15 @@ import org.jspecify.annotations.Nullable;
  *       cheap ones so that handing work to a thread costs little. Slow items run one per thread.
  * </ul>
  *
+ * <h2>Per-worker resources</h2>
+ *
+ * An object that is expensive to make and not thread-safe (a parser, a connection, a {@link
+ * java.security.MessageDigest}) is given to the tasks with {@link #mapWith}, or for the other calls
+ * with a {@link WorkerResource}'s {@link WorkerResource#task task}: a call makes at most one per
+ * task it runs at once, lazily, lends each to one task at a time for many items, and closes all of
+ * them before it returns or throws, however it ends. On every kind of pool: on {@link #virtual()}
+ * the resources belong to the call, not to its short-lived threads. See {@link WorkerResource}.
+ *
  * <h2>Lifecycle</h2>
  *
  * A pool is thread-safe: several threads may run calls on it at once. {@link #close()} (Python's
@@ -652,7 +661,8 @@ public final class Pool implements ParallelPool {
     @SuppressWarnings("unchecked")
     Task<@Nullable Object, @Nullable Object> erased =
         (Task<@Nullable Object, @Nullable Object>) task;
-    Work work = erased::apply;
+    Work work =
+        task instanceof WorkerResource.Bound<?, ?, ?> bound ? bound.forEngine() : erased::apply;
     Run<T, R> run = new Run<>(context, items, work, kind, options.forEngine());
     life.register(run, kind.waitsForTheWholeCall(), what, this);
     return run;

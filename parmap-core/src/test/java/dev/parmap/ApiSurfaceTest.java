@@ -70,8 +70,10 @@ class ApiSurfaceTest {
             "dev.parmap.Parmap",
             "dev.parmap.ParmapException",
             "dev.parmap.Pool",
+            "dev.parmap.ResourceTask",
             "dev.parmap.Task",
             "dev.parmap.TaskFailedException",
+            "dev.parmap.WorkerResource",
             "dev.parmap.observe.CallInfo",
             "dev.parmap.observe.CallObserver",
             "dev.parmap.observe.CallStats",
@@ -121,6 +123,7 @@ class ApiSurfaceTest {
             "map",
             "mapAsync",
             "mapOutcomes",
+            "mapWith",
             "stream",
             "streamOutcomes",
             "streamOutcomesUnordered",
@@ -248,7 +251,8 @@ class ApiSurfaceTest {
     classes()
         .should()
         .onlyDependOnClassesThat()
-        .resideInAnyPackage("dev.parmap..", "java..", "org.jspecify.annotations..")
+        .resideInAnyPackage(
+            "dev.parmap..", "java..", "jdk.jfr", "org.jspecify.annotations..") // JFR: events
         .check(CORE);
   }
 
@@ -363,6 +367,7 @@ class ApiSurfaceTest {
             r ->
                 assertThat(
                         r.name().equals("java.base")
+                            || r.name().equals("jdk.jfr") // parmap's JFR events, in every JDK
                             || r.modifiers()
                                 .contains(
                                     java.lang.module.ModuleDescriptor.Requires.Modifier.STATIC))

@@ -81,10 +81,9 @@ public final class MigrationExamples {
   }
 
   static List<String> initializer(List<String> urls) {
-    // ThreadPool(4, initializer=make_buffer): one resource per worker thread, made on first use
-    ThreadLocal<StringBuilder> buffer = ThreadLocal.withInitial(StringBuilder::new);
+    // ThreadPool(4, initializer=make_buffer): one resource per worker, made on first use
     try (Pool pool = Pool.threads(4)) {
-      return pool.map(urls, url -> reverse(buffer.get(), url));
+      return pool.mapWith(urls, StringBuilder::new, (buffer, url) -> reverse(buffer, url));
     }
   }
 

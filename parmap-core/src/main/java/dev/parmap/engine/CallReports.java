@@ -65,6 +65,11 @@ final class CallReports {
         broken);
   }
 
+  /** A per-worker resource threw when closed at the end of the call. */
+  RuntimeException resourceNotClosed(Throwable cause) {
+    return types.callFailed(what + ": a worker resource threw when closed: " + cause, cause);
+  }
+
   /**
    * Tasks that ignored interruption for the whole grace period: the call gives up on them. Java
    * cannot stop a thread; the report shows where each one is stuck.

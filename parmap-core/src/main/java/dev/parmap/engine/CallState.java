@@ -11,6 +11,15 @@ enum CallState {
   WINDING_DOWN,
   ENDED;
 
+  /** Returns {@code next} if the call may move there from this state; throws otherwise. */
+  CallState moveTo(CallState next) {
+    if (!mayMoveTo(next)) {
+      throw new IllegalStateException(
+          "parmap bug: a call cannot move from " + this + " to " + next);
+    }
+    return next;
+  }
+
   boolean mayMoveTo(CallState next) {
     return switch (this) {
       case NEW -> next == RUNNING || next == ENDED;

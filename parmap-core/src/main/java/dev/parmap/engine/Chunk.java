@@ -111,6 +111,9 @@ final class Chunk {
   /** With outcomes: the causes of the chunk's first failed items (at most three), for reports. */
   @Nullable List<Throwable> firstFailures;
 
+  /** The per-worker resource it holds while it runs, if any ({@link WorkerResources}). */
+  @Nullable Object resource;
+
   /** With outcomes: attempts of the item that a stop cut short. */
   int cutAttempts;
 

@@ -3,6 +3,7 @@ package dev.parmap.engine;
 import dev.parmap.policy.FailureBudget;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Counts a call's finished and failed items against its failure budget (calls that report outcomes
@@ -19,6 +20,26 @@ final class FailureBudgetCount {
 
   FailureBudgetCount(FailureBudget budget) {
     this.budget = budget;
+  }
+
+  /** The count of {@code budget}, or null for a call without one. */
+  static @Nullable FailureBudgetCount of(@Nullable FailureBudget budget) {
+    return budget == null ? null : new FailureBudgetCount(budget);
+  }
+
+  /**
+   * Counts the items a completed chunk ran; if the budget is now exceeded, cuts the call off as a
+   * passed deadline does ({@link Deadline#cut}), the report the cause of the items it did not
+   * finish.
+   *
+   * @return whether the call was cut off now
+   */
+  boolean cutsOff(Chunk chunk, Deadline deadline, String what, PublicTypes types) {
+    if (!count(chunk) || deadline.passed() != null) {
+      return false;
+    }
+    deadline.cut(report(what, types));
+    return true;
   }
 
   /**

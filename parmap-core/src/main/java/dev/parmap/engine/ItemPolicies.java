@@ -20,18 +20,19 @@ final class ItemPolicies {
   private final Step attempt;
 
   /**
+   * @param task the task, the chain's innermost step
    * @param timer the pool's timer, for the timeout's alarms (null: the call has no timeout)
    * @param stopping whether the call is stopping (no further attempt then)
    * @param deadlineNanosLeft the time left before the call's deadline, or -1 if it has none
    */
   ItemPolicies(
-      Work task,
+      Step task,
       CallOptions options,
       Ticker ticker,
       @Nullable ScheduledExecutorService timer,
       BooleanSupplier stopping,
       LongSupplier deadlineNanosLeft) {
-    Step step = (item, index, chunk) -> task.apply(item);
+    Step step = task;
     Duration timeout = options.timeout();
     if (timeout != null && timer != null) {
       step = TimeoutPolicy.wrap(timeout, timer, step);

@@ -2,7 +2,6 @@ package dev.parmap.engine;
 
 import dev.parmap.observe.ContextPropagator;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
@@ -24,6 +23,10 @@ import org.jspecify.annotations.Nullable;
  * one, and marks the chunk {@link Chunk#yielded}; the driver hands the rest on. The check is one
  * volatile read per item, next to the stop check: a clock read per item would cost more than a tiny
  * item.
+ *
+ * <p><b>Per-worker resources.</b> If the call has them ({@link WorkerResources}), the chunk takes
+ * one at its first item, uses it for all its items and gives it back when it ends, whatever
+ * happened. Each chunk run is a JFR event ({@link CallFlight}).
  */
 final class ItemRunner {
 
@@ -43,6 +46,20 @@ final class ItemRunner {
   private final List<ContextPropagator.Snapshot> context;
   private final Control control;
   private final StopFlag stop;
+  private final WorkerResources resources;
+  private final CallFlight flight;
+
+  /** As the full constructor, for a call without per-worker resources. */
+  ItemRunner(
+      Work task,
+      @Nullable ItemPolicies policies,
+      boolean outcomes,
+      PublicTypes types,
+      List<ContextPropagator.Snapshot> context,
+      Control control,
+      StopFlag stop) {
+    this(task, policies, outcomes, types, context, control, stop, new WorkerResources(null));
+  }
 
   /**
    * @param outcomes whether items report outcomes (made by {@code types}) instead of failing the
@@ -55,7 +72,8 @@ final class ItemRunner {
       PublicTypes types,
       List<ContextPropagator.Snapshot> context,
       Control control,
-      StopFlag stop) {
+      StopFlag stop,
+      WorkerResources resources) {
     this.task = task;
     this.policies = policies;
     this.outcomes = outcomes;
@@ -63,6 +81,8 @@ final class ItemRunner {
     this.context = List.copyOf(context);
     this.control = control;
     this.stop = stop;
+    this.resources = resources;
+    this.flight = new CallFlight(resources);
   }
 
   /**
@@ -79,10 +99,12 @@ final class ItemRunner {
       Control control,
       StopFlag stop,
       LongSupplier deadlineNanosLeft) {
+    WorkerResources resources =
+        new WorkerResources(task instanceof ResourceWork needsResource ? needsResource : null);
     ItemPolicies policies =
         options.hasItemPolicies()
             ? new ItemPolicies(
-                task,
+                resources.exist() ? resources::run : (item, index, chunk) -> task.apply(item),
                 options,
                 pool.ticker(),
                 options.timeout() != null ? pool.timer().get() : null,
@@ -93,15 +115,35 @@ final class ItemRunner {
     for (ContextPropagator propagator : options.propagators()) {
       captured.add(propagator.capture()); // on the calling thread
     }
-    return new ItemRunner(task, policies, outcomes, pool.types(), captured, control, stop);
+    return new ItemRunner(
+        task, policies, outcomes, pool.types(), captured, control, stop, resources);
   }
 
-  /** Runs the chunk's items on the current thread, in the caller's context if there is one. */
+  /** The call's per-worker resources, to be closed when the call ends. */
+  WorkerResources resources() {
+    return resources;
+  }
+
+  /** The call's JFR events. */
+  CallFlight flight() {
+    return flight;
+  }
+
+  /**
+   * Runs the chunk's items on the current thread, in the caller's context if there is one; gives
+   * back its worker resource at the end.
+   */
   void run(Chunk chunk) {
-    if (context.isEmpty()) {
-      execute(chunk);
-    } else {
-      executeInContext(chunk);
+    CallFlight.ChunkRunEvent event = flight.chunkStarted();
+    try {
+      if (context.isEmpty()) {
+        execute(chunk);
+      } else {
+        executeInContext(chunk);
+      }
+    } finally {
+      resources.release(chunk);
+      flight.chunkEnded(event, chunk);
     }
   }
 
@@ -111,50 +153,91 @@ final class ItemRunner {
     chunk.virtualThread = self.isVirtual();
     long started = System.nanoTime();
     chunk.startNanos = started;
-    chunk.done = policies == null && !outcomes ? runPlain(chunk) : runWithPolicies(chunk);
+    chunk.done =
+        policies == null && !outcomes && !resources.exist()
+            ? runPlain(chunk)
+            : runWithPolicies(chunk);
     chunk.nanos = System.nanoTime() - started;
   }
 
   /**
-   * Runs the chunk with the caller's context applied, and undoes it afterwards. If applying fails,
-   * the chunk's items fail with that cause (fail fast: its first item; with outcomes: each of
-   * them). Every scope that was applied is closed, even if another one fails to close; a scope that
-   * fails to close fails the call (the thread's context can no longer be trusted).
+   * Runs the chunk with the caller's context in place, and removes it afterwards: snapshots in
+   * order, the first outermost, each applied (and its scope closed after the rest) or, for a {@link
+   * ContextPropagator.Around}, wrapped around the rest. If putting one in place fails, the chunk's
+   * items fail with that cause (fail fast: its first item; with outcomes: each of them). Every
+   * scope that was applied is closed, even if another one fails to close; a scope that fails to
+   * close, or an {@code Around} that throws after running the work, fails the call (the thread's
+   * context can no longer be trusted).
    */
   private void executeInContext(Chunk chunk) {
-    ArrayDeque<ContextPropagator.Scope> scopes = new ArrayDeque<>(context.size());
-    Throwable notApplied = null;
+    inContext(chunk, 0);
+    if (chunk.machineryFailure != null) {
+      control.stopNow();
+    }
+  }
+
+  private void inContext(Chunk chunk, int next) {
+    if (next == context.size()) {
+      execute(chunk);
+      return;
+    }
+    ContextPropagator.Snapshot snapshot = context.get(next);
+    if (snapshot instanceof ContextPropagator.Around around) {
+      runAround(chunk, next, around);
+      return;
+    }
+    ContextPropagator.Scope scope;
     try {
-      for (ContextPropagator.Snapshot snapshot : context) {
-        scopes.push(snapshot.apply());
-      }
+      scope = snapshot.apply();
     } catch (Throwable e) { // reported as the items' failure, Errors included
-      notApplied = e;
+      contextNotApplied(chunk, e);
+      return;
     }
     try {
-      if (notApplied == null) {
-        execute(chunk);
-      } else {
-        contextNotApplied(chunk, notApplied);
-      }
+      inContext(chunk, next + 1);
     } finally {
-      Throwable notClosed = null;
-      ContextPropagator.Scope scope;
-      while ((scope = scopes.poll()) != null) {
-        try {
-          scope.close();
-        } catch (Throwable e) { // reported by the driver, Errors included
-          if (notClosed == null) {
-            notClosed = e;
-          } else {
-            notClosed.addSuppressed(e);
-          }
-        }
+      try {
+        scope.close();
+      } catch (Throwable e) { // reported by the driver, Errors included
+        notClosed(chunk, e);
       }
-      if (notClosed != null) {
-        chunk.machineryFailure = notClosed;
-        control.stopNow();
+    }
+  }
+
+  private void runAround(Chunk chunk, int next, ContextPropagator.Around around) {
+    boolean[] ran = new boolean[1];
+    try {
+      around.runAround(
+          () -> {
+            if (ran[0]) {
+              throw new IllegalStateException("runAround ran the chunk's work twice");
+            }
+            ran[0] = true;
+            inContext(chunk, next + 1);
+          });
+    } catch (
+        Throwable e) { // Errors included: before the work, the items' failure; after, the call's
+      if (ran[0]) {
+        notClosed(chunk, e);
+      } else {
+        contextNotApplied(chunk, e);
       }
+      return;
+    }
+    if (!ran[0]) {
+      contextNotApplied(
+          chunk,
+          new IllegalStateException(
+              "ContextPropagator.Around.runAround returned without running the chunk's work"));
+    }
+  }
+
+  private static void notClosed(Chunk chunk, Throwable e) {
+    Throwable first = chunk.machineryFailure;
+    if (first == null) {
+      chunk.machineryFailure = e;
+    } else if (first != e) {
+      first.addSuppressed(e);
     }
   }
 
@@ -233,7 +316,7 @@ final class ItemRunner {
           chunk.retries += attempted.attempts() - 1;
         } else {
           chunk.attempts = 1;
-          result = task.apply(item);
+          result = resources.exist() ? resources.run(item, index, chunk) : task.apply(item);
         }
       } catch (RetryPolicy.Failed f) {
         if (itemFailed(chunk, i, item, f.failures, f.attempts, f.last, f.nanos)) {

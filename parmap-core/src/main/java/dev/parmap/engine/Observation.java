@@ -35,13 +35,9 @@ final class Observation {
   private boolean chunkEvents;
   private long nextProgressAt;
   private boolean started;
+  private final CallFlight flight;
 
-  /**
-   * @param call what the call is, as the listener is told
-   * @param parallelism the pool's parallelism for CPU work, for the statistics
-   * @param startNanos when the call started, on {@link System#nanoTime()}
-   * @param stop stops the call (when the listener or observer throws)
-   */
+  /** As the full constructor, with JFR events of its own (for tests). */
   Observation(
       CallInfo call,
       @Nullable ProgressListener listener,
@@ -51,6 +47,35 @@ final class Observation {
       Failures failures,
       PublicTypes types,
       Runnable stop) {
+    this(
+        call,
+        listener,
+        parallelism,
+        startNanos,
+        intervalNanos,
+        failures,
+        types,
+        stop,
+        new CallFlight(new WorkerResources(null)));
+  }
+
+  /**
+   * @param call what the call is, as the listener is told
+   * @param parallelism the pool's parallelism for CPU work, for the statistics
+   * @param startNanos when the call started, on {@link System#nanoTime()}
+   * @param stop stops the call (when the listener or observer throws)
+   * @param flight the call's JFR events, recorded with or without a listener
+   */
+  Observation(
+      CallInfo call,
+      @Nullable ProgressListener listener,
+      int parallelism,
+      long startNanos,
+      long intervalNanos,
+      Failures failures,
+      PublicTypes types,
+      Runnable stop,
+      CallFlight flight) {
     this.call = call;
     this.listener = listener;
     this.stats = new StatsRecorder(call, parallelism, startNanos);
@@ -58,6 +83,7 @@ final class Observation {
     this.failures = failures;
     this.types = types;
     this.stop = stop;
+    this.flight = flight;
   }
 
   /** The call starts: asks the listener for the call's observer (once). */
@@ -66,6 +92,7 @@ final class Observation {
       return;
     }
     started = true;
+    flight.begin();
     ProgressListener follower = listener;
     if (follower != null) {
       notify(
@@ -82,6 +109,7 @@ final class Observation {
 
   /** A chunk completed: records it, and tells the observer if it wants to know. */
   void chunkCompleted(Chunk chunk) {
+    flight.chunkCompleted(chunk);
     CallObserver follower = observer;
     if (follower == null) {
       return;
@@ -104,6 +132,7 @@ final class Observation {
    * the call's statistics, if the call has an observer.
    */
   void ended(CallStats.Ending ending) {
+    flight.end(call.what(), call.pool(), ending);
     CallObserver follower = observer;
     if (follower == null) {
       return;

@@ -2,7 +2,6 @@ package dev.parmap.engine;
 
 import dev.parmap.observe.CallInfo;
 import dev.parmap.observe.CallStats;
-import dev.parmap.policy.FailureBudget;
 import java.util.List;
 import java.util.Spliterator;
 import org.jspecify.annotations.Nullable;
@@ -48,6 +47,7 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
 
   private final Dispatch dispatch;
   private final Feed feed;
+  private final WorkerResources resources; // closed once nothing of the call runs
   private final StopFlag stopFlag = new StopFlag();
 
   // Shared with the chunks and the deadline watch.
@@ -60,6 +60,7 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
   private CallState state = CallState.NEW;
   private long finishedItems;
   private @Nullable RuntimeException stuck;
+  private @Nullable RuntimeException resourceNotClosed; // close() throws it too
   private boolean completedAnyway; // stopped by a deadline noticed after the last item finished
 
   /**
@@ -96,10 +97,10 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
             : new ChunkSizer(parallelism, concurrency);
     long now = System.nanoTime();
     this.deadline = new Deadline(what, types, options.deadline(), now);
-    FailureBudget allowed = options.failureBudget();
-    this.budget = outcomes && allowed != null ? new FailureBudgetCount(allowed) : null;
+    this.budget = outcomes ? FailureBudgetCount.of(options.failureBudget()) : null;
     ItemRunner itemRunner =
         ItemRunner.forCall(task, options, pool, outcomes, this, stopFlag, deadline::nanosLeft);
+    this.resources = itemRunner.resources();
     if (mode == Mode.LIST && input.knownSize() > CallReports.MAX_LIST_SIZE) {
       throw reports.tooManyResults(); // refused before anything is read
     }
@@ -113,7 +114,8 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
             Durations.saturatedNanos(options.progressInterval()),
             failures,
             types,
-            () -> stop(null));
+            () -> stop(null),
+            itemRunner.flight());
     this.sink = Sink.of(mode, input);
     this.lastProgressNanos = now;
     this.dispatch =
@@ -148,11 +150,7 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
   }
 
   private void moveTo(CallState next) {
-    if (!state.mayMoveTo(next)) {
-      throw new IllegalStateException(
-          "parmap bug: a call cannot move from " + state + " to " + next);
-    }
-    state = next;
+    state = state.moveTo(next);
   }
 
   /** A stream whose deadline passed hands over what is buffered, then ends. */
@@ -222,7 +220,11 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
     return new StreamPush<>(this, feed, stream, dispatch, input);
   }
 
-  /** Cancels the call if it is still running and waits for its tasks (from the driver thread). */
+  /**
+   * Cancels the call if it is still running and waits for its tasks (from the driver thread).
+   * Throws if it gave up on tasks that ignored interruption, or if a worker resource failed to
+   * close.
+   */
   public void close() {
     if (state == CallState.ENDED) {
       return;
@@ -230,7 +232,7 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
     try {
       stop(null);
       drain();
-      RuntimeException abandoned = stuck;
+      RuntimeException abandoned = stuck != null ? stuck : resourceNotClosed;
       if (abandoned != null) {
         throw abandoned;
       }
@@ -277,6 +279,7 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
   void detachAndAwaitQuiescence() {
     deadline.endWatch(); // the pool's threads end with close(); the driver checks the clock itself
     dispatch.detachAndAwaitQuiescence();
+    resources.closeIdle(); // what fails to close is reported if the stream's driver comes back
   }
 
   /** Whether chunks are still running: after the call ended, ones it gave up waiting for. */
@@ -386,9 +389,8 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
     }
     finishedItems += chunk.done;
     observation.chunkCompleted(chunk);
-    if (budget != null && budget.count(chunk) && deadline.passed() == null) {
-      deadline.cut(budget.report(reports.what(), pool.types())); // as a passed deadline stops
-      stop(null);
+    if (budget != null && budget.cutsOff(chunk, deadline, reports.what(), pool.types())) {
+      stop(null); // as a passed deadline stops the call
     }
     deadline.cutShort(chunk, outcomes);
     chunk.items = null; // the items are not needed any more: let them go
@@ -421,6 +423,22 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
         && !dispatch.drain(Durations.saturatedNanos(options.cancellationGrace()), this::process)) {
       stuck = reports.stuck(options.cancellationGrace(), dispatch);
     }
+    closeResources();
+  }
+
+  /**
+   * Closes the call's per-worker resources, once no chunk runs (a chunk given up on closes its own
+   * when it ends). A resource that fails to close fails the call, as a context scope does.
+   *
+   * @return whether every one closed
+   */
+  boolean closeResources() {
+    Throwable notClosed = resources.closeAll();
+    if (notClosed != null) {
+      resourceNotClosed = reports.resourceNotClosed(notClosed);
+      fail(resourceNotClosed, notClosed);
+    }
+    return notClosed == null;
   }
 
   /**
@@ -428,7 +446,7 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
    * when there is none, or when the deadline passed and the outcomes report it.
    */
   void finishOrThrow() {
-    if (!failures.any() && !isStopped()) {
+    if (!failures.any() && !isStopped() && closeResources()) {
       return;
     }
     stop(null);

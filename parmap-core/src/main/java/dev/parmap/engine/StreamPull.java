@@ -76,6 +76,9 @@ final class StreamPull<R extends @Nullable Object> implements Spliterator<R> {
           if (!input.exhausted() && !call.isWindingDown()) {
             throw new IllegalStateException("parmap bug: stream stalled with input left");
           }
+          if (!call.closeResources()) {
+            call.finishOrThrow(); // a worker resource failed to close: the stream throws it
+          }
           call.end();
           return false;
         }

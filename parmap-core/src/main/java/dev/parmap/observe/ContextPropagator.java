@@ -17,6 +17,13 @@ package dev.parmap.observe;
  * its long-lived thread inherited when it was created. Neither is reliable for request context:
  * propagate it explicitly with this interface.
  *
+ * <p><b>Context that wraps.</b> Some context can only be put in place around a piece of work, not
+ * installed and removed later: a {@code ScopedValue} binding ({@code ScopedValue.where(key,
+ * value).run(work)}). For those, {@link #capture()} returns an {@link Around} snapshot, whose
+ * {@link Around#runAround} runs the chunk's work inside the binding, on the pool thread; parmap
+ * never calls its {@code apply()}. Snapshots of both kinds may be mixed: they are put in place in
+ * the order of the propagators, the first outermost.
+ *
  * <p><b>Failures.</b> If {@link Snapshot#apply()} throws (an {@link Error} included), the chunk's
  * items do not run and fail with that cause: a fail-fast call throws a {@link
  * dev.parmap.TaskFailedException} for the chunk's first item, and with outcomes each item of the
@@ -46,6 +53,51 @@ public interface ContextPropagator {
      * @return what undoes it
      */
     Scope apply();
+  }
+
+  /**
+   * A snapshot put in place around the work it covers, rather than applied and undone: how a {@code
+   * ScopedValue} binding is carried. For example, for a {@code ScopedValue<String> USER}:
+   *
+   * <pre>{@code
+   * ContextPropagator user = () -> {
+   *     String name = USER.isBound() ? USER.get() : null;  // on the calling thread
+   *     return (ContextPropagator.Around) work -> {
+   *         if (name == null) work.run(); else ScopedValue.where(USER, name).run(work);
+   *     };
+   * };
+   * }</pre>
+   *
+   * <p>parmap calls {@link #runAround} on the pool thread once per chunk of items; when it returns,
+   * the thread's context must be as before. If it throws before running {@code work}, or returns
+   * without running it, the chunk's items fail as when {@link #apply()} throws; if it throws after
+   * running {@code work}, the call fails as when a {@link Scope#close()} throws. A ready one for
+   * {@code ScopedValue}s is in the {@code parmap-scoped-values} module.
+   *
+   * @since 0.1
+   */
+  @FunctionalInterface
+  @SuppressWarnings("FunctionalInterfaceMethodChanged") // parmap never calls an Around's apply()
+  interface Around extends Snapshot {
+    /**
+     * Runs {@code work} once, on the current thread, with the captured context in place, and
+     * returns once it has returned, the context removed.
+     *
+     * @param work the chunk's items; it throws nothing (their failures are recorded inside)
+     */
+    void runAround(Runnable work);
+
+    /**
+     * Not used: an {@code Around} snapshot is put in place with {@link #runAround}.
+     *
+     * @return never
+     * @throws UnsupportedOperationException always
+     */
+    @Override
+    default Scope apply() {
+      throw new UnsupportedOperationException(
+          "a ContextPropagator.Around snapshot is put in place with runAround, not apply");
+    }
   }
 
   /** Undoes an {@link Snapshot#apply()}. */

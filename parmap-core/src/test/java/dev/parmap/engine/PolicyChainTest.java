@@ -21,7 +21,12 @@ class PolicyChainTest {
 
   private ItemPolicies policies(MapOptions options, Work task) {
     return new ItemPolicies(
-        task, TestAccess.forEngine(options), ticker, null, () -> false, () -> -1);
+        (item, index, chunk) -> task.apply(item),
+        TestAccess.forEngine(options),
+        ticker,
+        null,
+        () -> false,
+        () -> -1);
   }
 
   @Test

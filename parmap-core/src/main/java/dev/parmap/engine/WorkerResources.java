@@ -1,0 +1,176 @@
+package dev.parmap.engine;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The per-worker resources of one call: created lazily, held by one running chunk at a time, reused
+ * by the chunks that run after it, and all closed when the call ends.
+ *
+ * <p><b>Lifecycle.</b> A chunk takes a resource at its first item that needs one ({@link #run}, the
+ * innermost step of the item's policy chain, so a factory that throws fails that attempt and the
+ * retry policy applies), keeps it for the rest of its items ({@link Chunk#resource}), and gives it
+ * back when it ends ({@link #release}, called by the {@link ItemRunner} whatever happened). A
+ * resource given back is idle until another chunk takes it; {@link #closeAll()} (once nothing of
+ * the call runs) closes the idle ones, and from then on a resource given back (by a chunk the call
+ * gave up waiting for) is closed at once.
+ *
+ * <p><b>Invariants</b> (guarded by this object's monitor): every resource created is in exactly one
+ * place: held by one running chunk, in {@code idle}, or closed. A chunk creates a resource only
+ * when none is idle, so at most as many resources exist as chunks of the call have run at once: the
+ * call's real concurrency. Creating and closing run outside the monitor, on the thread of the chunk
+ * (creation) or of the call's driver ({@link #closeAll()}).
+ */
+final class WorkerResources {
+  private final @Nullable ResourceWork work;
+
+  // Guarded by this.
+  private final ArrayDeque<Object> idle = new ArrayDeque<>();
+  private int created;
+  private boolean closed;
+  private @Nullable Throwable notClosed; // close failures not yet reported by closeAll
+
+  /**
+   * @param work the call's work, or null if the call has no per-worker resources (then every method
+   *     is a no-op)
+   */
+  WorkerResources(@Nullable ResourceWork work) {
+    this.work = work;
+  }
+
+  /** Whether the call has per-worker resources. */
+  boolean exist() {
+    return work != null;
+  }
+
+  /**
+   * The task for one attempt of an item (a {@link Step}): applied with the chunk's resource, taken
+   * or created now if the chunk holds none yet.
+   *
+   * @throws Exception what the factory threw (the attempt fails with it), or what the task threw
+   */
+  @Nullable Object run(@Nullable Object item, long index, Chunk chunk) throws Exception {
+    ResourceWork task = work();
+    Object resource = chunk.resource;
+    if (resource == null) {
+      resource = take(task);
+      chunk.resource = resource;
+    }
+    return task.apply(resource, item);
+  }
+
+  private Object take(ResourceWork task) throws Exception {
+    synchronized (this) {
+      Object warm = idle.pollLast(); // the most recently used: its caches are the warmest
+      if (warm != null) {
+        return warm;
+      }
+      if (closed) {
+        throw new IllegalStateException("the call has ended: no worker resource is handed out");
+      }
+    }
+    Object resource = task.create();
+    if (resource == null) {
+      throw new NullPointerException("the worker resource factory returned null");
+    }
+    synchronized (this) {
+      created++;
+    }
+    return resource;
+  }
+
+  /**
+   * Gives back the resource the chunk holds, if any: it goes idle, or is closed if the call ended.
+   */
+  void release(Chunk chunk) {
+    Object resource = chunk.resource;
+    if (resource == null) {
+      return;
+    }
+    chunk.resource = null;
+    synchronized (this) {
+      if (!closed) {
+        idle.addLast(resource);
+        return;
+      }
+    }
+    Throwable failed = close(resource, null);
+    if (failed != null) {
+      synchronized (this) {
+        notClosed = merge(notClosed, failed);
+      }
+    }
+  }
+
+  /**
+   * Closes the idle resources and every resource given back from now on. Safe from any thread and
+   * more than once; meant for when no chunk of the call runs.
+   *
+   * @return what the closes threw since the last call (the first, the others suppressed in it), or
+   *     null if every one closed
+   */
+  @Nullable Throwable closeAll() {
+    closeIdle();
+    synchronized (this) {
+      Throwable failed = notClosed;
+      notClosed = null;
+      return failed;
+    }
+  }
+
+  /**
+   * As {@link #closeAll()}, but keeps what the closes threw for the next {@code closeAll()}: for a
+   * stream whose pool closes while nobody drives it.
+   */
+  void closeIdle() {
+    List<Object> toClose;
+    synchronized (this) {
+      closed = true;
+      toClose = new ArrayList<>(idle);
+      idle.clear();
+    }
+    Throwable failed = null;
+    for (Object resource : toClose) {
+      failed = close(resource, failed);
+    }
+    if (failed != null) {
+      synchronized (this) {
+        notClosed = merge(notClosed, failed);
+      }
+    }
+  }
+
+  /** How many resources the call has created so far. */
+  synchronized int created() {
+    return created;
+  }
+
+  private @Nullable Throwable close(Object resource, @Nullable Throwable failed) {
+    try {
+      work().close(resource);
+      return failed;
+    } catch (Throwable e) { // reported by the driver, Errors included
+      return merge(failed, e);
+    }
+  }
+
+  private static Throwable merge(@Nullable Throwable first, Throwable next) {
+    if (first == null) {
+      return next;
+    }
+    if (first != next) {
+      first.addSuppressed(next);
+    }
+    return first;
+  }
+
+  private ResourceWork work() {
+    ResourceWork task = work;
+    if (task == null) {
+      throw new IllegalStateException("parmap bug: this call has no per-worker resources");
+    }
+    return task;
+  }
+}
