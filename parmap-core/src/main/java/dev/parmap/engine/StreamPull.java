@@ -46,49 +46,92 @@ final class StreamPull<R extends @Nullable Object> implements Spliterator<R> {
     }
     try {
       call.begin();
-      while (true) {
-        if (call.hasFailedChunk()) {
-          call.pollEvents(); // a task failed: surface it now, not when its item reaches the head
-        }
-        if (!call.isWindingDown() && call.hasFailedOrStopped()) {
-          call.finishOrThrow(); // returns only when outcomes report a passed deadline
-          call.windDown(); // then hand over what is buffered, and end
-        }
-        Chunk chunk = current;
-        if (chunk != null && chunk.consumed < chunk.done) {
-          R result = StreamPull.<R>cast(chunk.takeResult(chunk.consumed++));
-          feed.handedOver();
-          action.accept(result); // if it throws, the catch below ends the call first
-          return true;
-        }
-        current = null;
-        call.pollEvents();
-        call.launchMore(); // keep the pool busy while the consumer works on what is ready
-        if (!call.isWindingDown() && call.hasFailedOrStopped()) {
-          continue;
-        }
-        Chunk next = sink.next();
-        if (next != null) {
-          current = next;
-        } else if (dispatch.inFlight() > 0) {
-          call.awaitEvents();
-        } else {
-          if (!input.exhausted() && !call.isWindingDown()) {
-            throw new IllegalStateException("parmap bug: stream stalled with input left");
-          }
-          if (!call.closeResources()) {
-            call.finishOrThrow(); // a worker resource failed to close: the stream throws it
-          }
-          call.end();
-          return false;
-        }
+      Chunk chunk = nextReady();
+      if (chunk == null) {
+        return false;
       }
+      R result = StreamPull.<R>cast(chunk.takeResult(chunk.consumed++));
+      feed.handedOver();
+      action.accept(result); // if it throws, the catch below ends the call first
+      return true;
     } catch (InterruptedException e) {
       call.interrupted(e);
       return false; // not reached: interrupted() throws
     } catch (RuntimeException | Error e) {
       call.close();
       throw e;
+    }
+  }
+
+  /**
+   * As repeated {@link #tryAdvance} (what a stream's terminal operation calls when it does not
+   * short-circuit), but the results of a ready chunk are handed over in one loop: the bookkeeping
+   * of a pull is done per chunk, not per item. A task's failure elsewhere still surfaces before the
+   * next result, as between pulls.
+   */
+  @Override
+  public void forEachRemaining(Consumer<? super R> action) {
+    if (call.isEnded()) {
+      return;
+    }
+    try {
+      call.begin();
+      Chunk chunk;
+      while ((chunk = nextReady()) != null) {
+        int done = chunk.done;
+        while (chunk.consumed < done && !(call.hasFailedChunk() && !call.isWindingDown())) {
+          R result = StreamPull.<R>cast(chunk.takeResult(chunk.consumed++));
+          feed.handedOver();
+          action.accept(result); // if it throws, the catch below ends the call first
+        }
+      }
+    } catch (InterruptedException e) {
+      call.interrupted(e);
+    } catch (RuntimeException | Error e) {
+      call.close();
+      throw e;
+    }
+  }
+
+  /**
+   * The chunk whose next result is to be handed over now, once one is ready: takes completions in,
+   * keeps the pool busy, waits if nothing is ready. Null once the stream has ended (the call then
+   * ended); throws the call's failure.
+   */
+  private @Nullable Chunk nextReady() throws InterruptedException {
+    while (true) {
+      if (call.hasFailedChunk()) {
+        call.pollEvents(); // a task failed: surface it now, not when its item reaches the head
+      }
+      if (!call.isWindingDown() && call.hasFailedOrStopped()) {
+        call.finishOrThrow(); // returns only when outcomes report a passed deadline
+        call.windDown(); // then hand over what is buffered, and end
+      }
+      Chunk chunk = current;
+      if (chunk != null && chunk.consumed < chunk.done) {
+        return chunk;
+      }
+      current = null;
+      call.pollEvents();
+      call.launchMore(); // keep the pool busy while the consumer works on what is ready
+      if (!call.isWindingDown() && call.hasFailedOrStopped()) {
+        continue;
+      }
+      Chunk next = sink.next();
+      if (next != null) {
+        current = next;
+      } else if (dispatch.inFlight() > 0) {
+        call.awaitEvents();
+      } else {
+        if (!input.exhausted() && !call.isWindingDown()) {
+          throw new IllegalStateException("parmap bug: stream stalled with input left");
+        }
+        if (!call.closeResources()) {
+          call.finishOrThrow(); // a worker resource failed to close: the stream throws it
+        }
+        call.end();
+        return null;
+      }
     }
   }
 
