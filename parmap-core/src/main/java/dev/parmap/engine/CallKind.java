@@ -3,7 +3,7 @@ package dev.parmap.engine;
 /**
  * The kinds of call a front end makes (a pool's calls, and a stream's gatherer): how results are
  * handed over ({@link Mode}), whether the caller waits for the whole call, and whether items report
- * {@link Outcome}s instead of failing the call fast.
+ * {@code Outcome}s instead of failing the call fast.
  */
 public enum CallKind {
   MAP("Pool.map", Mode.LIST, Waiting.WHOLE_CALL, Failing.FAST),

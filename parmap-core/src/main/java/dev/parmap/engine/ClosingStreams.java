@@ -8,8 +8,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Streams that close themselves when their terminal operation ends, so that a pipeline the caller
  * never closes, such as {@code pool.stream(items, task).limit(10).toList()} or {@code findFirst()},
- * still ends the parmap call behind it. {@link Pool#stream}, {@link Pool#streamUnordered} and
- * {@link Pool#streamOutcomes} return one.
+ * still ends the parmap call behind it. {@code Pool#stream}, {@code Pool#streamUnordered} and
+ * {@code Pool#streamOutcomes} return one.
  *
  * <h2>The promise</h2>
  *
@@ -29,7 +29,7 @@ import org.jspecify.annotations.Nullable;
  *       21 cannot override; it wraps {@code spliterator()} in a plain stream that closes this one
  *       only when it is closed itself).
  *   <li>A stream abandoned unclosed is not this class's business: the call behind it lets its
- *       running tasks finish, starts no new ones and holds at most its window (see {@link
+ *       running tasks finish, starts no new ones and holds at most its window (see {@code
  *       Pool#stream}).
  * </ul>
  *

@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Failures.</b> Fail fast (no outcomes): the first item that fails for good ends the chunk,
  * and {@link Control#failFast()} stops the whole call at once, from this thread. With outcomes, a
- * failed item is a {@link Outcome.Failure} and the chunk goes on. An interruption caused by the
+ * failed item is a {@code Outcome.Failure} and the chunk goes on. An interruption caused by the
  * call's own stop is not news: it ends the chunk without counting as the item's failure. Every
  * {@link Throwable} a task throws is reported, {@link Error}s included; none escapes.
  *

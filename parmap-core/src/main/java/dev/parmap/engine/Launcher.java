@@ -12,8 +12,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How a pool puts work on threads: the part of a {@link Pool} that differs between {@link
- * Pool#virtual()}, {@link Pool#threads(int)} and {@link Pool#using(ExecutorService)}.
+ * How a pool puts work on threads: the part of a {@code Pool} that differs between {@code
+ * Pool#virtual()}, {@code Pool#threads(int)} and {@code Pool#using(ExecutorService)}.
  */
 public abstract class Launcher {
   /** How many tasks can usefully run at once for CPU-bound work. */

@@ -5,8 +5,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Time as the policies see it: the system clock in production, a fake one in tests so that backoff
- * and rate limits are checked without real waiting. It belongs to the pool ({@link Pool#ticker()},
- * set by {@link Pool#clockedBy} in tests), not to a call's {@link MapOptions}, which stay a plain
+ * and rate limits are checked without real waiting. It belongs to the pool ({@code Pool#ticker()},
+ * set by {@code Pool#clockedBy} in tests), not to a call's {@code MapOptions}, which stay a plain
  * value.
  */
 public interface Ticker {
