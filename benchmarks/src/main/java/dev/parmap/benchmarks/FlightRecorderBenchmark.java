@@ -1,6 +1,9 @@
 package dev.parmap.benchmarks;
 
+import dev.parmap.MapOptions;
 import dev.parmap.Pool;
+import dev.parmap.micrometer.ParmapMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -24,11 +27,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * The cost of parmap's JFR events on workload A (1,000,000 tiny CPU items, {@code Pool.threads()}
  * and {@code map}): {@code off}, no recording (the events are disabled, as by default); {@code
  * recording}, a JFR recording runs with parmap's events left disabled (the JVM's own events only);
- * {@code on}, a recording with {@code dev.parmap.Call} and {@code dev.parmap.Chunk} enabled. The
- * claim: {@code off} is parmap's plain workload A time, and {@code on} adds at most the cost of one
- * event per chunk. It is not part of {@code benchmarks/RESULTS.md} (which {@code ./build bench}
- * rewrites): build the jar and run {@code java -jar benchmarks/target/parmap-benchmarks.jar
- * FlightRecorderBenchmark -f 1 -wi 3 -i 5} on a JDK 25 (docs/seeing-the-run.md, "JFR events").
+ * {@code on}, a recording with {@code dev.parmap.Call} and {@code dev.parmap.Chunk} enabled; {@code
+ * metrics}, no recording but {@code ParmapMetrics} (parmap-micrometer) on a {@code
+ * SimpleMeterRegistry}. The claim: {@code off} is parmap's plain workload A time, and {@code on}
+ * and {@code metrics} add at most the cost of one event or one timer sample per chunk. It is not
+ * part of {@code benchmarks/RESULTS.md} (which {@code ./build bench} rewrites): build the jar and
+ * run {@code java -jar benchmarks/target/parmap-benchmarks.jar FlightRecorderBenchmark -f 1 -wi 3
+ * -i 5} on a JDK 25 (docs/seeing-the-run.md, "JFR events").
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -39,7 +44,7 @@ import org.openjdk.jmh.annotations.Warmup;
     value = 2,
     jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
 public class FlightRecorderBenchmark {
-  @Param({"off", "recording", "on"})
+  @Param({"off", "recording", "on", "metrics"})
   public String events = "off";
 
   private List<Integer> items;
@@ -53,7 +58,13 @@ public class FlightRecorderBenchmark {
       items.add(i);
     }
     pool = Pool.threads();
-    if (!events.equals("off")) {
+    if (events.equals("metrics")) {
+      pool =
+          pool.with(
+              ParmapMetrics.on(new SimpleMeterRegistry(), "workloadA")
+                  .addTo(MapOptions.builder())
+                  .build());
+    } else if (!events.equals("off")) {
       Recording started = new Recording();
       started.setToDisk(false);
       if (events.equals("on")) {
