@@ -2,73 +2,37 @@ package dev.parmap.mdc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.InputStream;
+import dev.parmap.testing.ModuleSurface;
 import java.lang.module.ModuleDescriptor;
+import java.lang.module.ModuleDescriptor.Requires;
 import java.lang.reflect.Modifier;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** Pins the public face of the module and what it depends on. */
 class ApiSurfaceTest {
 
-  private static Path classes() throws Exception {
-    return Path.of(MdcPropagator.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-  }
-
   @Test
   void theOnlyPublicTypeIsMdcPropagator() throws Exception {
-    try (Stream<Path> files = Files.list(classes().resolve("dev/parmap/mdc"))) {
-      assertThat(
-              files
-                  .map(f -> f.getFileName().toString())
-                  .filter(f -> f.endsWith(".class") && !f.equals("package-info.class")))
-          .allSatisfy(
-              f -> {
-                Class<?> type =
-                    Class.forName(
-                        "dev.parmap.mdc." + f.substring(0, f.length() - 6),
-                        false,
-                        MdcPropagator.class.getClassLoader());
-                assertThat(Modifier.isPublic(type.getModifiers()))
-                    .as(type.getName())
-                    .isEqualTo(type == MdcPropagator.class);
-              });
-    }
+    assertThat(ModuleSurface.publicTypesOf(MdcPropagator.class))
+        .containsExactly(MdcPropagator.class.getName());
     assertThat(Modifier.isFinal(MdcPropagator.class.getModifiers())).isTrue();
-    assertThat(
-            Arrays.stream(MdcPropagator.class.getDeclaredMethods())
-                .filter(m -> Modifier.isPublic(m.getModifiers()))
-                .map(m -> m.getName())
-                .sorted())
+    assertThat(ModuleSurface.publicMethodsOf(MdcPropagator.class))
         .containsExactly("capture", "toString");
   }
 
   @Test
   void theModuleExportsItsPackageAndReadsParmapSlf4jAndTheJdk() throws Exception {
-    ModuleDescriptor module;
-    try (InputStream in = Files.newInputStream(classes().resolve("module-info.class"))) {
-      module = ModuleDescriptor.read(in);
-    }
+    ModuleDescriptor module = ModuleSurface.descriptorOf(MdcPropagator.class);
 
     assertThat(module.name()).isEqualTo("dev.parmap.mdc");
     assertThat(module.exports())
         .singleElement()
         .satisfies(e -> assertThat(e.source()).isEqualTo("dev.parmap.mdc"));
-    Map<String, Set<ModuleDescriptor.Requires.Modifier>> requires =
-        module.requires().stream()
-            .collect(
-                Collectors.toMap(
-                    ModuleDescriptor.Requires::name, ModuleDescriptor.Requires::modifiers));
+    Map<String, Set<Requires.Modifier>> requires = ModuleSurface.requiresOf(module);
     assertThat(requires).containsOnlyKeys("java.base", "dev.parmap", "org.slf4j", "org.jspecify");
-    assertThat(requires.get("dev.parmap"))
-        .containsExactly(ModuleDescriptor.Requires.Modifier.TRANSITIVE);
-    assertThat(requires.get("org.jspecify"))
-        .containsExactly(ModuleDescriptor.Requires.Modifier.STATIC);
+    assertThat(requires.get("dev.parmap")).containsExactly(Requires.Modifier.TRANSITIVE);
+    assertThat(requires.get("org.jspecify")).containsExactly(Requires.Modifier.STATIC);
   }
 }
