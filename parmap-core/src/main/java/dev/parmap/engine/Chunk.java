@@ -99,6 +99,11 @@ final class Chunk {
 
   int retries;
 
+  /** Attempts the timeout interrupted, and attempts that waited for a rate-limit slot. */
+  int timeouts;
+
+  int rateLimitWaits;
+
   /** Attempts of the last item that succeeded (item policies only). */
   int attempts = 1;
 

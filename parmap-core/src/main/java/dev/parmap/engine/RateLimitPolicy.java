@@ -11,7 +11,9 @@ final class RateLimitPolicy {
   static Step wrap(RateLimiter limiter, Step next) {
     return (item, index, chunk) -> {
       try {
-        limiter.acquire();
+        if (limiter.acquire()) {
+          chunk.rateLimitWaits++;
+        }
       } catch (InterruptedException e) {
         throw new Step.WaitCut(e);
       }

@@ -29,8 +29,8 @@ final class RateLimiter {
     return Math.max(1, Durations.saturatedNanos(limit.period().dividedBy(limit.permits())));
   }
 
-  /** Waits until the calling start may begin. */
-  void acquire() throws InterruptedException {
+  /** Waits until the calling start may begin; returns whether it had to wait for its slot. */
+  boolean acquire() throws InterruptedException {
     while (true) {
       long now = ticker.nanoTime();
       long next = nextSlot.get();
@@ -38,8 +38,9 @@ final class RateLimiter {
       // Saturated: a huge interval (a "forever" period) leaves the next slot at Long.MAX_VALUE,
       // never wrapped around to the past.
       if (nextSlot.compareAndSet(next, Durations.saturatedAdd(slot, intervalNanos))) {
-        ticker.sleep(Durations.saturatedAdd(slot, -now));
-        return;
+        long wait = Durations.saturatedAdd(slot, -now);
+        ticker.sleep(wait);
+        return wait > 0;
       }
     }
   }

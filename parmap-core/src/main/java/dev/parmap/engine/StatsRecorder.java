@@ -29,6 +29,8 @@ final class StatsRecorder {
   private long items;
   private long failures;
   private long retries;
+  private long timeouts;
+  private long rateLimitWaits;
   private long busyNanos;
   private long chunks;
 
@@ -54,6 +56,8 @@ final class StatsRecorder {
     items += finished;
     failures += failed(chunk);
     retries += chunk.retries;
+    timeouts += chunk.timeouts;
+    rateLimitWaits += chunk.rateLimitWaits;
     busyNanos += chunk.nanos;
     String thread = chunk.virtualThread ? "virtual" : chunk.threadName;
     busyByThread.merge(thread, chunk.nanos, Long::sum);
@@ -70,6 +74,7 @@ final class StatsRecorder {
         .thread(thread != null ? thread : "", chunk.virtualThread)
         .items(chunk.firstIndex, chunk.ownSize())
         .counts(finished(chunk), failed(chunk), chunk.retries)
+        .policies(chunk.timeouts, chunk.rateLimitWaits)
         .time(start, start + chunk.nanos)
         .build();
   }
@@ -113,6 +118,7 @@ final class StatsRecorder {
     }
     return CallStats.builder(call, ending)
         .counts(items, failures, retries)
+        .policies(timeouts, rateLimitWaits)
         .time(Duration.ofNanos(now - startNanos), Duration.ofNanos(busyNanos), busy)
         .parallelism(parallelism)
         .latency(percentile(0.50), percentile(0.95), percentile(0.99))

@@ -28,6 +28,7 @@ final class TimeoutPolicy {
       } catch (Throwable e) {
         alarm.cancel(false);
         if (chunk.endAttempt()) {
+          chunk.timeouts++;
           TimeoutException timedOut =
               new TimeoutException(
                   "item #" + index + " took longer than " + limit + " and was interrupted");

@@ -30,6 +30,8 @@ public final class CallStats {
   private final long items;
   private final long failures;
   private final long retries;
+  private final long timeouts;
+  private final long rateLimitWaits;
   private final Duration wallTime;
   private final Duration busyTime;
   private final Map<String, Duration> busyTimeByThread;
@@ -46,6 +48,8 @@ public final class CallStats {
     this.items = builder.items;
     this.failures = builder.failures;
     this.retries = builder.retries;
+    this.timeouts = builder.timeouts;
+    this.rateLimitWaits = builder.rateLimitWaits;
     this.wallTime = builder.wallTime;
     this.busyTime = builder.busyTime;
     this.busyTimeByThread = builder.busyTimeByThread;
@@ -136,6 +140,24 @@ public final class CallStats {
    */
   public long retries() {
     return retries;
+  }
+
+  /**
+   * Attempts that the call's timeout interrupted (retried or not).
+   *
+   * @return at least 0
+   */
+  public long timeouts() {
+    return timeouts;
+  }
+
+  /**
+   * Attempts that waited for their rate-limit slot.
+   *
+   * @return at least 0
+   */
+  public long rateLimitWaits() {
+    return rateLimitWaits;
   }
 
   /**
@@ -258,6 +280,8 @@ public final class CallStats {
         && items == that.items
         && failures == that.failures
         && retries == that.retries
+        && timeouts == that.timeouts
+        && rateLimitWaits == that.rateLimitWaits
         && wallTime.equals(that.wallTime)
         && busyTime.equals(that.busyTime)
         && busyTimeByThread.equals(that.busyTimeByThread)
@@ -271,7 +295,17 @@ public final class CallStats {
 
   @Override
   public int hashCode() {
-    return Objects.hash(call, ending, items, failures, retries, wallTime, busyTime, chunks);
+    return Objects.hash(
+        call,
+        ending,
+        items,
+        failures,
+        retries,
+        timeouts,
+        rateLimitWaits,
+        wallTime,
+        busyTime,
+        chunks);
   }
 
   /**
@@ -322,6 +356,8 @@ public final class CallStats {
     private long items;
     private long failures;
     private long retries;
+    private long timeouts;
+    private long rateLimitWaits;
     private Duration wallTime = Duration.ZERO;
     private Duration busyTime = Duration.ZERO;
     private Map<String, Duration> busyTimeByThread = Map.of();
@@ -335,6 +371,27 @@ public final class CallStats {
     private Builder(CallInfo call, Ending ending) {
       this.call = Objects.requireNonNull(call, "call must not be null");
       this.ending = Objects.requireNonNull(ending, "ending must not be null");
+    }
+
+    /**
+     * What the item policies did.
+     *
+     * @param timeouts attempts the timeout interrupted
+     * @param rateLimitWaits attempts that waited for their rate-limit slot
+     * @return this builder
+     * @throws IllegalArgumentException if a count is negative
+     */
+    public Builder policies(long timeouts, long rateLimitWaits) {
+      if (timeouts < 0 || rateLimitWaits < 0) {
+        throw new IllegalArgumentException(
+            "policy counts must be at least 0, but were timeouts="
+                + timeouts
+                + ", rateLimitWaits="
+                + rateLimitWaits);
+      }
+      this.timeouts = timeouts;
+      this.rateLimitWaits = rateLimitWaits;
+      return this;
     }
 
     /**

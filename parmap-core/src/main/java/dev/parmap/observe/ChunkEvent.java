@@ -21,6 +21,8 @@ public final class ChunkEvent {
   private final int done;
   private final int failed;
   private final int retries;
+  private final int timeouts;
+  private final int rateLimitWaits;
   private final long startNanos;
   private final long endNanos;
 
@@ -32,6 +34,8 @@ public final class ChunkEvent {
     this.done = builder.done;
     this.failed = builder.failed;
     this.retries = builder.retries;
+    this.timeouts = builder.timeouts;
+    this.rateLimitWaits = builder.rateLimitWaits;
     this.startNanos = builder.startNanos;
     this.endNanos = builder.endNanos;
   }
@@ -111,6 +115,24 @@ public final class ChunkEvent {
   }
 
   /**
+   * Attempts that the call's timeout interrupted, over the chunk's items (retried or not).
+   *
+   * @return at least 0
+   */
+  public int timeouts() {
+    return timeouts;
+  }
+
+  /**
+   * Attempts that waited for their rate-limit slot, over the chunk's items.
+   *
+   * @return at least 0
+   */
+  public int rateLimitWaits() {
+    return rateLimitWaits;
+  }
+
+  /**
    * When the chunk started.
    *
    * @return nanoseconds since the call started
@@ -138,6 +160,8 @@ public final class ChunkEvent {
         && done == that.done
         && failed == that.failed
         && retries == that.retries
+        && timeouts == that.timeouts
+        && rateLimitWaits == that.rateLimitWaits
         && startNanos == that.startNanos
         && endNanos == that.endNanos;
   }
@@ -145,7 +169,17 @@ public final class ChunkEvent {
   @Override
   public int hashCode() {
     return Objects.hash(
-        thread, virtual, firstIndex, size, done, failed, retries, startNanos, endNanos);
+        thread,
+        virtual,
+        firstIndex,
+        size,
+        done,
+        failed,
+        retries,
+        timeouts,
+        rateLimitWaits,
+        startNanos,
+        endNanos);
   }
 
   @Override
@@ -163,6 +197,8 @@ public final class ChunkEvent {
         + failed
         + ", retries="
         + retries
+        + (timeouts > 0 ? ", timeouts=" + timeouts : "")
+        + (rateLimitWaits > 0 ? ", rateLimitWaits=" + rateLimitWaits : "")
         + ", "
         + startNanos
         + "–"
@@ -179,6 +215,8 @@ public final class ChunkEvent {
     private int done;
     private int failed;
     private int retries;
+    private int timeouts;
+    private int rateLimitWaits;
     private long startNanos;
     private long endNanos;
 
@@ -222,6 +260,19 @@ public final class ChunkEvent {
       this.done = done;
       this.failed = failed;
       this.retries = retries;
+      return this;
+    }
+
+    /**
+     * What the item policies did.
+     *
+     * @param timeouts attempts the timeout interrupted
+     * @param rateLimitWaits attempts that waited for their rate-limit slot
+     * @return this builder
+     */
+    public Builder policies(int timeouts, int rateLimitWaits) {
+      this.timeouts = timeouts;
+      this.rateLimitWaits = rateLimitWaits;
       return this;
     }
 

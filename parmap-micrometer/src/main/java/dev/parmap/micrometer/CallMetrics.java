@@ -25,6 +25,8 @@ final class CallMetrics implements CallObserver {
   private final Counter successes;
   private final Counter failures;
   private final Counter retries;
+  private final Counter timeouts;
+  private final Counter rateLimitWaits;
 
   CallMetrics(MeterRegistry registry, String name, CallInfo call) {
     this.registry = registry;
@@ -40,6 +42,16 @@ final class CallMetrics implements CallObserver {
         Counter.builder(ParmapMetrics.RETRIES)
             .tags(tags)
             .description("parmap attempts beyond the first")
+            .register(registry);
+    this.timeouts =
+        Counter.builder(ParmapMetrics.TIMEOUTS)
+            .tags(tags)
+            .description("parmap attempts the timeout interrupted")
+            .register(registry);
+    this.rateLimitWaits =
+        Counter.builder(ParmapMetrics.RATE_LIMIT_WAITS)
+            .tags(tags)
+            .description("parmap attempts that waited for their rate-limit slot")
             .register(registry);
   }
 
@@ -70,6 +82,12 @@ final class CallMetrics implements CallObserver {
     }
     if (chunk.retries() > 0) {
       retries.increment(chunk.retries());
+    }
+    if (chunk.timeouts() > 0) {
+      timeouts.increment(chunk.timeouts());
+    }
+    if (chunk.rateLimitWaits() > 0) {
+      rateLimitWaits.increment(chunk.rateLimitWaits());
     }
   }
 

@@ -40,6 +40,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@value #ITEMS} (counter, plus tag {@code outcome}: {@code success} or {@code failure}):
  *       items that finished; a failure is an item whose last attempt threw, a timeout included.
  *   <li>{@value #RETRIES} (counter): attempts beyond the first, over all items.
+ *   <li>{@value #TIMEOUTS} (counter): attempts the call's timeout interrupted, retried or not.
+ *   <li>{@value #RATE_LIMIT_WAITS} (counter): attempts that waited for their rate-limit slot.
  *   <li>{@value #IN_FLIGHT} (gauge, tagged {@code name} only): the items being run at this moment
  *       by the calls this recorder propagates into, waits between retries included. A chunk runs
  *       its items one after another, so this is the number of the calls' tasks that are running. It
@@ -50,9 +52,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ul>
  *
  * The chunk timer and the counters are updated as each chunk completes, so a long call shows its
- * progress while it runs. What is not recorded: per-attempt timeouts and rate-limit waits as such
- * (parmap's {@code observe} API does not report them; a timeout that fails an item counts as its
- * failure, one that is retried as a retry), and items of a call whose listener is another (a call
+ * progress while it runs. What is not recorded: items of a call whose listener is another (a call
  * has one listener: with this recorder as propagator only, the gauge is all it records).
  * Percentiles and histograms are the registry's choice, as for any timer: configure them with a
  * {@link io.micrometer.core.instrument.config.MeterFilter}.
@@ -83,6 +83,12 @@ public final class ParmapMetrics implements ProgressListener, ContextPropagator 
 
   /** The counter of retries. */
   public static final String RETRIES = "parmap.retries";
+
+  /** The counter of attempts the timeout interrupted. */
+  public static final String TIMEOUTS = "parmap.timeouts";
+
+  /** The counter of attempts that waited for their rate-limit slot. */
+  public static final String RATE_LIMIT_WAITS = "parmap.rate.limit.waits";
 
   /** The gauge of items in flight. */
   public static final String IN_FLIGHT = "parmap.items.in.flight";

@@ -40,6 +40,8 @@ class ApiSurfaceTest {
                 "CHUNKS", "parmap.chunks",
                 "ITEMS", "parmap.items",
                 "RETRIES", "parmap.retries",
+                "TIMEOUTS", "parmap.timeouts",
+                "RATE_LIMIT_WAITS", "parmap.rate.limit.waits",
                 "IN_FLIGHT", "parmap.items.in.flight"));
   }
 

@@ -8,6 +8,7 @@ import dev.parmap.MapOptions;
 import dev.parmap.Outcomes;
 import dev.parmap.Pool;
 import dev.parmap.TaskFailedException;
+import dev.parmap.policy.RateLimit;
 import dev.parmap.policy.Retry;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -312,5 +313,32 @@ class ParmapMetricsTest {
     assertThatThrownBy(() -> ParmapMetrics.on(registry, null))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("name must not be null");
+  }
+
+  @Test
+  void timeoutsAndRateLimitWaitsAreCounted() {
+    MapOptions options =
+        ParmapMetrics.on(registry, "policies")
+            .addTo(
+                MapOptions.builder()
+                    .timeout(Duration.ofMillis(50))
+                    .rateLimit(RateLimit.of(1, Duration.ofMillis(20))))
+            .build();
+    try (Pool pool = Pool.threads(1).with(options)) {
+      Outcomes<Integer, Integer> outcomes =
+          pool.mapOutcomes(
+              List.of(0, 1, 2, 3, 4),
+              i -> {
+                if (i < 2) {
+                  new CountDownLatch(1).await(WAIT_SECONDS, TimeUnit.SECONDS); // until the timeout
+                }
+                return i;
+              });
+      assertThat(outcomes.failures()).hasSize(2);
+    }
+    assertThat(count(ParmapMetrics.TIMEOUTS, "name", "policies")).isEqualTo(2);
+    assertThat(count(ParmapMetrics.RATE_LIMIT_WAITS, "name", "policies"))
+        .as("starts after the first one, one item at a time, each within 20 ms of the last")
+        .isBetween(1.0, 4.0);
   }
 }
