@@ -389,7 +389,8 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
       long index = chunk.firstIndex + chunk.done;
       List<Throwable> failures = chunk.failures;
       fail(
-          reports.taskFailed(index, chunk.itemOrNull(chunk.done), failures != null ? failures : List.of(error)),
+          reports.taskFailed(
+              index, chunk.itemOrNull(chunk.done), failures != null ? failures : List.of(error)),
           error);
     }
     Throwable broken = chunk.machineryFailure;
@@ -407,8 +408,6 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
     deadline.cutShort(chunk, outcomes);
     chunk.items = null; // the items are not needed any more: let them go
     feed.completed(chunk);
-  }
-
   }
 
   /** Records a failure: the first one becomes the call's, later ones its suppressed. */
