@@ -37,13 +37,13 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Re-send policy.</b> A member that leaves, does not answer within the chunk timeout, drops
  * the chunk, or sends an answer this caller refuses is given up on for the call: every chunk in
  * flight there is re-sent to another member by its own thread. A chunk is lost at most {@link
- * ClusterConfig#maxResends()} times; once more, the call fails naming its items (a poison item).
- * A chunk that could not be sent at all is not counted. When no member is left the call fails with
+ * ClusterConfig#maxResends()} times; once more, the call fails naming its items (a poison item). A
+ * chunk that could not be sent at all is not counted. When no member is left the call fails with
  * {@link ClusterFailedException} naming each member given up on.
  *
  * <p><b>Ending.</b> A chunk whose thread is interrupted (the call stops: an item failed, a stream
- * was closed, the deadline passed) and the call's end ({@link #end}) tell the members that may
- * hold chunks of the call to drop them; the notice is sent without waiting for an answer.
+ * was closed, the deadline passed) and the call's end ({@link #end}) tell the members that may hold
+ * chunks of the call to drop them; the notice is sent without waiting for an answer.
  */
 final class ClusterCall implements ChunkRunner {
   private final ClusterPool pool;

@@ -45,6 +45,7 @@ record TaskFingerprint(String className, String sha256) {
   static Class<?> declaringClass(Object task) {
     Object code = task instanceof OutcomeTask outcomes ? outcomes.task() : task;
     code = code instanceof ClusterPool.ActionTask<?> action ? action.action() : code;
+    code = code instanceof ClusterPool.SerializedTask<?, ?> plain ? plain.task() : code;
     return code.getClass().getNestHost();
   }
 
