@@ -408,7 +408,7 @@ public final class ClusterPool implements ParallelPool {
     if (read.timeout() != null) {
       unsupported.add("a per-item timeout");
     }
-    if (read.retry() != null) {
+    if (read.retry().maxAttempts() > 1) {
       unsupported.add("retry");
     }
     if (read.rateLimit() != null) {

@@ -51,9 +51,9 @@ class EngineUseTest {
   /**
    * What the cluster may use of the engine: the call ({@code Run}) made over its remote launcher
    * ({@code ChunkRunner}, {@code RemoteChunk}, {@code ChunkSizing}), the context and options of a
-   * call ({@code PoolContext}, {@code Launcher}, {@code PoolTimer}, {@code PoolWork}, {@code
-   * Ticker}, {@code CallKind}, {@code CallOptions}), mapAsync's future ({@code Submission}), the
-   * self-closing streams ({@code ClosingStreams}) and the shared secret ({@code SharedSecrets},
+   * call ({@code PoolContext}, {@code Launcher.Virtual}, {@code PoolTimer}, {@code PoolWork},
+   * {@code Ticker}, {@code CallKind}, {@code CallOptions}), mapAsync's future ({@code Submission}),
+   * the self-closing streams ({@code ClosingStreams}) and the shared secret ({@code SharedSecrets},
    * {@code PublicTypes}).
    */
   private static final Class<?>[] ENGINE_ALLOWED = {
@@ -62,7 +62,6 @@ class EngineUseTest {
     RemoteChunk.class,
     ChunkSizing.class,
     PoolContext.class,
-    Launcher.class,
     Launcher.Virtual.class,
     PoolTimer.class,
     PoolWork.class,
