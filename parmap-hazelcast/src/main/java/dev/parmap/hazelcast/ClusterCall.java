@@ -100,7 +100,7 @@ final class ClusterCall implements ChunkRunner {
     } catch (IOException | RuntimeException e) {
       throw notSerializable(name, chunk.firstIndex(), items, e);
     }
-    List<String> losses = new ArrayList<>(1);
+    ChunkLosses losses = new ChunkLosses(pool.config().maxResends());
     while (true) {
       Member member = awaitMember();
       CompletableFuture<ChunkResult> answer = send(message, member, name, items);
@@ -111,17 +111,16 @@ final class ClusterCall implements ChunkRunner {
       if (lost == null) {
         return;
       }
-      losses.add(lost);
-      if (losses.size() > pool.config().maxResends()) {
+      if (!losses.lost(lost)) {
         String suspects = PoisonReport.describe(chunk.firstIndex(), items);
         synchronized (this) {
           for (Member m : pool.workers()) {
             if (!givenUp.containsKey(m.getUuid())) {
-              throw failures.poison(name, suspects, losses, pool.config().maxResends());
+              throw failures.poison(name, suspects, losses.reasons(), losses.maxResends());
             }
           }
         }
-        throw noMemberLeft(CallFailures.lostEverywhere(name, suspects, losses.size()));
+        throw noMemberLeft(CallFailures.lostEverywhere(name, suspects, losses.reasons().size()));
       }
     }
   }

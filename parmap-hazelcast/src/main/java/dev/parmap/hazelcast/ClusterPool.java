@@ -44,8 +44,10 @@ import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A pool whose tasks run on the members of a Hazelcast cluster: the calls of {@link Pool} ({@link
- * #map}, {@link #stream}, {@link #streamUnordered}, {@link #forEach}) for work that one machine
+ * A pool whose tasks run on the members of a Hazelcast cluster: a {@link ParallelPool} with the
+ * calls of {@link Pool} ({@link #map}, {@link #forEach}, {@link #stream}, {@link #streamUnordered},
+ * {@link #mapAsync}, {@link #with(MapOptions)}, {@link #mapOutcomes}, {@link #streamOutcomes},
+ * {@link #streamOutcomesUnordered}, progress listeners and statistics) for work that one machine
  * cannot do alone.
  *
  * <pre>{@code
@@ -119,8 +121,22 @@ import org.jspecify.annotations.Nullable;
  *       queued; the call does not wait for their answer, so that a member that hangs cannot hold
  *       it. An interrupted caller gets {@link CallInterruptedException}, with its interrupt flag
  *       set again.
- *   <li><b>Threads.</b> The calling thread (or the stream's consumer) drives the call; Hazelcast's
- *       own threads deliver the results. A call starts no thread of its own.
+ *   <li><b>One engine.</b> Every call is a call of parmap-core's engine, as on a {@link Pool}: the
+ *       same window, chunk sizing (with a 50 ms target instead of 100 µs), failure bookkeeping,
+ *       result order, deadline, listener and statistics, and self-closing streams (a stream ends
+ *       its call when its terminal operation ends, a {@code limit(10)} included: the chunks in
+ *       flight are cancelled on the members and no more are sent). Only running a chunk differs:
+ *       instead of running its items, the chunk's thread sends it to a member and waits.
+ *   <li><b>Threads.</b> The calling thread (or the stream's consumer, or {@link #mapAsync}'s
+ *       virtual thread) drives the call; each chunk in flight has a virtual thread of the call that
+ *       waits for its member's answer (as many as the cluster's worker threads, plus a quarter to
+ *       queue); all are joined before the call returns. Hazelcast's own threads deliver the
+ *       answers.
+ *   <li><b>Plain tasks.</b> The {@link ParallelPool} methods take a plain {@link Task} (or {@link
+ *       Action}): it must serialize all the same (a class that implements {@link
+ *       java.io.Serializable}), or the call throws {@link IllegalArgumentException} before any item
+ *       is read. A lambda picks the {@link SerializableTask} overload, which always serializes if
+ *       what it captures does.
  * </ul>
  *
  * <h2>Security</h2>
@@ -136,8 +152,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <h2>Lifecycle</h2>
  *
- * A pool is thread-safe. {@link #close()} refuses new calls, waits for the blocking calls in
- * progress, then shuts the client or embedded member down.
+ * A pool is thread-safe. {@link #close()} refuses new calls, waits for the calls in progress
+ * (blocking calls and {@link #mapAsync}; a stream left open is ended), then shuts the client or
+ * embedded member down. A {@link #with(MapOptions)} view shares its pool's lifecycle.
  *
  * @since 0.1
  */

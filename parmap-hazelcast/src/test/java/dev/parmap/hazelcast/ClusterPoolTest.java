@@ -368,17 +368,16 @@ class ClusterPoolTest {
     }
 
     assertThat(first).isEqualTo(numbers(10));
-    // The call has ended: nothing more is sent, and every item that had started on a member is
-    // interrupted there (the members were told to cancel the call's chunks).
-    List<String> started = markers(dir, "started-");
-    assertThat(started.size()).isLessThan(100);
+    // The call has ended: no chunk is sent any more (of 1,000 items, only those of the chunks in
+    // flight at the end ever start), and every item that started on a member is interrupted
+    // there (the members are told to cancel the call's chunks and drop those still queued).
     org.awaitility.Awaitility.await()
         .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () ->
                 assertThat(markers(dir, "interrupted-"))
                     .containsExactlyInAnyOrderElementsOf(markers(dir, "started-")));
-    assertThat(markers(dir, "started-")).isEqualTo(started);
+    assertThat(markers(dir, "started-").size()).isLessThan(100);
   }
 
   private static List<String> markers(Path dir, String prefix) throws IOException {
