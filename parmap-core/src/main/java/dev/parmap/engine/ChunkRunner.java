@@ -39,6 +39,7 @@ public interface ChunkRunner {
    * policy (retry, timeout, rate limit) and no context propagator: those run where the items run,
    * and the front end decides what it can offer there.
    *
+   * @param what the call's name in messages and for the listener (e.g. {@code ClusterPool.map})
    * @throws IllegalArgumentException if the options have item policies or propagators
    */
   static <T extends @Nullable Object, R extends @Nullable Object> Run<T, R> newCall(
@@ -47,11 +48,12 @@ public interface ChunkRunner {
       ChunkRunner chunks,
       ChunkSizing sizing,
       CallKind kind,
+      String what,
       CallOptions options) {
     if (options.hasItemPolicies() || !options.propagators().isEmpty()) {
       throw new IllegalArgumentException(
-          kind.what() + ": item policies and context propagators cannot run on remote chunks");
+          what + ": item policies and context propagators cannot run on remote chunks");
     }
-    return new Run<>(pool, new Input(items), item -> null, chunks, sizing, kind, options);
+    return new Run<>(pool, new Input(items), item -> null, chunks, sizing, kind, what, options);
   }
 }

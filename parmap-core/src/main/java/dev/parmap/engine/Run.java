@@ -74,13 +74,13 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
       Work task,
       CallKind kind,
       CallOptions options) {
-    this(pool, new Input(items), task, null, ChunkSizing.LOCAL, kind, options);
+    this(pool, new Input(items), task, null, ChunkSizing.LOCAL, kind, kind.what(), options);
   }
 
   /**
    * A call over {@code input} (one whose items are offered is driven by a {@link StreamPush}); with
    * a {@code remote} chunk runner, its chunks run elsewhere (see {@link ChunkRunner#newCall}),
-   * sized by {@code sizing}.
+   * sized by {@code sizing}. {@code what} names the call in messages and for the listener.
    */
   Run(
       PoolContext pool,
@@ -89,17 +89,15 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
       @Nullable ChunkRunner remote,
       ChunkSizing sizing,
       CallKind kind,
+      String what,
       CallOptions options) {
-    Mode mode = kind.mode();
-    String what = kind.what();
-    boolean outcomes = kind.reportsOutcomes();
+    this.mode = kind.mode();
+    this.outcomes = kind.reportsOutcomes();
     this.pool = pool;
     Launcher launcher = pool.launcher();
-    this.mode = mode;
     this.options = options;
     PublicTypes types = pool.types();
     this.reports = new CallReports(what, types);
-    this.outcomes = outcomes;
     int concurrency = Math.min(launcher.maxInFlight, options.maxConcurrency());
     int parallelism = Math.min(launcher.parallelism, options.maxConcurrency());
     this.sizer =

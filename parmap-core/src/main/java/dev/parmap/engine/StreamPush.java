@@ -84,7 +84,15 @@ public final class StreamPush<R extends @Nullable Object> {
             Ticker.SYSTEM,
             types);
     Run<Object, R> run =
-        new Run<>(pool, Input.offered(), work, null, ChunkSizing.LOCAL, CallKind.GATHER, OPTIONS);
+        new Run<>(
+            pool,
+            Input.offered(),
+            work,
+            null,
+            ChunkSizing.LOCAL,
+            CallKind.GATHER,
+            CallKind.GATHER.what(),
+            OPTIONS);
     return run.pusher();
   }
 

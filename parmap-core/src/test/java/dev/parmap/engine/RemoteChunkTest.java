@@ -76,7 +76,13 @@ class RemoteChunkTest {
   void resultsReportedByTheChunkRunnerComeBackInInputOrder() {
     Run<Integer, Integer> run =
         ChunkRunner.newCall(
-            pool, numbers(1_000), tenTimes(0), ChunkSizing.fixed(7), CallKind.MAP, options());
+            pool,
+            numbers(1_000),
+            tenTimes(0),
+            ChunkSizing.fixed(7),
+            CallKind.MAP,
+            "Remote.call",
+            options());
 
     assertThat(run.toList()).isEqualTo(numbers(1_000).stream().map(i -> i * 10).toList());
   }
@@ -85,7 +91,13 @@ class RemoteChunkTest {
   void anItemsReportedFailureFailsTheCallFastWithItsIndex() {
     Run<Integer, Integer> run =
         ChunkRunner.newCall(
-            pool, numbers(100), tenTimes(37), ChunkSizing.fixed(5), CallKind.MAP, options());
+            pool,
+            numbers(100),
+            tenTimes(37),
+            ChunkSizing.fixed(5),
+            CallKind.MAP,
+            "Remote.call",
+            options());
 
     assertThatThrownBy(run::toList)
         .isInstanceOfSatisfying(
@@ -102,6 +114,7 @@ class RemoteChunkTest {
             tenTimes(10),
             ChunkSizing.fixed(8),
             CallKind.MAP_OUTCOMES,
+            "Remote.call",
             options());
 
     List<Outcome<Integer, Integer>> all = run.toList();
@@ -126,6 +139,7 @@ class RemoteChunkTest {
             },
             ChunkSizing.LOCAL,
             CallKind.MAP,
+            "Remote.call",
             options());
 
     assertThatThrownBy(run::toList).isSameAs(noMemberLeft);
@@ -153,7 +167,13 @@ class RemoteChunkTest {
         };
     Run<Integer, Integer> run =
         ChunkRunner.newCall(
-            pool, numbers(1_000), waitsPastTen, ChunkSizing.fixed(1), CallKind.STREAM, options());
+            pool,
+            numbers(1_000),
+            waitsPastTen,
+            ChunkSizing.fixed(1),
+            CallKind.STREAM,
+            "Remote.call",
+            options());
 
     List<Integer> first;
     try (Stream<Integer> results = ClosingStreams.over(run.spliterator(), run::close)) {
@@ -176,7 +196,13 @@ class RemoteChunkTest {
     assertThatThrownBy(
             () ->
                 ChunkRunner.newCall(
-                    pool, numbers(3), tenTimes(0), ChunkSizing.LOCAL, CallKind.MAP, retrying))
+                    pool,
+                    numbers(3),
+                    tenTimes(0),
+                    ChunkSizing.LOCAL,
+                    CallKind.MAP,
+                    "Remote.call",
+                    retrying))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -194,6 +220,7 @@ class RemoteChunkTest {
             },
             ChunkSizing.fixed(3),
             CallKind.MAP,
+            "Remote.call",
             options());
 
     assertThatThrownBy(run::toList).isInstanceOf(IllegalStateException.class);

@@ -659,7 +659,7 @@ public final class ClusterPool implements ParallelPool {
     ClusterCall remote =
         new ClusterCall(this, outcomes ? new OutcomeTask(erased) : erased, outcomes, what);
     PoolContext context = context();
-    Run<T, R> run = ChunkRunner.newCall(context, items, remote, sizing(), kind, callOptions);
+    Run<T, R> run = ChunkRunner.newCall(context, items, remote, sizing(), kind, what, callOptions);
     shared.life.register(run, kind.waitsForTheWholeCall(), what, this);
     return new Call<>(run, remote, context);
   }

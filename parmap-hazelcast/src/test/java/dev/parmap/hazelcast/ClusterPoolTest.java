@@ -462,7 +462,8 @@ class ClusterPoolTest {
     assertThat(stats.items()).isEqualTo(300);
     assertThat(stats.successes()).isEqualTo(300);
     assertThat(stats.chunks()).isPositive();
-    assertThat(stats.call().what()).isEqualTo("Pool.map");
+    assertThat(stats.call().what()).isEqualTo("ClusterPool.map");
+    assertThat(stats.call().pool()).startsWith("ClusterPool.client(");
   }
 
   @Test
