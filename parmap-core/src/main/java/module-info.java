@@ -7,7 +7,8 @@ module dev.parmap {
   exports dev.parmap.policy;
   exports dev.parmap.observe;
   // The engine is not API: only parmap's own front ends use it (SharedSecrets hands them the
-  // core's public types).
+  // core's public types and options reading).
   exports dev.parmap.engine to
-      dev.parmap.gatherers;
+      dev.parmap.gatherers,
+      dev.parmap.hazelcast;
 }

@@ -49,6 +49,12 @@ final class CoreTypes implements PublicTypes {
   }
 
   @Override
+  @SuppressWarnings("unchecked") // outcomes made by success() and failure() below
+  public Object outcomes(List<?> all, boolean complete) {
+    return new Outcomes<>((List<Outcome<Object, Object>>) all, complete);
+  }
+
+  @Override
   public Object success(
       @Nullable Object item, long index, int attempts, Duration took, @Nullable Object value) {
     return new Outcome.Success<>(item, index, attempts, took, value);

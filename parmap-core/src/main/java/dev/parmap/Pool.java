@@ -109,6 +109,7 @@ public final class Pool implements ParallelPool {
     // The shared secret of parmap's other modules (see SharedSecrets): this package's public
     // types, whose implementation stays package-private. Set once, when the class is initialized.
     SharedSecrets.setCoreTypes(CoreTypes.INSTANCE);
+    SharedSecrets.setOptionsReader(options -> ((MapOptions) options).forEngine());
   }
 
   private static final AtomicInteger POOL_NUMBERS = new AtomicInteger();

@@ -53,6 +53,10 @@ final class CallReports {
 
   /** The work around a chunk's items failed: a context scope's close, or parmap's own. */
   RuntimeException machineryFailed(Chunk chunk, Throwable broken) {
+    RuntimeException own = chunk.callFailure;
+    if (own != null) {
+      return own; // a chunk runner's report of the call's own failure, as it is
+    }
     return types.callFailed(
         what
             + ": the work around the items #"

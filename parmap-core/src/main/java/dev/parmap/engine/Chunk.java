@@ -48,6 +48,12 @@ final class Chunk {
    */
   @Nullable Throwable machineryFailure;
 
+  /**
+   * What a {@link ChunkRunner} threw: a failure of the call itself, not of an item (no member left,
+   * for the cluster). The driver fails the call with it as it is.
+   */
+  @Nullable RuntimeException callFailure;
+
   /** Whether reading the chunk found a slow input (see {@link Input}): results go over sooner. */
   boolean cutForTime;
 
@@ -248,6 +254,12 @@ final class Chunk {
       throw new IllegalStateException("chunk items were already released");
     }
     return copied[i];
+  }
+
+  /** The item at {@code i}, or null if the items were released already (for reports). */
+  @Nullable Object itemOrNull(int i) {
+    @Nullable Object[] copied = items;
+    return copied == null || i >= copied.length ? null : copied[i];
   }
 
   /** Takes the result of the item at {@code i} (relative to the chunk) and clears its slot. */

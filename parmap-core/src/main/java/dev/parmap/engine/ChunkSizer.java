@@ -49,17 +49,31 @@ final class ChunkSizer {
   private final int parallelism;
   private final int maxInFlight;
   private final boolean onePerItem;
+  private final long targetNanos; // TARGET_NANOS unless the front end's sizing says otherwise
+  private final int maxChunk;
+  private final int fixedSize; // 0: sizes adapt
   private double nanosPerItem = -1;
   private int lastSize;
 
   ChunkSizer(int parallelism, int maxInFlight) {
-    this(parallelism, maxInFlight, false);
+    this(parallelism, maxInFlight, false, ChunkSizing.LOCAL);
   }
 
-  private ChunkSizer(int parallelism, int maxInFlight, boolean onePerItem) {
+  /**
+   * A sizer with the front end's {@code sizing}: its target replaces {@link #TARGET_NANOS} and its
+   * maximum {@link #MAX_CHUNK} in the algorithm above; a fixed size replaces the algorithm's sizes.
+   */
+  ChunkSizer(int parallelism, int maxInFlight, ChunkSizing sizing) {
+    this(parallelism, maxInFlight, false, sizing);
+  }
+
+  private ChunkSizer(int parallelism, int maxInFlight, boolean onePerItem, ChunkSizing sizing) {
     this.parallelism = parallelism;
     this.maxInFlight = maxInFlight;
     this.onePerItem = onePerItem;
+    this.targetNanos = sizing.targetNanos();
+    this.maxChunk = sizing.maxItems();
+    this.fixedSize = sizing.fixedItems();
   }
 
   /**
@@ -67,7 +81,12 @@ final class ChunkSizer {
    * the items cost (for an offered input: see the class description).
    */
   static ChunkSizer onePerItem(int parallelism, int maxInFlight) {
-    return new ChunkSizer(parallelism, maxInFlight, true);
+    return new ChunkSizer(parallelism, maxInFlight, true, ChunkSizing.LOCAL);
+  }
+
+  /** The work a chunk of cheap items should take: also how long the driver probes at first. */
+  long targetNanos() {
+    return targetNanos;
   }
 
   int parallelism() {
@@ -87,7 +106,7 @@ final class ChunkSizer {
     if (costUnknown()) {
       return Math.min(maxInFlight, 2 * parallelism);
     }
-    if (nanosPerItem >= TARGET_NANOS) {
+    if (nanosPerItem >= targetNanos) {
       return maxInFlight;
     }
     return Math.min(maxInFlight, 4 * parallelism);
@@ -100,11 +119,13 @@ final class ChunkSizer {
    */
   int nextSize(long remaining) {
     int size;
-    if (onePerItem || costUnknown() || nanosPerItem >= TARGET_NANOS) {
+    if (fixedSize > 0) {
+      size = fixedSize;
+    } else if (onePerItem || costUnknown() || nanosPerItem >= targetNanos) {
       size = 1;
     } else {
-      double ideal = TARGET_NANOS / Math.max(nanosPerItem, 1.0);
-      size = (int) Math.min(ideal, MAX_CHUNK);
+      double ideal = targetNanos / Math.max(nanosPerItem, 1.0);
+      size = (int) Math.min(ideal, maxChunk);
       size = Math.min(size, Math.max(1, 2 * lastSize));
       if (remaining >= 0) {
         size = (int) Math.min(size, Math.max(1, remaining / (2L * parallelism)));
@@ -150,7 +171,7 @@ final class ChunkSizer {
    * cost is unknown, each item costs at least that much.
    */
   void noProgressFor(long nanos) {
-    if (costUnknown() && nanos >= TARGET_NANOS) {
+    if (costUnknown() && nanos >= targetNanos) {
       nanosPerItem = nanos;
     }
   }

@@ -48,6 +48,7 @@ final class ItemRunner {
   private final StopFlag stop;
   private final WorkerResources resources;
   private final CallFlight flight;
+  private final @Nullable ChunkRunner remote; // runs whole chunks elsewhere, if set
 
   /** As the full constructor, for a call without per-worker resources. */
   ItemRunner(
@@ -58,7 +59,7 @@ final class ItemRunner {
       List<ContextPropagator.Snapshot> context,
       Control control,
       StopFlag stop) {
-    this(task, policies, outcomes, types, context, control, stop, new WorkerResources(null));
+    this(task, policies, outcomes, types, context, control, stop, new WorkerResources(null), null);
   }
 
   /**
@@ -73,8 +74,10 @@ final class ItemRunner {
       List<ContextPropagator.Snapshot> context,
       Control control,
       StopFlag stop,
-      WorkerResources resources) {
+      WorkerResources resources,
+      @Nullable ChunkRunner remote) {
     this.task = task;
+    this.remote = remote;
     this.policies = policies;
     this.outcomes = outcomes;
     this.types = types;
@@ -89,10 +92,13 @@ final class ItemRunner {
    * The item runner of a call: its policy chain if it has item policies, and the caller's context
    * captured now, on the calling thread.
    *
+   * @param remote what runs whole chunks elsewhere, or null to run them here: then no item policy
+   *     or context runs here (the front end refuses the options that would need them)
    * @param deadlineNanosLeft the time left before the call's deadline, or -1 if it has none
    */
   static ItemRunner forCall(
       Work task,
+      @Nullable ChunkRunner remote,
       CallOptions options,
       PoolContext pool,
       boolean outcomes,
@@ -102,7 +108,7 @@ final class ItemRunner {
     WorkerResources resources =
         new WorkerResources(task instanceof ResourceWork needsResource ? needsResource : null);
     ItemPolicies policies =
-        options.hasItemPolicies()
+        options.hasItemPolicies() && remote == null
             ? new ItemPolicies(
                 resources.exist() ? resources::run : (item, index, chunk) -> task.apply(item),
                 options,
@@ -112,11 +118,12 @@ final class ItemRunner {
                 deadlineNanosLeft)
             : null;
     List<ContextPropagator.Snapshot> captured = new ArrayList<>();
-    for (ContextPropagator propagator : options.propagators()) {
+    for (ContextPropagator propagator :
+        remote == null ? options.propagators() : List.<ContextPropagator>of()) {
       captured.add(propagator.capture()); // on the calling thread
     }
     return new ItemRunner(
-        task, policies, outcomes, pool.types(), captured, control, stop, resources);
+        task, policies, outcomes, pool.types(), captured, control, stop, resources, remote);
   }
 
   /** The call's per-worker resources, to be closed when the call ends. */
@@ -136,7 +143,10 @@ final class ItemRunner {
   void run(Chunk chunk) {
     CallFlight.ChunkRunEvent event = flight.chunkStarted();
     try {
-      if (context.isEmpty()) {
+      ChunkRunner elsewhere = remote;
+      if (elsewhere != null) {
+        RemoteChunk.run(elsewhere, chunk, outcomes, types, control, stop);
+      } else if (context.isEmpty()) {
         execute(chunk);
       } else {
         executeInContext(chunk);

@@ -109,4 +109,15 @@ public interface PublicTypes {
    * @return the outcome to hand over
    */
   Object failure(@Nullable Object item, long index, int attempts, Duration took, Throwable cause);
+
+  /**
+   * The result of a call that reports outcomes as a list (in core, {@code Outcomes}), for a front
+   * end in another module that cannot make it itself.
+   *
+   * @param all the outcomes, one per item, in input order (made by {@link #success} and {@link
+   *     #failure})
+   * @param complete whether every item of the input is accounted for ({@code Run.complete()})
+   * @return the value the front end's call returns
+   */
+  Object outcomes(List<?> all, boolean complete);
 }

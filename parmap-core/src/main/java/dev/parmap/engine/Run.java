@@ -74,32 +74,42 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
       Work task,
       CallKind kind,
       CallOptions options) {
-    this(pool, new Input(items), task, kind, options);
+    this(pool, new Input(items), task, null, ChunkSizing.LOCAL, kind, kind.what(), options);
   }
 
-  /** A call over {@code input}; one whose items are offered is driven by a {@link StreamPush}. */
-  Run(PoolContext pool, Input input, Work task, CallKind kind, CallOptions options) {
-    Mode mode = kind.mode();
-    String what = kind.what();
-    boolean outcomes = kind.reportsOutcomes();
+  /**
+   * A call over {@code input} (one whose items are offered is driven by a {@link StreamPush}); with
+   * a {@code remote} chunk runner, its chunks run elsewhere (see {@link ChunkRunner#newCall}),
+   * sized by {@code sizing}. {@code what} names the call in messages and for the listener.
+   */
+  Run(
+      PoolContext pool,
+      Input input,
+      Work task,
+      @Nullable ChunkRunner remote,
+      ChunkSizing sizing,
+      CallKind kind,
+      String what,
+      CallOptions options) {
+    this.mode = kind.mode();
+    this.outcomes = kind.reportsOutcomes();
     this.pool = pool;
     Launcher launcher = pool.launcher();
-    this.mode = mode;
     this.options = options;
     PublicTypes types = pool.types();
     this.reports = new CallReports(what, types);
-    this.outcomes = outcomes;
     int concurrency = Math.min(launcher.maxInFlight, options.maxConcurrency());
     int parallelism = Math.min(launcher.parallelism, options.maxConcurrency());
     this.sizer =
         input.isOffered()
             ? ChunkSizer.onePerItem(parallelism, concurrency)
-            : new ChunkSizer(parallelism, concurrency);
+            : new ChunkSizer(parallelism, concurrency, sizing);
     long now = System.nanoTime();
     this.deadline = new Deadline(what, types, options.deadline(), now);
     this.budget = outcomes ? FailureBudgetCount.of(options.failureBudget()) : null;
     ItemRunner itemRunner =
-        ItemRunner.forCall(task, options, pool, outcomes, this, stopFlag, deadline::nanosLeft);
+        ItemRunner.forCall(
+            task, remote, options, pool, outcomes, this, stopFlag, deadline::nanosLeft);
     this.resources = itemRunner.resources();
     if (mode == Mode.LIST && input.knownSize() > CallReports.MAX_LIST_SIZE) {
       throw reports.tooManyResults(); // refused before anything is read
@@ -325,7 +335,7 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
   @SuppressWarnings("WaitNotInLoop")
   void awaitEvents() throws InterruptedException {
     long wait =
-        sizer.costUnknown() && !input.exhausted() && !isStopped() ? ChunkSizer.TARGET_NANOS : -1;
+        sizer.costUnknown() && !input.exhausted() && !isStopped() ? sizer.targetNanos() : -1;
     if (deadline.exists() && !isStopped()) {
       if (deadline.check()) {
         stop(null);
@@ -377,7 +387,8 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
       long index = chunk.firstIndex + chunk.done;
       List<Throwable> failures = chunk.failures;
       fail(
-          reports.taskFailed(index, itemOf(chunk), failures != null ? failures : List.of(error)),
+          reports.taskFailed(
+              index, chunk.itemOrNull(chunk.done), failures != null ? failures : List.of(error)),
           error);
     }
     Throwable broken = chunk.machineryFailure;
@@ -395,15 +406,6 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
     deadline.cutShort(chunk, outcomes);
     chunk.items = null; // the items are not needed any more: let them go
     feed.completed(chunk);
-  }
-
-  private @Nullable Object itemOf(Chunk chunk) {
-    // Items are released once processed; the failed item is needed for the report.
-    try {
-      return chunk.item(chunk.done);
-    } catch (RuntimeException e) {
-      return null;
-    }
   }
 
   /** Records a failure: the first one becomes the call's, later ones its suppressed. */

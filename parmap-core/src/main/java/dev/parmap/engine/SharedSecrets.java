@@ -1,5 +1,6 @@
 package dev.parmap.engine;
 
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,6 +22,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class SharedSecrets {
   private static volatile @Nullable PublicTypes coreTypes;
+  private static volatile @Nullable Function<Object, CallOptions> optionsReader;
 
   private SharedSecrets() {}
 
@@ -35,6 +37,36 @@ public final class SharedSecrets {
       throw new IllegalStateException("the core's public types are registered once, by Pool");
     }
     coreTypes = types;
+  }
+
+  /**
+   * Registers how the core's public options ({@code dev.parmap.MapOptions}) read as the engine's
+   * {@link CallOptions}; called once, by {@code dev.parmap.Pool}'s static initializer.
+   *
+   * @throws IllegalStateException if it is registered already
+   */
+  public static synchronized void setOptionsReader(Function<Object, CallOptions> reader) {
+    if (optionsReader != null) {
+      throw new IllegalStateException("the core's options reader is registered once, by Pool");
+    }
+    optionsReader = reader;
+  }
+
+  /**
+   * The engine's reading of the core's public options {@code mapOptions} (a {@code
+   * dev.parmap.MapOptions}), for a front end that takes them (the cluster's {@code with}).
+   *
+   * @throws IllegalStateException if {@code dev.parmap.Pool} has not been initialized yet
+   * @throws ClassCastException if {@code mapOptions} is not a {@code MapOptions}
+   */
+  public static CallOptions callOptions(Object mapOptions) {
+    Function<Object, CallOptions> reader = optionsReader;
+    if (reader == null) {
+      throw new IllegalStateException(
+          "dev.parmap.Pool is not initialized: call"
+              + " MethodHandles.lookup().ensureInitialized(Pool.class) first");
+    }
+    return reader.apply(mapOptions);
   }
 
   /**

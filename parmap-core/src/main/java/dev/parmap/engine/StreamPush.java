@@ -83,7 +83,16 @@ public final class StreamPush<R extends @Nullable Object> {
             new PoolWork(),
             Ticker.SYSTEM,
             types);
-    Run<Object, R> run = new Run<>(pool, Input.offered(), work, CallKind.GATHER, OPTIONS);
+    Run<Object, R> run =
+        new Run<>(
+            pool,
+            Input.offered(),
+            work,
+            null,
+            ChunkSizing.LOCAL,
+            CallKind.GATHER,
+            CallKind.GATHER.what(),
+            OPTIONS);
     return run.pusher();
   }
 

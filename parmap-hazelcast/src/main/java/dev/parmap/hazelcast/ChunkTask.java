@@ -306,7 +306,7 @@ final class ChunkTask
    * The task's exception if it can travel back to the caller, or else a {@link ParmapException}
    * with its description and stack trace (a field of it is not serializable).
    */
-  private static Throwable sendable(Throwable e) {
+  static Throwable sendable(Throwable e) {
     try {
       Serialization.serialize(e);
       return e;

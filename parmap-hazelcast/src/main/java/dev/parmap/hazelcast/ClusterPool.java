@@ -7,24 +7,47 @@ import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.IExecutorService;
+import dev.parmap.Action;
 import dev.parmap.CallInterruptedException;
 import dev.parmap.InputFailedException;
+import dev.parmap.MapOptions;
+import dev.parmap.Outcome;
+import dev.parmap.Outcomes;
+import dev.parmap.ParallelPool;
 import dev.parmap.ParmapException;
 import dev.parmap.Pool;
+import dev.parmap.Task;
 import dev.parmap.TaskFailedException;
+import dev.parmap.engine.CallKind;
+import dev.parmap.engine.CallOptions;
+import dev.parmap.engine.ChunkRunner;
+import dev.parmap.engine.ChunkSizing;
+import dev.parmap.engine.ClosingStreams;
+import dev.parmap.engine.Launcher;
+import dev.parmap.engine.PoolContext;
+import dev.parmap.engine.PoolTimer;
+import dev.parmap.engine.PoolWork;
+import dev.parmap.engine.Run;
+import dev.parmap.engine.SharedSecrets;
+import dev.parmap.engine.Submission;
+import dev.parmap.engine.Ticker;
+import java.lang.invoke.MethodHandles;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A pool whose tasks run on the members of a Hazelcast cluster: the calls of {@link Pool} ({@link
- * #map}, {@link #stream}, {@link #streamUnordered}, {@link #forEach}) for work that one machine
+ * A pool whose tasks run on the members of a Hazelcast cluster: a {@link ParallelPool} with the
+ * calls of {@link Pool} ({@link #map}, {@link #forEach}, {@link #stream}, {@link #streamUnordered},
+ * {@link #mapAsync}, {@link #with(MapOptions)}, {@link #mapOutcomes}, {@link #streamOutcomes},
+ * {@link #streamOutcomesUnordered}, progress listeners and statistics) for work that one machine
  * cannot do alone.
  *
  * <pre>{@code
@@ -98,8 +121,22 @@ import org.jspecify.annotations.Nullable;
  *       queued; the call does not wait for their answer, so that a member that hangs cannot hold
  *       it. An interrupted caller gets {@link CallInterruptedException}, with its interrupt flag
  *       set again.
- *   <li><b>Threads.</b> The calling thread (or the stream's consumer) drives the call; Hazelcast's
- *       own threads deliver the results. A call starts no thread of its own.
+ *   <li><b>One engine.</b> Every call is a call of parmap-core's engine, as on a {@link Pool}: the
+ *       same window, chunk sizing (with a 50 ms target instead of 100 µs), failure bookkeeping,
+ *       result order, deadline, listener and statistics, and self-closing streams (a stream ends
+ *       its call when its terminal operation ends, a {@code limit(10)} included: the chunks in
+ *       flight are cancelled on the members and no more are sent). Only running a chunk differs:
+ *       instead of running its items, the chunk's thread sends it to a member and waits.
+ *   <li><b>Threads.</b> The calling thread (or the stream's consumer, or {@link #mapAsync}'s
+ *       virtual thread) drives the call; each chunk in flight has a virtual thread of the call that
+ *       waits for its member's answer (as many as the cluster's worker threads, plus a quarter to
+ *       queue); all are joined before the call returns. Hazelcast's own threads deliver the
+ *       answers.
+ *   <li><b>Plain tasks.</b> The {@link ParallelPool} methods take a plain {@link Task} (or {@link
+ *       Action}): it must serialize all the same (a class that implements {@link
+ *       java.io.Serializable}), or the call throws {@link IllegalArgumentException} before any item
+ *       is read. A lambda picks the {@link SerializableTask} overload, which always serializes if
+ *       what it captures does.
  * </ul>
  *
  * <h2>Security</h2>
@@ -115,49 +152,58 @@ import org.jspecify.annotations.Nullable;
  *
  * <h2>Lifecycle</h2>
  *
- * A pool is thread-safe. {@link #close()} refuses new calls, waits for the blocking calls in
- * progress, then shuts the client or embedded member down.
+ * A pool is thread-safe. {@link #close()} refuses new calls, waits for the calls in progress
+ * (blocking calls and {@link #mapAsync}; a stream left open is ended), then shuts the client or
+ * embedded member down. A {@link #with(MapOptions)} view shares its pool's lifecycle.
  *
  * @since 0.1
  */
-public final class ClusterPool implements AutoCloseable {
+public final class ClusterPool implements ParallelPool {
 
-  private final HazelcastInstance instance;
-  private final ClusterConfig config;
-  private final String description;
-  private final IExecutorService chunkExecutor;
-  private final IExecutorService cancelExecutor;
-  private final ChunkSigner signer;
-  private final WireSerialization wire;
+  /** The work one adaptive chunk aims at: long enough to hide the round trip, short for balance. */
+  static final Duration TARGET_CHUNK_TIME = Duration.ofMillis(50);
 
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition changed = lock.newCondition();
-  // Guarded by lock.
-  private boolean closed;
-  private int blockingCalls;
+  /** The largest adaptive chunk, so that one message stays small. */
+  static final int MAX_CHUNK = 1024;
+
+  private static final AtomicInteger POOL_NUMBERS = new AtomicInteger();
+
+  static {
+    try {
+      // The core's public types and options reading reach this module through the engine's
+      // SharedSecrets, registered by Pool's static initializer.
+      MethodHandles.lookup().ensureInitialized(Pool.class);
+    } catch (IllegalAccessException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final Shared shared;
+  private final MapOptions options;
+  private final CallOptions callOptions;
 
   private ClusterPool(HazelcastInstance instance, ClusterConfig config, String description) {
-    this.instance = instance;
-    this.config = config;
-    this.description = description;
-    this.chunkExecutor = instance.getExecutorService(HazelcastSetup.CHUNK_EXECUTOR);
-    this.cancelExecutor = instance.getExecutorService(HazelcastSetup.CANCEL_EXECUTOR);
-    this.signer = ChunkSigner.of(config);
-    this.wire = WireSerialization.of(config);
+    this(new Shared(instance, config, description), MapOptions.defaults());
     instance
         .getCluster()
         .addMembershipListener(
             new MembershipListener() {
               @Override
               public void memberAdded(MembershipEvent event) {
-                signalChange();
+                shared.signalChange();
               }
 
               @Override
               public void memberRemoved(MembershipEvent event) {
-                signalChange();
+                shared.signalChange();
               }
             });
+  }
+
+  private ClusterPool(Shared shared, MapOptions options) {
+    this.shared = shared;
+    this.options = options;
+    this.callOptions = SharedSecrets.callOptions(options);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -227,94 +273,246 @@ public final class ClusterPool implements AutoCloseable {
   // Calls
 
   /**
-   * Applies {@code task} to every item on the cluster and returns the results in input order.
-   * Blocks until every item is done.
-   *
-   * @param items the items; read once, lazily, on the calling thread; may contain {@code null}
-   * @param task applied to each item, on the members; may return {@code null}
-   * @return an unmodifiable list with the result of item {@code i} at position {@code i}
-   * @throws IllegalArgumentException if the task cannot be serialized (nothing was sent)
-   * @throws ItemNotSerializableException if an item cannot be serialized
-   * @throws TaskFailedException if a task threw (fail fast)
-   * @throws InputFailedException if the items' iterator threw
-   * @throws ClusterFailedException if no member is left to run the remaining chunks
-   * @throws CallInterruptedException if the calling thread was interrupted while waiting
-   * @throws ParmapException if a chunk could not be run (for instance a class outside the
-   *     allow-list)
-   * @throws IllegalStateException if the pool is closed
+   * As {@link Pool#map}: the results in input order. A lambda compiles into a {@link
+   * SerializableTask} and picks this overload.
    */
   public <T extends @Nullable Object, R extends @Nullable Object> List<R> map(
       Iterable<? extends T> items, SerializableTask<? super T, ? extends R> task) {
-    ClusterRun<R> run = start(items, task, ClusterRun.Mode.LIST, "ClusterPool.map", "task");
-    try {
-      return run.toList();
-    } finally {
-      endBlockingCall();
-    }
+    return map(items, (Task<? super T, ? extends R>) task);
   }
 
   /**
-   * Applies {@code action} to every item on the cluster. Blocks until every item is done; failures
-   * are as for {@link #map}. An action may run more than once for an item (see the class
-   * description).
-   *
-   * @param items the items; read once, lazily, on the calling thread; may contain {@code null}
-   * @param action applied to each item, on the members
-   * @throws IllegalArgumentException if the action cannot be serialized (nothing was sent)
-   * @throws ItemNotSerializableException if an item cannot be serialized
-   * @throws TaskFailedException if an action threw (fail fast)
-   * @throws InputFailedException if the items' iterator threw
-   * @throws ClusterFailedException if no member is left to run the remaining chunks
-   * @throws IllegalStateException if the pool is closed
+   * As {@link Pool#map}. The task must serialize (a {@link SerializableTask}, or a class that is
+   * {@link java.io.Serializable}): one that does not throws {@link IllegalArgumentException} before
+   * any item is read. A lambda picks the {@link SerializableTask} overload.
    */
+  @Override
+  public <T extends @Nullable Object, R extends @Nullable Object> List<R> map(
+      Iterable<? extends T> items, Task<? super T, ? extends R> task) {
+    Call<T, R> call = start(items, task, CallKind.MAP, "ClusterPool.map", "task");
+    try {
+      return call.run.toList();
+    } finally {
+      call.end();
+    }
+  }
+
+  /** As {@link Pool#forEach}; a lambda picks this overload. */
   public <T extends @Nullable Object> void forEach(
       Iterable<? extends T> items, SerializableAction<? super T> action) {
+    forEach(items, (Action<? super T>) action);
+  }
+
+  /**
+   * As {@link Pool#forEach}. The action must serialize ({@link SerializableAction}, or a class that
+   * is {@link java.io.Serializable}), or the call throws {@link IllegalArgumentException}.
+   */
+  @Override
+  public <T extends @Nullable Object> void forEach(
+      Iterable<? extends T> items, Action<? super T> action) {
     Objects.requireNonNull(action, "action must not be null");
-    ClusterRun<@Nullable Object> run =
-        start(
-            items,
-            new ActionTask<T>(action),
-            ClusterRun.Mode.FOR_EACH,
-            "ClusterPool.forEach",
-            "action");
+    Call<T, @Nullable Object> call =
+        start(items, new ActionTask<T>(action), CallKind.FOR_EACH, "ClusterPool.forEach", "action");
     try {
-      run.runAll();
+      call.run.runAll();
     } finally {
-      endBlockingCall();
+      call.end();
     }
   }
 
-  /**
-   * Applies {@code task} to the items on the cluster and streams the results in input order,
-   * lazily: nothing is read or sent until the stream is consumed, and each result is available once
-   * it and every result before it are back. Close the stream (try-with-resources) when you may stop
-   * before its end: closing cancels its chunks on the members. Failures are thrown by the stream
-   * operation that pulls next.
-   *
-   * @param items the items; may contain {@code null}
-   * @param task applied to each item, on the members; may return {@code null}
-   * @return a sequential, ordered stream of the results
-   * @throws IllegalArgumentException if the task cannot be serialized
-   * @throws IllegalStateException if the pool is closed
-   */
+  /** As {@link Pool#stream}; a lambda picks this overload. */
   public <T extends @Nullable Object, R extends @Nullable Object> Stream<R> stream(
       Iterable<? extends T> items, SerializableTask<? super T, ? extends R> task) {
-    return streamOf(start(items, task, ClusterRun.Mode.ORDERED, "ClusterPool.stream", "task"));
+    return stream(items, (Task<? super T, ? extends R>) task);
   }
 
   /**
-   * As {@link #stream}, but the results come in the order their chunks come back.
-   *
-   * @param items the items; may contain {@code null}
-   * @param task applied to each item, on the members; may return {@code null}
-   * @return a sequential stream of the results in completion order (by chunk)
-   * @throws IllegalArgumentException if the task cannot be serialized
-   * @throws IllegalStateException if the pool is closed
+   * As {@link Pool#stream}: results in input order, read and sent as the stream is consumed; the
+   * stream ends the call when its terminal operation ends (a {@code limit(10)} cancels the chunks
+   * in flight on the members and sends no more). The task must serialize.
    */
+  @Override
+  public <T extends @Nullable Object, R extends @Nullable Object> Stream<R> stream(
+      Iterable<? extends T> items, Task<? super T, ? extends R> task) {
+    return streamOf(start(items, task, CallKind.STREAM, "ClusterPool.stream", "task"));
+  }
+
+  /** As {@link Pool#streamUnordered}; a lambda picks this overload. */
   public <T extends @Nullable Object, R extends @Nullable Object> Stream<R> streamUnordered(
       Iterable<? extends T> items, SerializableTask<? super T, ? extends R> task) {
+    return streamUnordered(items, (Task<? super T, ? extends R>) task);
+  }
+
+  /** As {@link Pool#streamUnordered}, self-closing as {@link #stream}. The task must serialize. */
+  @Override
+  public <T extends @Nullable Object, R extends @Nullable Object> Stream<R> streamUnordered(
+      Iterable<? extends T> items, Task<? super T, ? extends R> task) {
     return streamOf(
-        start(items, task, ClusterRun.Mode.UNORDERED, "ClusterPool.streamUnordered", "task"));
+        start(items, task, CallKind.STREAM_UNORDERED, "ClusterPool.streamUnordered", "task"));
+  }
+
+  /** As {@link Pool#mapAsync}; a lambda picks this overload. */
+  public <T extends @Nullable Object, R extends @Nullable Object>
+      CompletableFuture<List<R>> mapAsync(
+          Iterable<? extends T> items, SerializableTask<? super T, ? extends R> task) {
+    return mapAsync(items, (Task<? super T, ? extends R>) task);
+  }
+
+  /**
+   * As {@link Pool#mapAsync}: the call is driven by a virtual thread of its own; {@link #close()}
+   * waits until its future is complete; cancelling the future stops the call. The task must
+   * serialize.
+   */
+  @Override
+  public <T extends @Nullable Object, R extends @Nullable Object>
+      CompletableFuture<List<R>> mapAsync(
+          Iterable<? extends T> items, Task<? super T, ? extends R> task) {
+    Call<T, R> call = start(items, task, CallKind.MAP_ASYNC, "ClusterPool.mapAsync", "task");
+    PoolContext context = call.context;
+    Submission<List<R>> submission =
+        new Submission<>(
+            context,
+            options.cancellationGrace(),
+            () -> {
+              try {
+                return call.run.toList();
+              } finally {
+                call.end();
+              }
+            },
+            Submission.Kind.CALL_DRIVER);
+    submission.whenNeverRun(call::close);
+    shared.life.add(submission, null, this);
+    try {
+      Thread.ofVirtual().name(shared.threadPrefix + "async").start(submission);
+    } catch (RuntimeException | OutOfMemoryError e) {
+      submission.completeExceptionally(e);
+      shared.life.submissionEnded(submission, null);
+      call.close();
+    }
+    return submission;
+  }
+
+  /**
+   * A view of this pool whose calls run with {@code options}; it shares the pool's connection and
+   * lifecycle (closing either closes both). Where each option runs on a cluster:
+   *
+   * <ul>
+   *   <li>the {@linkplain MapOptions.Builder#deadline deadline}: at the caller, on its clock; when
+   *       it passes, the chunks in flight are cancelled on the members (as {@link Pool}'s running
+   *       items are interrupted);
+   *   <li>{@linkplain MapOptions.Builder#maxConcurrency max concurrency}: at the caller, across all
+   *       members: at most that many chunks in flight, so at most that many items running (a member
+   *       runs a chunk's items one after the other);
+   *   <li>the failure budget, the listener (statistics, progress) and the cancellation grace: at
+   *       the caller, by the engine, as for {@link Pool}.
+   * </ul>
+   *
+   * <p>Not supported on a cluster yet, and refused here with {@link IllegalArgumentException} ("not
+   * supported on a cluster: ...") rather than ignored: the per-item {@linkplain
+   * MapOptions.Builder#timeout timeout} (it must run on the member, the only one that can interrupt
+   * the right thread), {@linkplain MapOptions.Builder#retry retry} and {@linkplain
+   * MapOptions.Builder#rateLimit rate limit} (per-item policies, which the caller would have to run
+   * per item), adaptive concurrency and context propagators.
+   *
+   * @throws IllegalArgumentException if the options hold one of those not supported
+   */
+  @Override
+  public ClusterPool with(MapOptions options) {
+    Objects.requireNonNull(options, "options must not be null");
+    List<String> unsupported = new ArrayList<>();
+    CallOptions read = SharedSecrets.callOptions(options);
+    if (read.timeout() != null) {
+      unsupported.add("a per-item timeout");
+    }
+    if (read.retry().maxAttempts() > 1) {
+      unsupported.add("retry");
+    }
+    if (read.rateLimit() != null) {
+      unsupported.add("a rate limit");
+    }
+    if (read.adaptiveConcurrency() != null) {
+      unsupported.add("adaptive concurrency");
+    }
+    if (!read.propagators().isEmpty()) {
+      unsupported.add("context propagators");
+    }
+    if (!unsupported.isEmpty()) {
+      throw new IllegalArgumentException(
+          "not supported on a cluster: "
+              + String.join(", ", unsupported)
+              + " (a ClusterPool supports the deadline, max concurrency, the failure budget, the"
+              + " listener and the cancellation grace)");
+    }
+    return new ClusterPool(shared, options);
+  }
+
+  /** As {@link Pool#mapOutcomes}; a lambda picks this overload. */
+  public <T extends @Nullable Object, R extends @Nullable Object> Outcomes<T, R> mapOutcomes(
+      Iterable<? extends T> items, SerializableTask<? super T, ? extends R> task) {
+    return mapOutcomes(items, (Task<? super T, ? extends R>) task);
+  }
+
+  /**
+   * As {@link Pool#mapOutcomes}: one outcome per item, in input order; a task's failure on a member
+   * is that item's {@link Outcome.Failure} with exactly the task's exception (one attempt: retry is
+   * not supported on a cluster). Failures of the cluster itself (no member left, a poison item, a
+   * refused chunk) still fail the call. The task must serialize.
+   */
+  @Override
+  public <T extends @Nullable Object, R extends @Nullable Object> Outcomes<T, R> mapOutcomes(
+      Iterable<? extends T> items, Task<? super T, ? extends R> task) {
+    Call<T, Outcome<T, R>> call =
+        start(items, task, CallKind.MAP_OUTCOMES, "ClusterPool.mapOutcomes", "task");
+    try {
+      List<Outcome<T, R>> all = call.run.toList();
+      @SuppressWarnings("unchecked") // the core's Outcomes of these outcomes
+      Outcomes<T, R> outcomes =
+          (Outcomes<T, R>) call.context.types().outcomes(all, call.run.complete());
+      return outcomes;
+    } finally {
+      call.end();
+    }
+  }
+
+  /** As {@link Pool#streamOutcomes}; a lambda picks this overload. */
+  public <T extends @Nullable Object, R extends @Nullable Object>
+      Stream<Outcome<T, R>> streamOutcomes(
+          Iterable<? extends T> items, SerializableTask<? super T, ? extends R> task) {
+    return streamOutcomes(items, (Task<? super T, ? extends R>) task);
+  }
+
+  /** As {@link Pool#streamOutcomes}, self-closing as {@link #stream}. The task must serialize. */
+  @Override
+  public <T extends @Nullable Object, R extends @Nullable Object>
+      Stream<Outcome<T, R>> streamOutcomes(
+          Iterable<? extends T> items, Task<? super T, ? extends R> task) {
+    return streamOf(
+        start(items, task, CallKind.STREAM_OUTCOMES, "ClusterPool.streamOutcomes", "task"));
+  }
+
+  /** As {@link Pool#streamOutcomesUnordered}; a lambda picks this overload. */
+  public <T extends @Nullable Object, R extends @Nullable Object>
+      Stream<Outcome<T, R>> streamOutcomesUnordered(
+          Iterable<? extends T> items, SerializableTask<? super T, ? extends R> task) {
+    return streamOutcomesUnordered(items, (Task<? super T, ? extends R>) task);
+  }
+
+  /**
+   * As {@link Pool#streamOutcomesUnordered}, self-closing as {@link #stream}. The task must
+   * serialize.
+   */
+  @Override
+  public <T extends @Nullable Object, R extends @Nullable Object>
+      Stream<Outcome<T, R>> streamOutcomesUnordered(
+          Iterable<? extends T> items, Task<? super T, ? extends R> task) {
+    return streamOf(
+        start(
+            items,
+            task,
+            CallKind.STREAM_OUTCOMES_UNORDERED,
+            "ClusterPool.streamOutcomesUnordered",
+            "task"));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -343,17 +541,17 @@ public final class ClusterPool implements AutoCloseable {
       throw new IllegalArgumentException("count must be at least 1, but was " + count);
     }
     long nanos = timeout.toNanos();
-    lock.lock();
+    shared.lock.lock();
     try {
       while (memberCount() < count) {
         if (nanos <= 0) {
           return false;
         }
-        nanos = changed.awaitNanos(nanos);
+        nanos = shared.changed.awaitNanos(nanos);
       }
       return true;
     } finally {
-      lock.unlock();
+      shared.lock.unlock();
     }
   }
 
@@ -369,65 +567,52 @@ public final class ClusterPool implements AutoCloseable {
    */
   @Override
   public void close() {
-    boolean interrupted = false;
-    lock.lock();
-    try {
-      closed = true;
-      while (blockingCalls > 0 && !interrupted) {
-        try {
-          changed.await();
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-    } finally {
-      lock.unlock();
-    }
-    instance.shutdown();
+    boolean interrupted = shared.life.closeAndAwait();
+    shared.timer.shutdown();
+    shared.instance.shutdown();
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
   }
 
+  /** What the pool is, with the options of this view if it has any. */
   @Override
   public String toString() {
-    return description;
+    return options.equals(MapOptions.defaults())
+        ? shared.description
+        : shared.description + ".with(" + options + ")";
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Internals, for ClusterRun
+  // Internals, for ClusterCall
 
   ClusterConfig config() {
-    return config;
+    return shared.config;
   }
 
   IExecutorService chunkExecutor() {
-    return chunkExecutor;
+    return shared.chunkExecutor;
   }
 
   IExecutorService cancelExecutor() {
-    return cancelExecutor;
+    return shared.cancelExecutor;
   }
 
   ChunkSigner signer() {
-    return signer;
+    return shared.signer;
   }
 
   WireSerialization wire() {
-    return wire;
+    return shared.wire;
   }
 
   boolean isRunning() {
-    return instance.getLifecycleService().isRunning();
+    return shared.instance.getLifecycleService().isRunning();
   }
 
-  /**
-   * The members that run chunks: those that carry parmap's member attribute (see {@link
-   * MemberSelection}).
-   */
   List<Member> workers() {
     List<Member> workers = new ArrayList<>();
-    for (Member member : instance.getCluster().getMembers()) {
+    for (Member member : shared.instance.getCluster().getMembers()) {
       if (MemberSelection.runsChunks(member)) {
         workers.add(member);
       }
@@ -435,86 +620,167 @@ public final class ClusterPool implements AutoCloseable {
     return workers;
   }
 
-  /**
-   * Throws if the pool can no longer run chunks: {@link IllegalStateException} once closed, {@link
-   * ClusterFailedException} if the client or member stopped by itself.
-   */
   void checkRunning(String what) {
     if (isRunning()) {
       return;
     }
-    lock.lock();
-    try {
-      if (closed) {
-        throw new IllegalStateException(what + ": " + this + " is closed");
-      }
-    } finally {
-      lock.unlock();
+    if (shared.life.isClosed()) {
+      throw new IllegalStateException(what + ": " + this + " is closed");
     }
     throw new ClusterFailedException(
         what + ": " + this + " has stopped (its client lost the cluster, or its member shut down)",
         null);
   }
 
-  private <T extends @Nullable Object, R extends @Nullable Object> ClusterRun<R> start(
+  /**
+   * Registers a new call: a core {@link Run} on a context whose launcher makes a virtual thread per
+   * chunk, sized to the cluster's slots now, each running its chunk on a member through a {@link
+   * ClusterCall}.
+   */
+  private <T extends @Nullable Object, R extends @Nullable Object> Call<T, R> start(
       Iterable<? extends T> items,
-      SerializableTask<? super T, ? extends R> task,
-      ClusterRun.Mode mode,
+      Task<? super T, ?> task,
+      CallKind kind,
       String what,
-      String taskName) {
+      String name) {
     Objects.requireNonNull(items, "items must not be null");
-    Objects.requireNonNull(task, taskName + " must not be null");
+    Objects.requireNonNull(task, name + " must not be null");
     Serialization.checkTask(task, what);
-    boolean blocking = mode == ClusterRun.Mode.LIST || mode == ClusterRun.Mode.FOR_EACH;
-    lock.lock();
-    try {
-      if (closed) {
-        throw new IllegalStateException(
-            what + " called on a closed pool (" + this + "): create a new pool for new work");
+    shared.life.checkOpen(what, this); // fail before touching the input
+    boolean outcomes =
+        kind == CallKind.MAP_OUTCOMES
+            || kind == CallKind.STREAM_OUTCOMES
+            || kind == CallKind.STREAM_OUTCOMES_UNORDERED;
+    @SuppressWarnings("unchecked") // the task is applied to the items, whatever their type
+    SerializableTask<@Nullable Object, ?> erased =
+        task instanceof SerializableTask<?, ?> serializable
+            ? (SerializableTask<@Nullable Object, ?>) serializable
+            : new SerializedTask<>((Task<@Nullable Object, ?>) task);
+    ClusterCall remote =
+        new ClusterCall(this, outcomes ? new OutcomeTask(erased) : erased, outcomes, what);
+    PoolContext context = context();
+    Run<T, R> run = ChunkRunner.newCall(context, items, remote, sizing(), kind, what, callOptions);
+    shared.life.register(run, kind.waitsForTheWholeCall(), what, this);
+    return new Call<>(run, remote, context);
+  }
+
+  /** The context of a call made now: virtual threads, as many as the cluster's slots. */
+  private PoolContext context() {
+    int slots = 0;
+    int capacity = 0;
+    for (Member member : workers()) {
+      int threads = MemberSelection.threadsOf(member);
+      slots += threads;
+      capacity += threads + Math.max(1, threads / 4);
+    }
+    return new PoolContext(
+        shared.description,
+        new Launcher.Virtual(shared.threadPrefix, Math.max(1, slots), Math.max(1, capacity), null),
+        shared.threadPrefix,
+        PoolContext.DEFAULT_WINDOW,
+        shared.timer,
+        shared.life,
+        Ticker.SYSTEM,
+        SharedSecrets.coreTypes());
+  }
+
+  private ChunkSizing sizing() {
+    var fixed = shared.config.fixedChunkSize();
+    return fixed.isPresent()
+        ? ChunkSizing.fixed(fixed.getAsInt())
+        : ChunkSizing.adaptive(TARGET_CHUNK_TIME, MAX_CHUNK);
+  }
+
+  private static <R extends @Nullable Object> Stream<R> streamOf(Call<?, R> call) {
+    return ClosingStreams.over(call.run.spliterator(), call::close);
+  }
+
+  /** A call: the engine's run, and its cluster launcher, told when the call ends. */
+  private record Call<T extends @Nullable Object, R extends @Nullable Object>(
+      Run<T, R> run, ClusterCall remote, PoolContext context) {
+    /** The call has ended: the members drop what they still hold of it. */
+    void end() {
+      remote.end();
+    }
+
+    /** Ends the call early (a closed stream): cancels its chunks, waits, and tells the members. */
+    void close() {
+      try {
+        run.close();
+      } finally {
+        remote.end();
       }
-      if (blocking) {
-        blockingCalls++;
+    }
+  }
+
+  /** What a pool and its {@code with} views share. */
+  private static final class Shared {
+    final HazelcastInstance instance;
+    final ClusterConfig config;
+    final String description;
+    final String threadPrefix;
+    final IExecutorService chunkExecutor;
+    final IExecutorService cancelExecutor;
+    final ChunkSigner signer;
+    final WireSerialization wire;
+    final PoolWork life = new PoolWork();
+    final PoolTimer timer;
+    final ReentrantLock lock = new ReentrantLock();
+    final Condition changed = lock.newCondition();
+
+    Shared(HazelcastInstance instance, ClusterConfig config, String description) {
+      this.instance = instance;
+      this.config = config;
+      this.description = description;
+      this.threadPrefix = "parmap-cluster-" + POOL_NUMBERS.incrementAndGet() + "-";
+      this.chunkExecutor = instance.getExecutorService(HazelcastSetup.CHUNK_EXECUTOR);
+      this.cancelExecutor = instance.getExecutorService(HazelcastSetup.CANCEL_EXECUTOR);
+      this.signer = ChunkSigner.of(config);
+      this.wire = WireSerialization.of(config);
+      this.timer = new PoolTimer(threadPrefix);
+    }
+
+    void signalChange() {
+      lock.lock();
+      try {
+        changed.signalAll();
+      } finally {
+        lock.unlock();
       }
-    } finally {
-      lock.unlock();
-    }
-    return new ClusterRun<>(this, items, task, mode, what);
-  }
-
-  private void endBlockingCall() {
-    lock.lock();
-    try {
-      blockingCalls--;
-      changed.signalAll();
-    } finally {
-      lock.unlock();
     }
   }
 
-  private void signalChange() {
-    lock.lock();
-    try {
-      changed.signalAll();
-    } finally {
-      lock.unlock();
+  /** A plain {@link Task} that serializes (checked at the call), as a {@link SerializableTask}. */
+  static final class SerializedTask<T extends @Nullable Object, R extends @Nullable Object>
+      implements SerializableTask<T, R> {
+    private static final long serialVersionUID = 1L;
+    private final Task<T, R> task;
+
+    SerializedTask(Task<T, R> task) {
+      this.task = task;
+    }
+
+    Task<T, R> task() {
+      return task;
+    }
+
+    @Override
+    public R apply(T item) throws Exception {
+      return task.apply(item);
     }
   }
 
-  private static <R extends @Nullable Object> Stream<R> streamOf(ClusterRun<R> run) {
-    return StreamSupport.stream(run.spliterator(), false).onClose(run::close);
-  }
-
-  /** {@code forEach}'s action as a task: a named class rather than a lambda, cheap to send. */
+  /** An action as a task of no result. */
   static final class ActionTask<T extends @Nullable Object>
       implements SerializableTask<T, @Nullable Object> {
     private static final long serialVersionUID = 1L;
-    private final SerializableAction<? super T> action;
+    private final Action<? super T> action;
 
-    ActionTask(SerializableAction<? super T> action) {
+    ActionTask(Action<? super T> action) {
       this.action = action;
     }
 
-    SerializableAction<? super T> action() {
+    Action<? super T> action() {
       return action;
     }
 

@@ -43,7 +43,9 @@ record TaskFingerprint(String className, String sha256) {
 
   /** The class whose class file holds the task's code. */
   static Class<?> declaringClass(Object task) {
-    Object code = task instanceof ClusterPool.ActionTask<?> action ? action.action() : task;
+    Object code = task instanceof OutcomeTask outcomes ? outcomes.task() : task;
+    code = code instanceof ClusterPool.ActionTask<?> action ? action.action() : code;
+    code = code instanceof ClusterPool.SerializedTask<?, ?> plain ? plain.task() : code;
     return code.getClass().getNestHost();
   }
 

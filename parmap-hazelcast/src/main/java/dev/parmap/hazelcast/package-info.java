@@ -1,7 +1,7 @@
 /**
- * parmap on a Hazelcast cluster: the same calls as {@link dev.parmap.Pool} ({@code map}, {@code
- * stream}, {@code streamUnordered}, {@code forEach}), with the items sent in chunks to the members
- * of a cluster and re-run elsewhere when a member dies or hangs.
+ * parmap on a Hazelcast cluster: the same calls as {@link dev.parmap.Pool} (the {@link
+ * dev.parmap.ParallelPool} interface), run by parmap-core's engine with the items sent in chunks to
+ * the members of a cluster and re-run elsewhere when a member dies or hangs.
  *
  * <p>The entry point is {@link dev.parmap.hazelcast.ClusterPool}; {@link
  * dev.parmap.hazelcast.ClusterConfig} says how to reach the cluster; {@link

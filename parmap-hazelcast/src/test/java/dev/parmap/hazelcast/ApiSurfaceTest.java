@@ -2,6 +2,7 @@ package dev.parmap.hazelcast;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.parmap.ParallelPool;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -55,6 +56,7 @@ class ApiSurfaceTest {
 
   @Test
   void clusterPoolHasTheCallsOfPoolAndLittleElse() {
+    assertThat(ParallelPool.class).isAssignableFrom(ClusterPool.class);
     Set<String> methods =
         Arrays.stream(ClusterPool.class.getDeclaredMethods())
             .filter(m -> Modifier.isPublic(m.getModifiers()))
@@ -69,10 +71,15 @@ class ApiSurfaceTest {
             "embedded",
             "forEach",
             "map",
+            "mapAsync",
+            "mapOutcomes",
             "memberCount",
             "stream",
+            "streamOutcomes",
+            "streamOutcomesUnordered",
             "streamUnordered",
-            "toString");
+            "toString",
+            "with");
   }
 
   @Test

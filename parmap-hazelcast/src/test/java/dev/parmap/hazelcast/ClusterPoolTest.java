@@ -6,9 +6,14 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.parmap.CallInterruptedException;
 import dev.parmap.InputFailedException;
+import dev.parmap.MapOptions;
+import dev.parmap.Outcome;
+import dev.parmap.Outcomes;
 import dev.parmap.ParmapException;
 import dev.parmap.Pool;
 import dev.parmap.TaskFailedException;
+import dev.parmap.observe.CallStats;
+import dev.parmap.observe.ProgressListener;
 import java.io.IOException;
 import java.io.NotSerializableException;
 import java.io.UncheckedIOException;
@@ -336,5 +341,169 @@ class ClusterPoolTest {
                       }))
           .isInstanceOf(UncheckedIOException.class);
     }
+  }
+
+  @Test
+  void aStreamLimitedToTenEndsTheCallCancellingTheChunksStillRunning(@TempDir Path dir)
+      throws IOException {
+    String root = dir.toString();
+    SerializableTask<Integer, Integer> task =
+        i -> {
+          if (i < 10) {
+            return i;
+          }
+          Files.createFile(Path.of(root, "started-" + i));
+          try {
+            Thread.sleep(Duration.ofMinutes(5)); // ends only when the call cancels it
+          } catch (InterruptedException e) {
+            Files.createFile(Path.of(root, "interrupted-" + i));
+            throw e;
+          }
+          return i;
+        };
+
+    List<Integer> first;
+    try (Stream<Integer> results = pool.stream(numbers(1_000), task)) {
+      first = results.limit(10).toList(); // the terminal operation ends the call
+    }
+
+    assertThat(first).isEqualTo(numbers(10));
+    // The call has ended: no chunk is sent any more (of 1,000 items, only those of the chunks in
+    // flight at the end ever start), and every item that started on a member is interrupted
+    // there (the members are told to cancel the call's chunks and drop those still queued).
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () ->
+                assertThat(markers(dir, "interrupted-"))
+                    .containsExactlyInAnyOrderElementsOf(markers(dir, "started-")));
+    assertThat(markers(dir, "started-").size()).isLessThan(100);
+  }
+
+  private static List<String> markers(Path dir, String prefix) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files
+          .map(f -> f.getFileName().toString())
+          .filter(n -> n.startsWith(prefix))
+          .map(n -> n.substring(prefix.length()))
+          .sorted()
+          .toList();
+    }
+  }
+
+  @Test
+  void mapOutcomesGivesOneOutcomePerItemInOrderWithTheTasksFailures() {
+    Outcomes<Integer, Integer> outcomes =
+        pool.mapOutcomes(
+            numbers(200),
+            i -> {
+              if (i % 7 == 0) {
+                throw new TestItems.Boom("no " + i);
+              }
+              return i * 2;
+            });
+
+    assertThat(outcomes.isComplete()).isTrue();
+    assertThat(outcomes.all()).hasSize(200);
+    for (int i = 0; i < 200; i++) {
+      Outcome<Integer, Integer> outcome = outcomes.all().get(i);
+      assertThat(outcome.index()).isEqualTo(i);
+      assertThat(outcome.item()).isEqualTo(i);
+      if (i % 7 == 0) {
+        assertThat(outcome)
+            .isInstanceOfSatisfying(
+                Outcome.Failure.class,
+                f ->
+                    assertThat(f.cause())
+                        .isInstanceOf(TestItems.Boom.class)
+                        .hasMessage("no " + f.index()));
+      } else {
+        int doubled = 2 * i;
+        assertThat(outcome)
+            .isInstanceOfSatisfying(
+                Outcome.Success.class, s -> assertThat(s.result()).isEqualTo(doubled));
+      }
+    }
+    assertThat(outcomes.failures()).hasSize(29);
+  }
+
+  @Test
+  void streamOutcomesGivesEveryItemsOutcomeInInputOrder() {
+    try (Stream<Outcome<Integer, Integer>> results =
+        pool.streamOutcomes(
+            numbers(50),
+            i -> {
+              if (i == 3) {
+                throw new TestItems.Boom("three");
+              }
+              return i;
+            })) {
+      List<Outcome<Integer, Integer>> all = results.toList();
+      assertThat(all)
+          .extracting(Outcome::index)
+          .isEqualTo(numbers(50).stream().map(Long::valueOf).toList());
+      assertThat(all.get(3)).isInstanceOf(Outcome.Failure.class);
+    }
+  }
+
+  @Test
+  void theListenerOfWithSeesTheCallsStatistics() {
+    java.util.concurrent.CompletableFuture<CallStats> finished =
+        new java.util.concurrent.CompletableFuture<>();
+    ClusterPool observed =
+        pool.with(
+            MapOptions.builder().listener(ProgressListener.onFinish(finished::complete)).build());
+
+    List<Integer> results = observed.map(numbers(300), i -> i + 1);
+
+    assertThat(results).hasSize(300);
+    CallStats stats = finished.join(); // onFinish runs before the call returns
+    assertThat(stats.ending()).isEqualTo(CallStats.Ending.COMPLETED);
+    assertThat(stats.items()).isEqualTo(300);
+    assertThat(stats.successes()).isEqualTo(300);
+    assertThat(stats.chunks()).isPositive();
+    assertThat(stats.call().what()).isEqualTo("ClusterPool.map");
+    assertThat(stats.call().pool()).startsWith("ClusterPool.client(");
+  }
+
+  @Test
+  void mapAsyncCompletesWithTheResultsInInputOrder() {
+    assertThat(pool.mapAsync(numbers(100), i -> i * i).join())
+        .isEqualTo(numbers(100).stream().map(i -> i * i).toList());
+  }
+
+  @Test
+  void perItemPoliciesAreRefusedAtTheCallNotIgnored() {
+    assertThatThrownBy(
+            () ->
+                pool.with(
+                    MapOptions.builder()
+                        .timeout(Duration.ofSeconds(1))
+                        .retry(dev.parmap.policy.Retry.builder().maxAttempts(2).build())
+                        .build()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("not supported on a cluster: a per-item timeout, retry");
+  }
+
+  @Test
+  void aDeadlineOnTheCallersClockCancelsTheChunksOnTheMembers() {
+    ClusterPool bounded = pool.with(MapOptions.builder().deadline(Duration.ofMillis(500)).build());
+    assertThatThrownBy(
+            () ->
+                bounded.map(
+                    numbers(20),
+                    i -> {
+                      Thread.sleep(Duration.ofMinutes(5));
+                      return i;
+                    }))
+        .isInstanceOf(dev.parmap.DeadlineExceededException.class);
+  }
+
+  @Test
+  void aPlainTaskThatDoesNotSerializeIsRefusedAtTheCall() {
+    dev.parmap.Task<Integer, Integer> plain = i -> i; // a lambda of a non-serializable type
+    assertThatThrownBy(() -> pool.map(numbers(3), plain))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("the task given to ClusterPool.map cannot be sent");
   }
 }

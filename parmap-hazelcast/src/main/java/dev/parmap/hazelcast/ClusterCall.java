@@ -1,0 +1,469 @@
+package dev.parmap.hazelcast;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.nio.serialization.HazelcastSerializationException;
+import dev.parmap.ParmapException;
+import dev.parmap.engine.ChunkRunner;
+import dev.parmap.engine.RemoteChunk;
+import java.io.IOException;
+import java.io.NotSerializableException;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The cluster's remote launcher: runs one chunk of a call on a member, on the virtual thread the
+ * engine gave the chunk, and blocks that thread until the answer. The engine (a core {@code Run})
+ * does everything else: input, window, chunk sizing, failure bookkeeping, deadline, results.
+ *
+ * <p>What it keeps for the whole call (shared by the chunks' threads, under this object's lock):
+ * the load of each member (chunks in flight there), the members given up on and why, and the
+ * answers still awaited from each member. A chunk goes to the usable member with the lowest share
+ * of its capacity in use ({@code threads + threads / 4}); it waits while every member is full.
+ *
+ * <p><b>Re-send policy.</b> A member that leaves, does not answer within the chunk timeout, drops
+ * the chunk, or sends an answer this caller refuses is given up on for the call: every chunk in
+ * flight there is re-sent to another member by its own thread. A chunk is lost at most {@link
+ * ClusterConfig#maxResends()} times; once more, the call fails naming its items (a poison item). A
+ * chunk that could not be sent at all is not counted. When no member is left the call fails with
+ * {@link ClusterFailedException} naming each member given up on.
+ *
+ * <p><b>Ending.</b> A chunk whose thread is interrupted (the call stops: an item failed, a stream
+ * was closed, the deadline passed) and the call's end ({@link #end}) tell the members that may hold
+ * chunks of the call to drop them; the notice is sent without waiting for an answer.
+ */
+final class ClusterCall implements ChunkRunner {
+  private final ClusterPool pool;
+  private final Object task; // the serializable task as sent: the user's, or an OutcomeTask
+  private final boolean outcomes;
+  private final String what;
+  private final UUID id = UUID.randomUUID();
+  private final TaskFingerprint fingerprint;
+  private final CallFailures failures;
+  private final long timeoutNanos;
+
+  // Guarded by this.
+  private final Map<UUID, Integer> loads = new HashMap<>();
+  private final Map<UUID, String> givenUp = new LinkedHashMap<>();
+  private final Map<UUID, Member> holders = new LinkedHashMap<>(); // sent a chunk, ever
+  private final Map<UUID, List<CompletableFuture<ChunkResult>>> awaited = new HashMap<>();
+  private boolean ended;
+
+  ClusterCall(ClusterPool pool, Object task, boolean outcomes, String what) {
+    this.pool = pool;
+    this.task = task;
+    this.outcomes = outcomes;
+    this.what = what;
+    this.fingerprint = TaskFingerprint.of(task);
+    this.failures = new CallFailures(what);
+    this.timeoutNanos = pool.config().chunkTimeout().toNanos();
+  }
+
+  @Override
+  public void run(RemoteChunk chunk) throws InterruptedException {
+    Named name = new Named(chunk.firstIndex(), chunk.size());
+    @Nullable Object[] items = new Object[chunk.size()];
+    for (int i = 0; i < items.length; i++) {
+      items[i] = chunk.item(i);
+      if (items[i] != null && !(items[i] instanceof Serializable)) {
+        throw new ItemNotSerializableException(
+            chunk.firstIndex() + i,
+            items[i],
+            new NotSerializableException(
+                items[i].getClass().getName() + " does not implement java.io.Serializable"));
+      }
+    }
+    ChunkTask message;
+    try {
+      message =
+          new ChunkTask(
+              id,
+              chunk.firstIndex(),
+              chunk.size(),
+              fingerprint,
+              pool.config(),
+              WireSerialization.write(task, items),
+              pool.signer());
+    } catch (IOException | RuntimeException e) {
+      throw notSerializable(name, chunk.firstIndex(), items, e);
+    }
+    ChunkLosses losses = new ChunkLosses(pool.config().maxResends());
+    while (true) {
+      Member member = awaitMember();
+      CompletableFuture<ChunkResult> answer = send(message, member, name, items);
+      if (answer == null) {
+        continue; // the member could not be reached: given up on, not a loss of the chunk
+      }
+      String lost = awaitAnswer(chunk, name, items, member, answer);
+      if (lost == null) {
+        return;
+      }
+      if (!losses.lost(lost)) {
+        String suspects = PoisonReport.describe(chunk.firstIndex(), items);
+        synchronized (this) {
+          for (Member m : pool.workers()) {
+            if (!givenUp.containsKey(m.getUuid())) {
+              throw failures.poison(name, suspects, losses.reasons(), losses.maxResends());
+            }
+          }
+        }
+        throw noMemberLeft(CallFailures.lostEverywhere(name, suspects, losses.reasons().size()));
+      }
+    }
+  }
+
+  /**
+   * Waits for the answer of {@code member} and reports it; returns null when the chunk is done, or
+   * why it was lost with the member (then given up on).
+   */
+  private @Nullable String awaitAnswer(
+      RemoteChunk chunk,
+      Named name,
+      @Nullable Object[] items,
+      Member member,
+      CompletableFuture<ChunkResult> answer)
+      throws InterruptedException {
+    ChunkResult result;
+    try {
+      result = answer.get(timeoutNanos, TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      end(); // the call stops: the members drop its chunks
+      throw e;
+    } catch (TimeoutException e) {
+      return giveUp(
+          member,
+          "did not return a chunk within the chunk timeout of "
+              + pool.config().chunkTimeout()
+              + " (it hangs, or one chunk takes longer than that)");
+    } catch (ExecutionException | CancellationException e) {
+      Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+      if (cause instanceof GivenUp given) {
+        return given.reason;
+      }
+      if (isMemberLoss(cause) || cause instanceof CancellationException) {
+        return giveUp(member, "left the cluster (" + cause + ")");
+      }
+      if (!pool.isRunning()) {
+        throw new ClusterFailedException(what + ": " + pool + " was shut down", cause);
+      }
+      throw failures.remote(name, "member " + member.getAddress(), cause);
+    } finally {
+      done(member, answer);
+    }
+    String problem =
+        ResultCheck.problem(result, id, chunk.firstIndex(), chunk.size(), pool.signer());
+    if (problem != null) {
+      return giveUp(member, "sent an answer this caller refused: " + problem);
+    }
+    switch (result.kind) {
+      case CANCELLED -> {
+        return giveUp(member, "dropped a chunk of this call without running it");
+      }
+      case REFUSED -> {
+        return refused(name, member, result);
+      }
+      case FAILED -> {
+        Throwable cause = readFailure(name, member, result);
+        Duration took = Duration.ofNanos(result.nanos);
+        if (!outcomes) {
+          chunk.failed(result.failedAt, cause, took);
+          return null;
+        }
+        // The results could not be sent back (one did not serialize): every item fails.
+        for (int i = 0; i < chunk.size(); i++) {
+          chunk.failed(
+              i,
+              i == result.failedAt
+                  ? cause
+                  : new ParmapException(
+                      what
+                          + ": the results of "
+                          + name
+                          + " could not be sent back (that of item #"
+                          + (chunk.firstIndex() + result.failedAt)
+                          + " did not serialize)",
+                      cause),
+              took);
+        }
+        return null;
+      }
+      default -> {
+        Object read = readPayload(name, member, result);
+        String wrong = ResultCheck.problemWithResults(read, chunk.size());
+        if (wrong != null || !(read instanceof Object[] results)) {
+          return giveUp(member, "sent an answer this caller refused: " + wrong);
+        }
+        chunk.ran(Duration.ofNanos(result.nanos));
+        Duration each = Duration.ofNanos(result.nanos / Math.max(1, results.length));
+        for (int i = 0; i < results.length; i++) {
+          if (outcomes && results[i] instanceof OutcomeTask.Failed failed) {
+            chunk.failed(i, failed.cause(), Duration.ofNanos(failed.nanos()));
+          } else {
+            chunk.succeeded(results[i], each);
+          }
+        }
+        return null;
+      }
+    }
+  }
+
+  /** A member would not run a chunk: gives up on it (another secret), or fails the call. */
+  private String refused(Named name, Member member, ChunkResult result) {
+    String where = "member " + member.getAddress();
+    switch (result.refusal) {
+      case BAD_SIGNATURE -> {
+        return giveUp(member, CallFailures.badSignature(result.message));
+      }
+      case ALLOW_LIST -> throw failures.allowList(name, where, result.message, null);
+      case CLASS_MISSING -> throw failures.classMissing(name, where, result.message, null);
+      case STALE_TASK -> throw failures.stale(where, result.message);
+      default -> throw failures.unreadable(name, where, result.message, null);
+    }
+  }
+
+  private Throwable readFailure(Named name, Member member, ChunkResult result) {
+    if (readPayload(name, member, result) instanceof Throwable failure) {
+      return failure;
+    }
+    throw new ParmapException(
+        what + ": " + member.getAddress() + " reported a failure of " + name + " without its cause",
+        null);
+  }
+
+  /** The payload of a member's answer, read here under this caller's filter. */
+  private @Nullable Object readPayload(Named name, Member member, ChunkResult result) {
+    try {
+      return pool.wire().read(result.payload, 1)[0];
+    } catch (WireSerialization.Refused e) {
+      throw failures.allowList(
+          name,
+          "this caller (the answer of member "
+              + member.getAddress()
+              + " was refused here, not on the member)",
+          e.reason(),
+          e);
+    } catch (ClassNotFoundException e) {
+      throw failures.classMissing(name, "this caller", String.valueOf(e), e);
+    } catch (IOException | RuntimeException | LinkageError e) {
+      throw failures.unreadable(
+          name, "this caller (the answer of member " + member.getAddress() + ")", "" + e, e);
+    }
+  }
+
+  /**
+   * The usable member with the lowest share of its capacity in use, once one has room; its load
+   * counts the chunk from now on.
+   *
+   * @throws ClusterFailedException if no member is usable
+   */
+  private synchronized Member awaitMember() throws InterruptedException {
+    while (true) {
+      pool.checkRunning(what);
+      Member best = null;
+      double bestShare = Double.MAX_VALUE;
+      boolean anyUsable = false;
+      for (Member member : pool.workers()) {
+        if (givenUp.containsKey(member.getUuid())) {
+          continue;
+        }
+        anyUsable = true;
+        int threads = MemberSelection.threadsOf(member);
+        int capacity = threads + Math.max(1, threads / 4);
+        int load = loads.getOrDefault(member.getUuid(), 0);
+        if (load < capacity && (double) load / capacity < bestShare) {
+          best = member;
+          bestShare = (double) load / capacity;
+        }
+      }
+      if (!anyUsable) {
+        throw noMemberLeft("");
+      }
+      if (best != null) {
+        loads.merge(best.getUuid(), 1, Integer::sum);
+        holders.putIfAbsent(best.getUuid(), best);
+        return best;
+      }
+      wait(TimeUnit.SECONDS.toMillis(1)); // woken by a completion; a member may also join
+    }
+  }
+
+  /** Sends the chunk; null if the member could not be reached (then given up on). */
+  private @Nullable CompletableFuture<ChunkResult> send(
+      ChunkTask message, Member member, Named name, @Nullable Object[] items) {
+    Future<ChunkResult> future;
+    try {
+      future = pool.chunkExecutor().submitToMember(message, member);
+    } catch (HazelcastSerializationException e) {
+      release(member);
+      throw notSerializable(name, message.first(), items, e);
+    } catch (RuntimeException e) {
+      release(member);
+      if (!pool.isRunning()) {
+        throw new ClusterFailedException(what + ": " + pool + " was shut down", e);
+      }
+      if (isMemberLoss(e)) {
+        giveUp(member, "could not be reached (" + e + ")");
+        return null;
+      }
+      throw new ParmapException(what + ": sending " + name + " failed: " + e, e);
+    }
+    if (!(future instanceof CompletionStage<?>)) {
+      throw new IllegalStateException(
+          "Hazelcast's executor future is not a CompletionStage: " + future.getClass());
+    }
+    @SuppressWarnings("unchecked") // the future of a Callable<ChunkResult>
+    CompletionStage<ChunkResult> stage = (CompletionStage<ChunkResult>) future;
+    CompletableFuture<ChunkResult> answer = new CompletableFuture<>();
+    synchronized (this) {
+      awaited.computeIfAbsent(member.getUuid(), k -> new ArrayList<>()).add(answer);
+    }
+    stage.whenComplete(
+        (result, error) -> {
+          if (error != null) {
+            answer.completeExceptionally(error);
+          } else {
+            answer.complete(result);
+          }
+        });
+    return answer;
+  }
+
+  private synchronized void done(Member member, CompletableFuture<ChunkResult> answer) {
+    List<CompletableFuture<ChunkResult>> there = awaited.get(member.getUuid());
+    if (there != null) {
+      there.remove(answer);
+    }
+    release(member);
+  }
+
+  private synchronized void release(Member member) {
+    loads.computeIfPresent(member.getUuid(), (k, n) -> n > 1 ? n - 1 : null);
+    notifyAll();
+  }
+
+  /**
+   * Sends no more chunks to {@code member} in this call; the chunks awaited there are lost with it
+   * and re-sent by their threads. Returns why, as a loss of the calling chunk.
+   */
+  private synchronized String giveUp(Member member, String reason) {
+    String known = givenUp.get(member.getUuid());
+    if (known != null) {
+      return known;
+    }
+    String why = member.getAddress() + " " + reason;
+    givenUp.put(member.getUuid(), why);
+    holders.putIfAbsent(member.getUuid(), member);
+    List<CompletableFuture<ChunkResult>> there = awaited.remove(member.getUuid());
+    if (there != null) {
+      for (CompletableFuture<ChunkResult> answer : there) {
+        answer.completeExceptionally(new GivenUp(why));
+      }
+    }
+    notifyAll();
+    return why;
+  }
+
+  private synchronized ClusterFailedException noMemberLeft(String suspects) {
+    StringBuilder message =
+        new StringBuilder(what)
+            .append(": no member of cluster '")
+            .append(pool.config().clusterName())
+            .append("' is left to run the remaining chunks");
+    if (givenUp.isEmpty()) {
+      message.append("; the cluster has no member that runs tasks");
+    }
+    for (String reason : givenUp.values()) {
+      message.append("; member ").append(reason);
+    }
+    message.append(suspects);
+    return new ClusterFailedException(message.toString(), null);
+  }
+
+  /** The call-site error for a chunk that could not be serialized: names the item. */
+  private ParmapException notSerializable(
+      Named name, long first, @Nullable Object[] items, Exception e) {
+    for (int i = 0; i < items.length; i++) {
+      Exception error = Serialization.check(items[i]);
+      if (error != null) {
+        ItemNotSerializableException notSerializable =
+            new ItemNotSerializableException(first + i, items[i], error);
+        notSerializable.addSuppressed(e);
+        return notSerializable;
+      }
+    }
+    return new ParmapException(what + ": " + name + " could not be serialized: " + e, e);
+  }
+
+  /**
+   * Ends the call, whether it returned or stopped: tells every member that was sent a chunk of it,
+   * or was given up on, to interrupt its chunks and drop those still queued; once.
+   */
+  void end() {
+    List<Member> members;
+    synchronized (this) {
+      if (ended) {
+        return;
+      }
+      ended = true;
+      members = new ArrayList<>(holders.values());
+    }
+    if (!pool.isRunning()) {
+      return;
+    }
+    for (Member member : members) {
+      try {
+        var unused = pool.cancelExecutor().submitToMember(new CancelCall(id), member);
+      } catch (RuntimeException e) {
+        // The member or the pool is gone: nothing left there to cancel.
+      }
+    }
+  }
+
+  /**
+   * Whether {@code e} says the member (or the way to it) is gone, rather than that the chunk is
+   * wrong: then the chunk is re-sent to another member.
+   */
+  static boolean isMemberLoss(Throwable e) {
+    return e instanceof com.hazelcast.core.MemberLeftException
+        || e instanceof com.hazelcast.core.OperationTimeoutException
+        || e instanceof com.hazelcast.client.HazelcastClientOfflineException
+        || e instanceof com.hazelcast.spi.exception.TargetDisconnectedException
+        || e instanceof com.hazelcast.spi.exception.TargetNotMemberException
+        || e instanceof com.hazelcast.core.HazelcastInstanceNotActiveException
+        || e instanceof java.util.concurrent.RejectedExecutionException;
+  }
+
+  /** A chunk's answer awaited from a member given up on by another chunk's thread. */
+  private static final class GivenUp extends Exception {
+    private static final long serialVersionUID = 1L;
+    final String reason;
+
+    GivenUp(String reason) {
+      super(reason, null, false, false);
+      this.reason = reason;
+    }
+  }
+
+  /** A chunk's name in messages. */
+  private record Named(long first, int size) {
+    @Override
+    public String toString() {
+      return size == 1
+          ? "the chunk of item #" + first
+          : "the chunk of items #" + first + " to #" + (first + size - 1);
+    }
+  }
+}
