@@ -25,12 +25,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>On {@code Pool.virtual()} every chunk runs on a virtual thread of its own, so the number of
  * slow items one thread ran is the number one chunk ran. The slow items sleep: that is their
  * workload, not a synchronisation. Before the fix one thread ran 14 or 15 of them; the bound of 3
- * gives the driver two slow items (100 ms) to notice the stalled chunk on a loaded machine.
+ * gives the driver two slow items (400 ms) to notice the stalled chunk on a loaded machine.
  */
 class SkewedCostTest {
   private static final int CHEAP = 20_000;
   private static final int SLOW = 64;
   private static final int FAILING = CHEAP + 40;
+  // The slow items' workload: long enough that the bound of 3 per thread leaves the driver 400 ms
+  // to notice a stalled chunk on a loaded machine.
+  private static final long SLOW_MILLIS = 200;
 
   static List<PoolKind> pools() {
     return PoolKind.all();
@@ -49,9 +52,15 @@ class SkewedCostTest {
     final Map<Long, AtomicInteger> slowByThread = new ConcurrentHashMap<>();
     final AtomicIntegerArray runs = new AtomicIntegerArray(CHEAP + SLOW);
     final boolean failing;
+    final long slowMillis;
 
     Skewed(boolean failing) {
+      this(failing, 50); // order and failure tests: the workload need not be long
+    }
+
+    Skewed(boolean failing, long slowMillis) {
       this.failing = failing;
+      this.slowMillis = slowMillis;
     }
 
     @Override
@@ -64,7 +73,7 @@ class SkewedCostTest {
         if (failing && i == FAILING) {
           throw new IllegalStateException("item " + i);
         }
-        Thread.sleep(50);
+        Thread.sleep(slowMillis);
       }
       return i * 2;
     }
@@ -82,7 +91,7 @@ class SkewedCostTest {
 
   @Test
   void mapRunsSlowItemsThatFollowCheapOnesOnManyThreads() {
-    Skewed task = new Skewed(false);
+    Skewed task = new Skewed(false, SLOW_MILLIS);
     try (Pool pool = Pool.virtual()) {
       assertThat(pool.map(input(), task)).isEqualTo(doubled());
     }
@@ -92,7 +101,7 @@ class SkewedCostTest {
 
   @Test
   void anOrderedStreamRunsSlowItemsThatFollowCheapOnesOnManyThreadsInInputOrder() {
-    Skewed task = new Skewed(false);
+    Skewed task = new Skewed(false, SLOW_MILLIS);
     try (Pool pool = Pool.virtual();
         Stream<Integer> results = pool.stream(input(), task)) {
       assertThat(results.toList()).isEqualTo(doubled());
@@ -103,7 +112,7 @@ class SkewedCostTest {
 
   @Test
   void anUnorderedStreamRunsSlowItemsThatFollowCheapOnesOnManyThreadsOnce() {
-    Skewed task = new Skewed(false);
+    Skewed task = new Skewed(false, SLOW_MILLIS);
     List<Integer> results;
     try (Pool pool = Pool.virtual();
         Stream<Integer> stream = pool.streamUnordered(input(), task)) {
@@ -117,7 +126,7 @@ class SkewedCostTest {
 
   @Test
   void forEachRunsSlowItemsThatFollowCheapOnesOnManyThreadsOnce() {
-    Skewed task = new Skewed(false);
+    Skewed task = new Skewed(false, SLOW_MILLIS);
     try (Pool pool = Pool.virtual()) {
       pool.forEach(input(), task::apply);
     }

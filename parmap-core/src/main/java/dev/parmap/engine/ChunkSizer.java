@@ -53,6 +53,10 @@ final class ChunkSizer {
   private final int maxChunk;
   private final int fixedSize; // 0: sizes adapt
   private double nanosPerItem = -1;
+  // The cost per item of the fastest recent chunks: at most doubling per chunk, so a chunk slowed
+  // by the machine (preempted, a GC pause) does not make the overdue check wait for many slow
+  // items.
+  private double lowNanosPerItem = -1;
   private int lastSize;
 
   ChunkSizer(int parallelism, int maxInFlight) {
@@ -138,10 +142,12 @@ final class ChunkSizer {
 
   /**
    * How long a running chunk of {@code items} items may take before it is overdue: asked to yield
-   * so that its rest is split. Only meaningful once the cost is known.
+   * so that its rest is split. Counted from the cost of the fastest recent chunks, not the average:
+   * a chunk that a loaded machine slowed must not raise the bar for noticing costlier items. Only
+   * meaningful once the cost is known.
    */
   long overdueAfterNanos(int items) {
-    double expected = Math.max(nanosPerItem, 0) * items;
+    double expected = Math.max(lowNanosPerItem, 0) * items;
     return (long) Math.max(OVERDUE_FACTOR * expected, MIN_OVERDUE_NANOS);
   }
 
@@ -164,6 +170,7 @@ final class ChunkSizer {
     } else {
       nanosPerItem += (perItem - nanosPerItem) / 4;
     }
+    lowNanosPerItem = lowNanosPerItem < 0 ? perItem : Math.min(perItem, 2 * lowNanosPerItem);
   }
 
   /**
@@ -173,6 +180,7 @@ final class ChunkSizer {
   void noProgressFor(long nanos) {
     if (costUnknown() && nanos >= targetNanos) {
       nanosPerItem = nanos;
+      lowNanosPerItem = nanos;
     }
   }
 

@@ -82,6 +82,23 @@ class ChunkSizerTest {
   }
 
   @Test
+  void aChunkSlowedByTheMachineDoesNotRaiseTheOverdueBar() {
+    ChunkSizer sizer = new ChunkSizer(2, 10_000);
+    sizer.completed(1000, 1_000_000); // 1 µs per item
+    sizer.completed(1000, 200_000_000); // preempted for 200 ms: 200 µs per item
+    assertThat(sizer.nanosPerItem()).as("the average moves").isGreaterThan(40_000);
+    assertThat(sizer.overdueAfterNanos(1000))
+        .as("the bar follows the fast chunks: at most double their cost")
+        .isLessThanOrEqualTo(16_000_000);
+    for (int i = 0; i < 10; i++) {
+      sizer.completed(1000, 200_000_000); // the items really became costlier
+    }
+    assertThat(sizer.overdueAfterNanos(1000))
+        .as("a lasting change is learned")
+        .isGreaterThan(1_000_000_000);
+  }
+
+  @Test
   void theRestOfAYieldedChunkIsSizedFromTheMeasurementsInNoMoreChunksThanThereIsRoomFor() {
     ChunkSizer sizer = new ChunkSizer(2, 10_000);
     sizer.completed(1, 20_000_000); // slow items: one per chunk
