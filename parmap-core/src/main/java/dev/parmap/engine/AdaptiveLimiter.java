@@ -85,8 +85,10 @@ final class AdaptiveLimiter {
       }
       if (overload || slow) {
         if (!ignoring) {
+          // Leaving slow start, the limit had doubled in the last round trip: halve it, as TCP
+          // does (ssthresh); after that, the gentle backoff ratio.
+          limit = Math.max(min, limit * (slowStart ? 0.5 : backoffRatio));
           slowStart = false;
-          limit = Math.max(min, limit * backoffRatio);
           answersToIgnore = inFlight; // the attempts started under the old limit
         }
       } else if (slowStart) {

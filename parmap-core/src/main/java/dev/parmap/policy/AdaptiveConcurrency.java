@@ -14,10 +14,11 @@ import org.jspecify.annotations.Nullable;
  * control (V. Jacobson, "Congestion Avoidance and Control", SIGCOMM 1988) and Netflix's
  * concurrency-limits library ({@code AIMDLimit}) use it: until the first overload the limit grows
  * by one per answer (it doubles per round trip, TCP's slow start); after that by one per round trip
- * ({@code 1 / limit} per answer); on overload it is multiplied by {@link #backoffRatio()}, at most
- * once per round trip, so that a burst of overload answers counts as one signal. Latency is read as
- * TCP Vegas reads it: an answer slower than {@link #latencyTolerance()} times the fastest recent
- * one means requests are queueing at the server, which is overload too.
+ * ({@code 1 / limit} per answer); on overload it is multiplied by {@link #backoffRatio()} (halved
+ * at the first overload, which ends slow start, as TCP does), at most once per round trip, so that
+ * a burst of overload answers counts as one signal. Latency is read as TCP Vegas reads it: an
+ * answer slower than {@link #latencyTolerance()} times the fastest recent one means requests are
+ * queueing at the server, which is overload too.
  *
  * <p>It applies to each attempt of each item (retries included) and composes with the other
  * policies: the {@linkplain Retry retry}'s waits hold no concurrency, the {@linkplain RateLimit

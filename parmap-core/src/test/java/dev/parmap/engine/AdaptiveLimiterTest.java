@@ -93,7 +93,16 @@ class AdaptiveLimiterTest {
     for (int i = 0; i < 100; i++) {
       limiter.release(REFUSAL_NANOS, true);
     }
-    assertThat(limiter.limit()).as("one decrease for the whole burst").isEqualTo(90);
+    assertThat(limiter.limit())
+        .as("one decrease for the whole burst: halved, as it leaves slow start")
+        .isEqualTo(50);
+    for (int i = 0; i < 50; i++) {
+      assertThat(limiter.tryAcquire()).isTrue();
+    }
+    for (int i = 0; i < 50; i++) {
+      limiter.release(REFUSAL_NANOS, true);
+    }
+    assertThat(limiter.limit()).as("then the backoff ratio, once for the burst").isEqualTo(45);
   }
 
   @Test
