@@ -60,6 +60,12 @@ final class ClusterCall implements ChunkRunner {
   private final Map<UUID, String> givenUp = new LinkedHashMap<>();
   private final Map<UUID, Member> holders = new LinkedHashMap<>(); // sent a chunk, ever
   private final Map<UUID, List<CompletableFuture<ChunkResult>>> awaited = new HashMap<>();
+  // The items each awaited answer is for, and how often each chunk was lost with a member, counted
+  // when the member is given up on (for all its chunks at once): a poison report names every chunk
+  // lost as often as the one that reached the cap, since an innocent chunk that shared the poison
+  // item's members cannot be told from it.
+  private final Map<CompletableFuture<ChunkResult>, String> suspectsOf = new HashMap<>();
+  private final Map<String, Integer> lossesBySuspects = new LinkedHashMap<>();
   private boolean ended;
 
   ClusterCall(ClusterPool pool, Object task, boolean outcomes, String what) {
@@ -101,9 +107,10 @@ final class ClusterCall implements ChunkRunner {
       throw notSerializable(name, chunk.firstIndex(), items, e);
     }
     ChunkLosses losses = new ChunkLosses(pool.config().maxResends());
+    String suspects = PoisonReport.describe(chunk.firstIndex(), items);
     while (true) {
       Member member = awaitMember();
-      CompletableFuture<ChunkResult> answer = send(message, member, name, items);
+      CompletableFuture<ChunkResult> answer = send(message, member, name, items, suspects);
       if (answer == null) {
         continue; // the member could not be reached: given up on, not a loss of the chunk
       }
@@ -112,11 +119,14 @@ final class ClusterCall implements ChunkRunner {
         return;
       }
       if (!losses.lost(lost)) {
-        String suspects = PoisonReport.describe(chunk.firstIndex(), items);
         synchronized (this) {
           for (Member m : pool.workers()) {
             if (!givenUp.containsKey(m.getUuid())) {
-              throw failures.poison(name, suspects, losses.reasons(), losses.maxResends());
+              throw failures.poison(
+                  name,
+                  suspectsLostAsOften(suspects, losses.reasons().size()),
+                  losses.reasons(),
+                  losses.maxResends());
             }
           }
         }
@@ -302,7 +312,7 @@ final class ClusterCall implements ChunkRunner {
 
   /** Sends the chunk; null if the member could not be reached (then given up on). */
   private @Nullable CompletableFuture<ChunkResult> send(
-      ChunkTask message, Member member, Named name, @Nullable Object[] items) {
+      ChunkTask message, Member member, Named name, @Nullable Object[] items, String suspects) {
     Future<ChunkResult> future;
     try {
       future = pool.chunkExecutor().submitToMember(message, member);
@@ -329,6 +339,7 @@ final class ClusterCall implements ChunkRunner {
     CompletableFuture<ChunkResult> answer = new CompletableFuture<>();
     synchronized (this) {
       awaited.computeIfAbsent(member.getUuid(), k -> new ArrayList<>()).add(answer);
+      suspectsOf.put(answer, suspects);
     }
     stage.whenComplete(
         (result, error) -> {
@@ -346,6 +357,7 @@ final class ClusterCall implements ChunkRunner {
     if (there != null) {
       there.remove(answer);
     }
+    suspectsOf.remove(answer);
     release(member);
   }
 
@@ -369,11 +381,32 @@ final class ClusterCall implements ChunkRunner {
     List<CompletableFuture<ChunkResult>> there = awaited.remove(member.getUuid());
     if (there != null) {
       for (CompletableFuture<ChunkResult> answer : there) {
+        String suspects = suspectsOf.remove(answer);
+        if (suspects != null) {
+          lossesBySuspects.merge(suspects, 1, Integer::sum);
+        }
         answer.completeExceptionally(new GivenUp(why));
       }
     }
     notifyAll();
     return why;
+  }
+
+  /**
+   * The items of the chunk that reached the cap, then those of the other chunks lost with members
+   * at least {@code losses} times (at most four more): each may be the one that kills members.
+   */
+  private synchronized String suspectsLostAsOften(String own, int losses) {
+    List<String> others = new ArrayList<>();
+    lossesBySuspects.forEach(
+        (suspects, count) -> {
+          if (count >= losses && !suspects.equals(own) && others.size() < 4) {
+            others.add(suspects);
+          }
+        });
+    return others.isEmpty()
+        ? own
+        : own + " (or, lost with the same members: " + String.join(", ", others) + ")";
   }
 
   private synchronized ClusterFailedException noMemberLeft(String suspects) {
