@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.parmap.InputFailedException;
 import dev.parmap.TestAccess;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -153,25 +151,7 @@ class FeedTest {
 
   @Test
   void aFailingInputFailsTheCallWithTheFrontEndsInputFailureAtItsIndex() throws Exception {
-    Iterable<@Nullable Object> failingAt3 =
-        () ->
-            new Iterator<>() {
-              private int next;
-
-              @Override
-              public boolean hasNext() {
-                return true;
-              }
-
-              @Override
-              public Object next() {
-                if (next == 3) {
-                  throw new IllegalStateException("cannot read #3");
-                }
-                return next++;
-              }
-            };
-    Input input = new Input(failingAt3);
+    Input input = new Input(InputTest.failingAt(3));
     Dispatch dispatch = dispatch(item -> item);
     Feed feed = feed(input, Sink.of(Mode.ORDERED, input), dispatch, Mode.ORDERED);
     while (feed.hasRoom() && !call.isStopped()) {

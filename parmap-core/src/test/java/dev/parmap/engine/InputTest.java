@@ -90,26 +90,30 @@ class InputTest {
     assertThat(input.exhausted()).isTrue();
   }
 
+  /** An endless input of 0, 1, 2, ... whose iterator throws when item {@code index} is read. */
+  static Iterable<Integer> failingAt(int index) {
+    return () ->
+        new Iterator<>() {
+          private int next;
+
+          @Override
+          public boolean hasNext() {
+            return true;
+          }
+
+          @Override
+          public Integer next() {
+            if (next == index) {
+              throw new IllegalStateException("cannot read #" + index);
+            }
+            return next++;
+          }
+        };
+  }
+
   @Test
   void aFailingIteratorIsAnInputFailureAtItsIndex() {
-    Iterable<Integer> failingAt5 =
-        () ->
-            new Iterator<>() {
-              private int next;
-
-              @Override
-              public boolean hasNext() {
-                return true;
-              }
-
-              @Override
-              public Integer next() {
-                if (next == 5) {
-                  throw new IllegalStateException("cannot read #5");
-                }
-                return next++;
-              }
-            };
+    Iterable<Integer> failingAt5 = failingAt(5);
     Input input = new Input(failingAt5);
     assertThat(input.read(3).items()).containsExactly(0, 1, 2);
     Input.Failed failure = catchThrowableOfType(Input.Failed.class, () -> input.read(3));
