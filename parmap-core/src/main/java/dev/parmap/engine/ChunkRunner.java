@@ -35,12 +35,14 @@ public interface ChunkRunner {
 
   /**
    * A call of {@code kind} on {@code items} whose chunks run elsewhere, each through {@code chunks}
-   * on a thread of the pool's launcher, sized by {@code sizing}. Its options may have no item
-   * policy (retry, timeout, rate limit) and no context propagator: those run where the items run,
-   * and the front end decides what it can offer there.
+   * on a thread of the pool's launcher, sized by {@code sizing}. The engine runs no item policy
+   * (retry, timeout, rate limit, adaptive concurrency) of a remote call: the front end runs those
+   * it offers, split between the caller and where the items run ({@link RemotePolicies} holds the
+   * core's decisions), and refuses the others. Context propagators cannot run on remote chunks: the
+   * context is the caller's thread's.
    *
    * @param what the call's name in messages and for the listener (e.g. {@code ClusterPool.map})
-   * @throws IllegalArgumentException if the options have item policies or propagators
+   * @throws IllegalArgumentException if the options have context propagators
    */
   static <T extends @Nullable Object, R extends @Nullable Object> Run<T, R> newCall(
       PoolContext pool,
@@ -50,9 +52,9 @@ public interface ChunkRunner {
       CallKind kind,
       String what,
       CallOptions options) {
-    if (options.hasItemPolicies() || !options.propagators().isEmpty()) {
+    if (!options.propagators().isEmpty()) {
       throw new IllegalArgumentException(
-          what + ": item policies and context propagators cannot run on remote chunks");
+          what + ": context propagators cannot run on remote chunks");
     }
     return new Run<>(pool, new Input(items), item -> null, chunks, sizing, kind, what, options);
   }

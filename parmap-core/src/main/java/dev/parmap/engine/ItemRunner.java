@@ -49,6 +49,7 @@ final class ItemRunner {
   private final WorkerResources resources;
   private final CallFlight flight;
   private final @Nullable ChunkRunner remote; // runs whole chunks elsewhere, if set
+  private final LongSupplier deadlineNanosLeft; // for remote chunks
 
   /** As the full constructor, for a call without per-worker resources. */
   ItemRunner(
@@ -59,7 +60,17 @@ final class ItemRunner {
       List<ContextPropagator.Snapshot> context,
       Control control,
       StopFlag stop) {
-    this(task, policies, outcomes, types, context, control, stop, new WorkerResources(null), null);
+    this(
+        task,
+        policies,
+        outcomes,
+        types,
+        context,
+        control,
+        stop,
+        new WorkerResources(null),
+        null,
+        () -> -1);
   }
 
   /**
@@ -75,9 +86,11 @@ final class ItemRunner {
       Control control,
       StopFlag stop,
       WorkerResources resources,
-      @Nullable ChunkRunner remote) {
+      @Nullable ChunkRunner remote,
+      LongSupplier deadlineNanosLeft) {
     this.task = task;
     this.remote = remote;
+    this.deadlineNanosLeft = deadlineNanosLeft;
     this.policies = policies;
     this.outcomes = outcomes;
     this.types = types;
@@ -123,7 +136,16 @@ final class ItemRunner {
       captured.add(propagator.capture()); // on the calling thread
     }
     return new ItemRunner(
-        task, policies, outcomes, pool.types(), captured, control, stop, resources, remote);
+        task,
+        policies,
+        outcomes,
+        pool.types(),
+        captured,
+        control,
+        stop,
+        resources,
+        remote,
+        deadlineNanosLeft);
   }
 
   /** The call's per-worker resources, to be closed when the call ends. */
@@ -145,7 +167,7 @@ final class ItemRunner {
     try {
       ChunkRunner elsewhere = remote;
       if (elsewhere != null) {
-        RemoteChunk.run(elsewhere, chunk, outcomes, types, control, stop);
+        RemoteChunk.run(elsewhere, chunk, outcomes, types, control, stop, deadlineNanosLeft);
       } else if (context.isEmpty()) {
         execute(chunk);
       } else {

@@ -20,7 +20,7 @@ public final class PoolTimer {
   }
 
   /** The scheduler, made at the first use. */
-  synchronized ScheduledExecutorService get() {
+  public synchronized ScheduledExecutorService get() {
     ScheduledThreadPoolExecutor current = scheduler;
     if (current == null) {
       current = new ScheduledThreadPoolExecutor(1, threads);

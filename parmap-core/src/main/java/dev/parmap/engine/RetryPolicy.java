@@ -66,26 +66,6 @@ final class RetryPolicy {
     long first = ticker.nanoTime();
     List<Throwable> failures = new ArrayList<>(Math.min(retry.maxAttempts(), 8));
     for (int n = 1; ; n++) {
-      if (n > 1) {
-        Throwable previous = failures.get(failures.size() - 1);
-        try {
-          long told = toldDelayNanos(retry, previous);
-          if (told >= 0) {
-            long left = deadlineNanosLeft.getAsLong();
-            if (left >= 0 && told > left) {
-              // The next attempt could only start after the deadline: end the item now.
-              throw new Failed(failures, n - 1, previous, ticker.nanoTime() - first);
-            }
-            ticker.sleep(told);
-          } else {
-            ticker.sleep(backoffNanos(retry, n, ticker.random()));
-          }
-        } catch (InterruptedException e) {
-          // A wait between attempts was cut short (the call is stopping): the item ends with the
-          // attempts that ran.
-          throw new Failed(failures, n - 1, e, ticker.nanoTime() - first);
-        }
-      }
       Throwable failure;
       try {
         return new Attempted(attempt.run(item, index, chunk), n);
@@ -97,10 +77,45 @@ final class RetryPolicy {
         failure = e;
       }
       failures.add(failure);
-      if (n >= retry.maxAttempts() || stopping.getAsBoolean() || !mayRetry(retry, failure)) {
+      long delay =
+          stopping.getAsBoolean()
+              ? -1
+              : nextDelayNanos(retry, failure, n, deadlineNanosLeft, ticker);
+      if (delay < 0) {
         throw new Failed(failures, n, failure, ticker.nanoTime() - first);
       }
+      try {
+        ticker.sleep(delay);
+      } catch (InterruptedException e) {
+        // A wait between attempts was cut short (the call is stopping): the item ends with the
+        // attempts that ran.
+        throw new Failed(failures, n, e, ticker.nanoTime() - first);
+      }
     }
+  }
+
+  /**
+   * The retry decision after attempt {@code attempts} of an item failed with {@code failure}: the
+   * wait before the next attempt in nanoseconds (the failure's own delay if {@link
+   * Retry#delayFrom()} gives one, else the backoff with {@code ticker}'s jitter), or -1 if the item
+   * fails for good: no attempt left, a failure {@code retry} does not retry, or a wait the failure
+   * asks for that would end past the deadline. Used by this policy and, through {@link
+   * RemotePolicies}, by front ends that retry at the caller.
+   *
+   * @param deadlineNanosLeft the time left before the call's deadline, or -1 if it has none
+   */
+  static long nextDelayNanos(
+      Retry retry, Throwable failure, int attempts, LongSupplier deadlineNanosLeft, Ticker ticker) {
+    if (attempts >= retry.maxAttempts() || !mayRetry(retry, failure)) {
+      return -1;
+    }
+    long told = toldDelayNanos(retry, failure);
+    if (told < 0) {
+      return backoffNanos(retry, attempts + 1, ticker.random());
+    }
+    long left = deadlineNanosLeft.getAsLong();
+    // The next attempt could only start after the deadline: the item ends now.
+    return left >= 0 && told > left ? -1 : told;
   }
 
   /**

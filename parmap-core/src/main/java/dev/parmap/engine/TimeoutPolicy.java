@@ -29,11 +29,7 @@ final class TimeoutPolicy {
         alarm.cancel(false);
         if (chunk.endAttempt()) {
           chunk.timeouts++;
-          TimeoutException timedOut =
-              new TimeoutException(
-                  "item #" + index + " took longer than " + limit + " and was interrupted");
-          timedOut.initCause(e);
-          throw timedOut;
+          throw timedOut(index, limit, e);
         }
         throw e;
       }
@@ -41,5 +37,18 @@ final class TimeoutPolicy {
       chunk.endAttempt(); // a success that came as the alarm fired is still a success
       return result;
     };
+  }
+
+  /**
+   * The failure of an attempt of item {@code index} that its timeout of {@code limit} interrupted;
+   * {@code cause} is what the task threw on interruption. The cluster's members report theirs with
+   * it too (through {@link RemotePolicies}), so that a timeout reads the same everywhere.
+   */
+  static TimeoutException timedOut(long index, Duration limit, Throwable cause) {
+    TimeoutException timedOut =
+        new TimeoutException(
+            "item #" + index + " took longer than " + limit + " and was interrupted");
+    timedOut.initCause(cause);
+    return timedOut;
   }
 }

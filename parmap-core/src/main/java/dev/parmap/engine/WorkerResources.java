@@ -22,8 +22,12 @@ import org.jspecify.annotations.Nullable;
  * when none is idle, so at most as many resources exist as chunks of the call have run at once: the
  * call's real concurrency. Creating and closing run outside the monitor, on the thread of the chunk
  * (creation) or of the call's driver ({@link #closeAll()}).
+ *
+ * <p><b>Elsewhere.</b> A front end whose chunks run elsewhere keeps a call's resources there with
+ * the same object ({@link #take()}, {@link #giveBack}, {@link #closeAll()}): the cluster's members,
+ * one per call they run chunks of.
  */
-final class WorkerResources {
+public final class WorkerResources {
   private final @Nullable ResourceWork work;
 
   // Guarded by this.
@@ -36,7 +40,7 @@ final class WorkerResources {
    * @param work the call's work, or null if the call has no per-worker resources (then every method
    *     is a no-op)
    */
-  WorkerResources(@Nullable ResourceWork work) {
+  public WorkerResources(@Nullable ResourceWork work) {
     this.work = work;
   }
 
@@ -59,6 +63,18 @@ final class WorkerResources {
       chunk.resource = resource;
     }
     return task.apply(resource, item);
+  }
+
+  /**
+   * A resource for a chunk about to use it: an idle one (the most recently given back), or one
+   * created now on the calling thread when none is idle. Give it back with {@link #giveBack} when
+   * the chunk ends, whatever happened.
+   *
+   * @throws Exception what the factory threw (the attempt that needed the resource fails with it)
+   * @throws IllegalStateException if the resources were closed: the call has ended
+   */
+  public Object take() throws Exception {
+    return take(work());
   }
 
   private Object take(ResourceWork task) throws Exception {
@@ -90,6 +106,15 @@ final class WorkerResources {
       return;
     }
     chunk.resource = null;
+    giveBack(resource);
+  }
+
+  /**
+   * Gives back a resource {@link #take()} handed out: it goes idle, or is closed at once if the
+   * resources were closed meanwhile (what that close throws waits for the next {@link
+   * #closeAll()}).
+   */
+  public void giveBack(Object resource) {
     synchronized (this) {
       if (!closed) {
         idle.addLast(resource);
@@ -111,7 +136,7 @@ final class WorkerResources {
    * @return what the closes threw since the last call (the first, the others suppressed in it), or
    *     null if every one closed
    */
-  @Nullable Throwable closeAll() {
+  public @Nullable Throwable closeAll() {
     closeIdle();
     synchronized (this) {
       Throwable failed = notClosed;
@@ -143,7 +168,7 @@ final class WorkerResources {
   }
 
   /** How many resources the call has created so far. */
-  synchronized int created() {
+  public synchronized int created() {
     return created;
   }
 

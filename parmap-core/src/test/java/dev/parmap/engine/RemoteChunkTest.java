@@ -188,10 +188,10 @@ class RemoteChunkTest {
   }
 
   @Test
-  void itemPoliciesCannotRunOnRemoteChunks() {
-    CallOptions retrying =
+  void contextPropagatorsCannotRunOnRemoteChunks() {
+    CallOptions propagating =
         SharedSecrets.callOptions(
-            dev.parmap.MapOptions.builder().timeout(Duration.ofSeconds(1)).build());
+            dev.parmap.MapOptions.builder().propagate(() -> () -> () -> {}).build());
 
     assertThatThrownBy(
             () ->
@@ -202,8 +202,94 @@ class RemoteChunkTest {
                     ChunkSizing.LOCAL,
                     CallKind.MAP,
                     "Remote.call",
-                    retrying))
-        .isInstanceOf(IllegalArgumentException.class);
+                    propagating))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("context propagators");
+  }
+
+  @Test
+  void itemPoliciesAreTheChunkRunnersToRunAndItsAttemptsCountAsLocalOnes() {
+    List<dev.parmap.observe.CallStats> stats = new java.util.concurrent.CopyOnWriteArrayList<>();
+    CallOptions retrying =
+        SharedSecrets.callOptions(
+            dev.parmap.MapOptions.builder()
+                .timeout(Duration.ofSeconds(1))
+                .retry(dev.parmap.policy.Retry.builder().maxAttempts(3).build())
+                .deadline(Duration.ofMinutes(5))
+                .listener(dev.parmap.observe.ProgressListener.onFinish(stats::add))
+                .build());
+    List<Long> deadlines = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Run<Integer, Outcome<Integer, Integer>> run =
+        ChunkRunner.newCall(
+            pool,
+            numbers(4),
+            chunk -> {
+              deadlines.add(chunk.deadlineNanosLeft());
+              for (int i = 0; i < chunk.size(); i++) {
+                int item = (Integer) chunk.item(i);
+                if (item == 2) {
+                  chunk.failed(
+                      i,
+                      List.of(new IllegalStateException("first"), new IllegalStateException("2nd")),
+                      Duration.ZERO);
+                } else {
+                  chunk.succeeded(item * 10, Duration.ZERO, item + 1);
+                }
+              }
+              chunk.countPolicies(1, 2);
+            },
+            ChunkSizing.fixed(4),
+            CallKind.MAP_OUTCOMES,
+            "Remote.call",
+            retrying);
+
+    List<Outcome<Integer, Integer>> outcomes = run.toList();
+
+    assertThat(outcomes).extracting(Outcome::attempts).containsExactly(1, 2, 2, 4);
+    assertThat(outcomes.get(2)).isInstanceOf(Outcome.Failure.class);
+    assertThat(((Outcome.Failure<Integer, Integer>) outcomes.get(2)).cause()).hasMessage("2nd");
+    assertThat(stats)
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.retries()).isEqualTo(0 + 1 + 1 + 3);
+              assertThat(s.timeouts()).isEqualTo(1);
+              assertThat(s.rateLimitWaits()).isEqualTo(2);
+            });
+    assertThat(deadlines).singleElement().satisfies(left -> assertThat(left).isPositive());
+  }
+
+  @Test
+  void aRemoteItemThatFailedEveryAttemptFailsFastWithThemAll() {
+    CallOptions retrying =
+        SharedSecrets.callOptions(
+            dev.parmap.MapOptions.builder()
+                .retry(dev.parmap.policy.Retry.builder().maxAttempts(2).build())
+                .build());
+    Run<Integer, Integer> run =
+        ChunkRunner.newCall(
+            pool,
+            numbers(3),
+            chunk ->
+                chunk.failed(
+                    1,
+                    List.of(new IllegalStateException("a"), new IllegalStateException("b")),
+                    Duration.ZERO),
+            ChunkSizing.fixed(3),
+            CallKind.MAP,
+            "Remote.call",
+            retrying);
+
+    assertThatThrownBy(run::toList)
+        .isInstanceOfSatisfying(
+            TaskFailedException.class,
+            e -> {
+              assertThat(e.index()).isEqualTo(1);
+              assertThat(e.attempts()).isEqualTo(2);
+              assertThat(e.attemptFailures())
+                  .extracting(Throwable::getMessage)
+                  .containsExactly("a", "b");
+            });
   }
 
   @Test
