@@ -12,20 +12,31 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Sent to the members that may hold chunks of a call when it ends (returned, failed, cancelled):
- * interrupts the call's running chunks there and makes its queued ones end at once. It runs on an
- * executor of its own, so it does not wait behind the chunks it cancels.
+ * interrupts the call's running chunks there and makes its queued ones end at once, and closes the
+ * call's idle per-worker resources there. It runs on an executor of its own, so it does not wait
+ * behind the chunks it cancels. For a call with per-worker resources it answers once the call's
+ * interrupted chunks have ended there (their resources closed), or after {@code awaitNanos}.
  */
 final class CancelCall
     implements Callable<Boolean>, IdentifiedDataSerializable, HazelcastInstanceAware {
 
   private UUID call = new UUID(0, 0);
+  private long awaitNanos;
   private transient @Nullable HazelcastInstance member;
 
   /** For Hazelcast's deserialization. */
   CancelCall() {}
 
   CancelCall(UUID call) {
+    this(call, 0);
+  }
+
+  /**
+   * @param awaitNanos how long to wait for the call's running chunks to end before answering
+   */
+  CancelCall(UUID call, long awaitNanos) {
     this.call = call;
+    this.awaitNanos = awaitNanos;
   }
 
   @Override
@@ -39,8 +50,17 @@ final class CancelCall
     if (self == null) {
       return false;
     }
-    MemberCalls.of(self).end(call);
-    return true;
+    MemberCalls calls = MemberCalls.of(self);
+    calls.end(call);
+    if (awaitNanos <= 0) {
+      return true;
+    }
+    try {
+      return calls.awaitEnded(call, awaitNanos);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   @Override
@@ -57,10 +77,12 @@ final class CancelCall
   public void writeData(ObjectDataOutput out) throws IOException {
     out.writeLong(call.getMostSignificantBits());
     out.writeLong(call.getLeastSignificantBits());
+    out.writeLong(awaitNanos);
   }
 
   @Override
   public void readData(ObjectDataInput in) throws IOException {
     call = new UUID(in.readLong(), in.readLong());
+    awaitNanos = in.readLong();
   }
 }

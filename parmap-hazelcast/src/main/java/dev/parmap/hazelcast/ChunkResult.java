@@ -10,12 +10,14 @@ import java.io.UncheckedIOException;
 import java.util.UUID;
 
 /**
- * What a member sends back for a chunk, field by field: its {@link Kind}, and for {@link Kind#DONE}
- * the results in item order, for {@link Kind#FAILED} the position in the chunk of the item that
- * failed and the task's exception (both Java-serialized in {@link #payload}, read by the caller
- * under its filter), for {@link Kind#REFUSED} why the member would not run the chunk. A task's
- * exception travels as a value (not as the failure of Hazelcast's future) so that its class,
- * message and position arrive intact.
+ * What a member sends back for a chunk, field by field: its {@link Kind}, how many attempts its
+ * per-item timeout interrupted, and for {@link Kind#DONE} the results in item order (with a {@link
+ * FailedItem} for each item that failed, when the chunk asked the member to go on after a failure),
+ * for {@link Kind#FAILED} the position in the chunk of the item that failed and the task's
+ * exception (both Java-serialized in {@link #payload}, read by the caller under its filter), for
+ * {@link Kind#REFUSED} why the member would not run the chunk. A task's exception travels as a
+ * value (not as the failure of Hazelcast's future) so that its class, message and position arrive
+ * intact.
  *
  * <p>With a shared secret, the member signs every field, bound to the call and the chunk's place in
  * the input ({@link #signedContent}); the caller checks that before it reads the payload.
@@ -31,7 +33,15 @@ final class ChunkResult implements IdentifiedDataSerializable {
     /** The call had ended, or the chunk was held past the time its caller waits: not run. */
     CANCELLED,
     /** The member would not run the chunk; {@link #refusal} and {@link #message} say why. */
-    REFUSED
+    REFUSED,
+    /**
+     * The chunk came without its call's task and the member does not hold it (its first chunk is
+     * still on its way, or the member restarted or dropped the call): not run; send it again with
+     * the task.
+     */
+    NEEDS_TASK,
+    /** The caller's deadline, sent with the chunk, passed on the member: stopped, not answered. */
+    EXPIRED
   }
 
   /** Why a member refused a chunk. */
@@ -54,6 +64,9 @@ final class ChunkResult implements IdentifiedDataSerializable {
   Kind kind = Kind.CANCELLED;
   Refusal refusal = Refusal.NONE;
   int failedAt = -1;
+
+  /** Attempts that the chunk's per-item timeout interrupted on the member (for statistics). */
+  int timeouts;
 
   /** Nanoseconds the member spent running the chunk's items: the caller sizes chunks with it. */
   long nanos;
@@ -87,6 +100,20 @@ final class ChunkResult implements IdentifiedDataSerializable {
     return new ChunkResult(Kind.CANCELLED, Refusal.NONE, -1, 0, "", NONE);
   }
 
+  static ChunkResult needsTask() {
+    return new ChunkResult(Kind.NEEDS_TASK, Refusal.NONE, -1, 0, "", NONE);
+  }
+
+  static ChunkResult expired() {
+    return new ChunkResult(Kind.EXPIRED, Refusal.NONE, -1, 0, "", NONE);
+  }
+
+  /** This result, counting {@code count} attempts its timeout interrupted. */
+  ChunkResult withTimeouts(int count) {
+    timeouts = count;
+    return this;
+  }
+
   static ChunkResult refused(Refusal refusal, String message) {
     return new ChunkResult(Kind.REFUSED, refusal, -1, 0, message, NONE);
   }
@@ -101,7 +128,7 @@ final class ChunkResult implements IdentifiedDataSerializable {
   byte[] signedContent(UUID call, long first, int size) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + payload.length + message.length());
     try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeUTF("parmap-result-v1");
+      out.writeUTF("parmap-result-v2");
       out.writeLong(call.getMostSignificantBits());
       out.writeLong(call.getLeastSignificantBits());
       out.writeLong(first);
@@ -109,6 +136,7 @@ final class ChunkResult implements IdentifiedDataSerializable {
       out.writeInt(kind.ordinal());
       out.writeInt(refusal.ordinal());
       out.writeInt(failedAt);
+      out.writeInt(timeouts);
       out.writeLong(nanos);
       out.writeUTF(message);
       out.writeInt(payload.length);
@@ -134,6 +162,7 @@ final class ChunkResult implements IdentifiedDataSerializable {
     out.writeInt(kind.ordinal());
     out.writeInt(refusal.ordinal());
     out.writeInt(failedAt);
+    out.writeInt(timeouts);
     out.writeLong(nanos);
     out.writeString(message);
     out.writeByteArray(payload);
@@ -145,6 +174,7 @@ final class ChunkResult implements IdentifiedDataSerializable {
     kind = WireTypes.enumAt(Kind.values(), in.readInt());
     refusal = WireTypes.enumAt(Refusal.values(), in.readInt());
     failedAt = in.readInt();
+    timeouts = in.readInt();
     nanos = in.readLong();
     String text = in.readString();
     message = text == null ? "" : text;

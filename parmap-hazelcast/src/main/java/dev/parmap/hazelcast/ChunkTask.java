@@ -7,29 +7,48 @@ import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import dev.parmap.ParmapException;
 import dev.parmap.Task;
+import dev.parmap.engine.RemotePolicies;
+import dev.parmap.engine.ResourceWork;
+import dev.parmap.engine.WorkerResources;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.NotSerializableException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A chunk of consecutive items and the task, sent to a member, which runs the items one after the
- * other on one of its executor threads. On the wire, field by field: the call's id, the place of
- * the chunk in the input, the task's {@link TaskFingerprint}, how long the caller waits, then the
- * task and the items as one Java-serialized payload, and the caller's signature.
+ * A chunk of consecutive items, sent to a member, which runs the items one after the other on one
+ * of its executor threads. On the wire, field by field: the call's id, the place of the chunk in
+ * the input, the task's {@link TaskFingerprint}, how long the caller waits, whether the member goes
+ * on after an item fails, the per-item timeout, the time left before the caller's deadline, then
+ * the task (or nothing) and the items as two Java-serialized payloads, and the caller's signature
+ * over every other field.
+ *
+ * <p><b>The task once per (call, member).</b> The caller sends the task with its chunks to a member
+ * until the member has answered one (then it holds the task: {@link MemberCalls}), and without it
+ * afterwards. A chunk without a task that the member does not hold is answered {@link
+ * ChunkResult.Kind#NEEDS_TASK}; its caller sends it again with the task.
  *
  * <p>On the member, before anything is deserialized: a chunk of a call that ended, or held longer
  * than its caller waits for it (queued past the chunk timeout, or the member stood still for a good
  * part of the caller's timeouts), is dropped, and so is the rest of a chunk that becomes so; a
- * chunk not signed with the member's shared secret is refused. Then the payload is read under the
+ * chunk not signed with the member's shared secret is refused. Then the payloads are read under the
  * member's filter, and a task whose class differs from the caller's (by fingerprint) is refused.
  * The answer is signed with the member's secret.
+ *
+ * <p><b>Policies on the member.</b> Each item is one attempt ({@link ItemAlarms}): with a per-item
+ * timeout, an attempt that runs longer (counted from the item's start, not from the chunk's
+ * arrival) is interrupted and fails with the core's {@link java.util.concurrent.TimeoutException},
+ * worded as a local call's. When the time left before the caller's deadline (counted from the
+ * chunk's arrival) has passed, no further item starts and the running one is interrupted; the
+ * answer is {@link ChunkResult.Kind#EXPIRED}. A chunk that goes on after a failure (outcomes, or
+ * retry decided at the caller) reports each failed item as a {@link FailedItem} among the results.
  */
 final class ChunkTask
     implements Callable<ChunkResult>, IdentifiedDataSerializable, HazelcastInstanceAware {
@@ -50,6 +69,10 @@ final class ChunkTask
   private TaskFingerprint fingerprint = new TaskFingerprint("", TaskFingerprint.UNKNOWN);
   private long chunkTimeoutNanos = Long.MAX_VALUE;
   private long heartbeatTimeoutNanos = Long.MAX_VALUE;
+  private boolean goesOn;
+  private long itemTimeoutNanos = -1;
+  private long deadlineNanosLeft = -1;
+  private byte[] taskPayload = NONE;
   private byte[] payload = NONE;
   private byte[] signature = NONE;
   private transient long receivedAt = System.nanoTime();
@@ -59,8 +82,13 @@ final class ChunkTask
   ChunkTask() {}
 
   /**
-   * A chunk of {@code size} items starting at index {@code first}; {@code payload} holds the task
-   * and the items as {@link WireSerialization#write}{@code (task, items)} wrote them.
+   * A chunk of {@code size} items starting at index {@code first}.
+   *
+   * @param policies whether the member goes on after a failed item, the per-item timeout and the
+   *     time left before the caller's deadline
+   * @param taskPayload the task as {@link WireSerialization#write} wrote it, or empty: the member
+   *     holds it already
+   * @param payload the items, an {@code Object[]}, as {@link WireSerialization#write} wrote it
    */
   ChunkTask(
       UUID call,
@@ -68,6 +96,8 @@ final class ChunkTask
       int size,
       TaskFingerprint fingerprint,
       ClusterConfig config,
+      MemberPolicies policies,
+      byte[] taskPayload,
       byte[] payload,
       ChunkSigner signer) {
     this.call = call;
@@ -76,9 +106,22 @@ final class ChunkTask
     this.fingerprint = fingerprint;
     this.chunkTimeoutNanos = config.chunkTimeout().toNanos();
     this.heartbeatTimeoutNanos = config.heartbeatTimeout().toNanos();
+    this.goesOn = policies.goesOn();
+    this.itemTimeoutNanos = policies.itemTimeoutNanos();
+    this.deadlineNanosLeft = policies.deadlineNanosLeft();
+    this.taskPayload = taskPayload;
     this.payload = payload;
     this.signature = signer.sign(signedContent());
   }
+
+  /**
+   * What the member applies to the chunk's items.
+   *
+   * @param goesOn whether the member runs the items after one that failed, reporting each failure
+   * @param itemTimeoutNanos the per-item timeout, or -1 for none
+   * @param deadlineNanosLeft the time left before the caller's deadline, or -1 for none
+   */
+  record MemberPolicies(boolean goesOn, long itemTimeoutNanos, long deadlineNanosLeft) {}
 
   UUID callId() {
     return call;
@@ -96,7 +139,7 @@ final class ChunkTask
   private byte[] signedContent() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(128 + payload.length);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeUTF("parmap-chunk-v1");
+      out.writeUTF("parmap-chunk-v2");
       out.writeLong(call.getMostSignificantBits());
       out.writeLong(call.getLeastSignificantBits());
       out.writeLong(first);
@@ -105,6 +148,11 @@ final class ChunkTask
       out.writeUTF(fingerprint.sha256());
       out.writeLong(chunkTimeoutNanos);
       out.writeLong(heartbeatTimeoutNanos);
+      out.writeBoolean(goesOn);
+      out.writeLong(itemTimeoutNanos);
+      out.writeLong(deadlineNanosLeft);
+      out.writeInt(taskPayload.length);
+      out.write(taskPayload);
       out.writeInt(payload.length);
       out.write(payload);
     } catch (IOException e) {
@@ -133,6 +181,10 @@ final class ChunkTask
     out.writeString(fingerprint.sha256());
     out.writeLong(chunkTimeoutNanos);
     out.writeLong(heartbeatTimeoutNanos);
+    out.writeBoolean(goesOn);
+    out.writeLong(itemTimeoutNanos);
+    out.writeLong(deadlineNanosLeft);
+    out.writeByteArray(taskPayload);
     out.writeByteArray(payload);
     out.writeByteArray(signature);
   }
@@ -150,6 +202,10 @@ final class ChunkTask
             className == null ? "" : className, sha256 == null ? TaskFingerprint.UNKNOWN : sha256);
     chunkTimeoutNanos = in.readLong();
     heartbeatTimeoutNanos = in.readLong();
+    goesOn = in.readBoolean();
+    itemTimeoutNanos = in.readLong();
+    deadlineNanosLeft = in.readLong();
+    taskPayload = ChunkResult.orNone(in.readByteArray());
     payload = ChunkResult.orNone(in.readByteArray());
     signature = ChunkResult.orNone(in.readByteArray());
     if (size < 0) {
@@ -195,19 +251,34 @@ final class ChunkTask
               ? "the chunk is not signed, and this member requires the cluster's shared secret"
               : "the chunk is not signed with this member's shared secret");
     }
-    Task<@Nullable Object, @Nullable Object> task;
+    Task<@Nullable Object, @Nullable Object> sent = null;
     @Nullable Object[] items;
     try {
-      @Nullable Object[] read = calls.wire().read(payload, 2);
-      @SuppressWarnings("unchecked") // the caller writes the task first
-      Task<@Nullable Object, @Nullable Object> t =
-          (Task<@Nullable Object, @Nullable Object>) read[0];
-      if (t == null || !(read[1] instanceof Object[] array) || array.length != size) {
-        return ChunkResult.refused(
-            ChunkResult.Refusal.UNREADABLE,
-            "the chunk does not hold a task and " + size + " items");
+      if (taskPayload.length > 0 && !calls.holdsTask(call)) {
+        @SuppressWarnings("unchecked") // the caller writes a task
+        Task<@Nullable Object, @Nullable Object> t =
+            (Task<@Nullable Object, @Nullable Object>) calls.wire().read(taskPayload, 1)[0];
+        if (t == null) {
+          return ChunkResult.refused(ChunkResult.Refusal.UNREADABLE, "the chunk holds no task");
+        }
+        TaskFingerprint here = TaskFingerprint.of(t);
+        if (!fingerprint.matches(here)) {
+          return ChunkResult.refused(
+              ChunkResult.Refusal.STALE_TASK,
+              "this member has another version of "
+                  + here.className()
+                  + " (sha-256 "
+                  + here.shortHash()
+                  + "... here, "
+                  + fingerprint.shortHash()
+                  + "... on the caller)");
+        }
+        sent = t;
       }
-      task = t;
+      if (!(calls.wire().read(payload, 1)[0] instanceof Object[] array) || array.length != size) {
+        return ChunkResult.refused(
+            ChunkResult.Refusal.UNREADABLE, "the chunk does not hold " + size + " items");
+      }
       items = array;
     } catch (WireSerialization.Refused e) {
       return ChunkResult.refused(ChunkResult.Refusal.ALLOW_LIST, e.reason());
@@ -216,23 +287,15 @@ final class ChunkTask
     } catch (IOException | RuntimeException | LinkageError e) {
       return ChunkResult.refused(ChunkResult.Refusal.UNREADABLE, String.valueOf(e));
     }
-    TaskFingerprint here = TaskFingerprint.of(task);
-    if (!fingerprint.matches(here)) {
-      return ChunkResult.refused(
-          ChunkResult.Refusal.STALE_TASK,
-          "this member has another version of "
-              + here.className()
-              + " (sha-256 "
-              + here.shortHash()
-              + "... here, "
-              + fingerprint.shortHash()
-              + "... on the caller)");
-    }
-    if (!calls.enter(call)) {
+    MemberCalls.Held held = calls.enter(call, sent, chunkTimeoutNanos);
+    if (held == null) {
       return ChunkResult.cancelled();
     }
+    if (held == MemberCalls.Held.NONE) {
+      return ChunkResult.needsTask();
+    }
     try {
-      return runItems(calls, task, items);
+      return runItems(calls, held, items);
     } finally {
       calls.exit(call);
     }
@@ -253,45 +316,105 @@ final class ChunkTask
         || calls.longestPauseAfter(receivedAt - READ_AFTER_PAUSE_NANOS) >= pauseLimit;
   }
 
-  private ChunkResult runItems(
-      MemberCalls calls, Task<@Nullable Object, @Nullable Object> task, @Nullable Object[] items) {
+  private ChunkResult runItems(MemberCalls calls, MemberCalls.Held held, @Nullable Object[] items) {
     long start = System.nanoTime();
-    @Nullable Object[] results = new Object[items.length];
-    for (int i = 0; i < items.length; i++) {
-      if (isStale(calls)) { // also just before the first: the member may have stood still since
-        return ChunkResult.cancelled();
-      }
-      @Nullable Object result;
-      try {
-        result = task.apply(items[i]);
-      } catch (Throwable e) { // a task's Error is its failure too; the member itself goes on
-        if (calls.hasEnded(call)) {
+    long deadline =
+        deadlineNanosLeft < 0 ? -1 : Math.max(0, receivedAt + deadlineNanosLeft - start);
+    Object[] resource = new Object[1]; // the resource this chunk holds, taken at its first item
+    int timeouts = 0;
+    try (ItemAlarms alarms =
+        new ItemAlarms(
+            itemTimeoutNanos >= 0 || deadline >= 0 ? calls.timer().get() : null,
+            itemTimeoutNanos,
+            deadline)) {
+      @Nullable Object[] results = new Object[items.length];
+      for (int i = 0; i < items.length; i++) {
+        if (isStale(calls)) { // also just before the first: the member may have stood still since
           return ChunkResult.cancelled();
         }
-        return failed(i, e, System.nanoTime() - start);
-      }
-      if (result != null && !(result instanceof Serializable)) {
-        NotSerializableException notSerializable =
-            new NotSerializableException(
-                result.getClass().getName()
-                    + ": the task returned a result that cannot be sent back to the caller;"
-                    + " return Serializable values");
-        return failed(i, notSerializable, System.nanoTime() - start);
-      }
-      results[i] = result;
-    }
-    long nanos = System.nanoTime() - start;
-    try {
-      return ChunkResult.done(WireSerialization.write((Object) results), nanos);
-    } catch (IOException | RuntimeException e) {
-      for (int i = 0; i < results.length; i++) {
-        Exception error = Serialization.check(results[i]);
-        if (error != null) {
-          return failed(i, error, nanos);
+        if (alarms.expired()) {
+          return ChunkResult.expired();
+        }
+        long began = System.nanoTime();
+        var alarm = alarms.beginAttempt();
+        @Nullable Object result;
+        Throwable failure = null;
+        try {
+          result = apply(held, items[i], resource);
+        } catch (Throwable e) { // a task's Error is its failure too; the member itself goes on
+          result = null;
+          failure = e;
+        }
+        boolean timedOut = alarms.endAttempt(alarm);
+        if (failure != null) {
+          if (calls.hasEnded(call)) {
+            return ChunkResult.cancelled();
+          }
+          if (alarms.expired()) {
+            return ChunkResult.expired();
+          }
+          if (timedOut) {
+            timeouts++;
+            failure =
+                RemotePolicies.timedOut(first + i, Duration.ofNanos(itemTimeoutNanos), failure);
+          }
+        } else if (result != null && !(result instanceof Serializable)) {
+          failure =
+              new NotSerializableException(
+                  result.getClass().getName()
+                      + ": the task returned a result that cannot be sent back to the caller;"
+                      + " return Serializable values");
+        }
+        if (failure == null) {
+          results[i] = result;
+        } else if (goesOn) {
+          results[i] = new FailedItem(sendable(failure), System.nanoTime() - began);
+        } else {
+          return failed(i, failure, System.nanoTime() - start).withTimeouts(timeouts);
         }
       }
-      return failed(0, e, nanos);
+      long nanos = System.nanoTime() - start;
+      try {
+        return ChunkResult.done(WireSerialization.write((Object) results), nanos)
+            .withTimeouts(timeouts);
+      } catch (IOException | RuntimeException e) {
+        for (int i = 0; i < results.length; i++) {
+          Exception error = Serialization.check(results[i]);
+          if (error != null) {
+            return failed(i, error, nanos).withTimeouts(timeouts);
+          }
+        }
+        return failed(0, e, nanos).withTimeouts(timeouts);
+      }
+    } finally {
+      WorkerResources resources = held.resources;
+      if (resource[0] != null && resources != null) {
+        resources.giveBack(resource[0]);
+        if (calls.hasEnded(call)) {
+          held.close(); // given back after the call ended: closed now; a failure is logged
+        }
+      }
     }
+  }
+
+  /** Applies the call's task to {@code item}, with the chunk's resource if the task needs one. */
+  private static @Nullable Object apply(
+      MemberCalls.Held held, @Nullable Object item, @Nullable Object[] resource) throws Exception {
+    ResourceWork work = held.resourceWork;
+    WorkerResources resources = held.resources;
+    if (work == null || resources == null) {
+      Task<@Nullable Object, @Nullable Object> task = held.task;
+      if (task == null) {
+        throw new IllegalStateException("parmap bug: a chunk ran without its task");
+      }
+      return task.apply(item);
+    }
+    Object mine = resource[0];
+    if (mine == null) {
+      mine = resources.take(); // a factory that throws fails this item
+      resource[0] = mine;
+    }
+    return work.apply(mine, item);
   }
 
   private static ChunkResult failed(int index, Throwable failure, long nanos) {

@@ -3,17 +3,22 @@ package dev.parmap.hazelcast;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.nio.serialization.HazelcastSerializationException;
 import dev.parmap.ParmapException;
+import dev.parmap.engine.CallOptions;
 import dev.parmap.engine.ChunkRunner;
 import dev.parmap.engine.RemoteChunk;
+import dev.parmap.engine.RemotePolicies;
+import dev.parmap.engine.Ticker;
 import java.io.IOException;
 import java.io.NotSerializableException;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -41,14 +46,30 @@ import org.jspecify.annotations.Nullable;
  * chunk that could not be sent at all is not counted. When no member is left the call fails with
  * {@link ClusterFailedException} naming each member given up on.
  *
+ * <p><b>Item policies</b> ({@link RemotePolicies}: the core's decisions). The per-item timeout and
+ * the time left before the deadline travel with each chunk and run on the member ({@link
+ * ChunkTask}); retry is decided here, item by item ({@link CallerRetry}), the members going on
+ * after a failed item; the rate limit is kept here: a chunk of n items waits for n slots before it
+ * is sent, an item sent again for one.
+ *
+ * <p><b>The task once per member.</b> The task (with its resource factory, if any) is serialized
+ * once per call and sent with the chunks to a member until the member has answered one; later
+ * chunks carry only their items. A member that answers that it does not hold the task (restarted,
+ * or it dropped the call) gets the chunk again with it.
+ *
  * <p><b>Ending.</b> A chunk whose thread is interrupted (the call stops: an item failed, a stream
  * was closed, the deadline passed) and the call's end ({@link #end}) tell the members that may hold
- * chunks of the call to drop them; the notice is sent without waiting for an answer.
+ * chunks of the call to drop them; the notice is sent without waiting for an answer, unless the
+ * call has per-worker resources: then {@link #end} waits, at most the cancellation grace, until the
+ * members have closed them.
  */
 final class ClusterCall implements ChunkRunner {
   private final ClusterPool pool;
-  private final Object task; // the serializable task as sent: the user's, or an OutcomeTask
+  private final Object task; // the serializable task as sent
   private final boolean outcomes;
+  private final RemotePolicies policies;
+  private final ChunkTask.MemberPolicies memberPolicies; // the deadline left is set per send
+  private final long graceNanos;
   private final String what;
   private final UUID id = UUID.randomUUID();
   private final TaskFingerprint fingerprint;
@@ -66,12 +87,21 @@ final class ClusterCall implements ChunkRunner {
   // item's members cannot be told from it.
   private final Map<CompletableFuture<ChunkResult>, String> suspectsOf = new HashMap<>();
   private final Map<String, Integer> lossesBySuspects = new LinkedHashMap<>();
+  private final Set<UUID> holdingTask = new HashSet<>(); // members that answered a chunk
+  private final List<Future<Boolean>> notices = new ArrayList<>(); // end notices, with resources
+  private byte @Nullable [] taskBytes;
   private boolean ended;
 
-  ClusterCall(ClusterPool pool, Object task, boolean outcomes, String what) {
+  ClusterCall(ClusterPool pool, Object task, boolean outcomes, String what, CallOptions options) {
     this.pool = pool;
     this.task = task;
     this.outcomes = outcomes;
+    this.policies = RemotePolicies.of(options, Ticker.SYSTEM);
+    Duration timeout = options.timeout();
+    this.memberPolicies =
+        new ChunkTask.MemberPolicies(
+            outcomes || policies.retries(), timeout == null ? -1 : saturatedNanos(timeout), -1);
+    this.graceNanos = saturatedNanos(options.cancellationGrace());
     this.what = what;
     this.fingerprint = TaskFingerprint.of(task);
     this.failures = new CallFailures(what);
@@ -92,31 +122,75 @@ final class ClusterCall implements ChunkRunner {
                 items[i].getClass().getName() + " does not implement java.io.Serializable"));
       }
     }
-    ChunkTask message;
+    byte[] itemBytes;
     try {
-      message =
-          new ChunkTask(
-              id,
-              chunk.firstIndex(),
-              chunk.size(),
-              fingerprint,
-              pool.config(),
-              WireSerialization.write(task, items),
-              pool.signer());
+      itemBytes = WireSerialization.write((Object) items);
     } catch (IOException | RuntimeException e) {
       throw notSerializable(name, chunk.firstIndex(), items, e);
     }
+    chunk.countPolicies(0, policies.awaitStarts(items.length));
+    ChunkAnswer answer = exchange(chunk, name, chunk.firstIndex(), items, itemBytes);
+    chunk.ran(Duration.ofNanos(answer.totalNanos));
+    new CallerRetry(policies, outcomes).report(chunk, answer, i -> resend(chunk, i, items[i]));
+  }
+
+  /** Sends item {@code i} of the chunk again, alone (a retry), and waits for its answer. */
+  private ChunkAnswer resend(RemoteChunk chunk, int i, @Nullable Object item)
+      throws InterruptedException {
+    long index = chunk.firstIndex() + i;
+    Named name = new Named(index, 1);
+    @Nullable Object[] one = {item};
+    try {
+      return exchange(chunk, name, index, one, WireSerialization.write((Object) one));
+    } catch (IOException | RuntimeException e) {
+      throw notSerializable(name, index, one, e);
+    }
+  }
+
+  /**
+   * Sends {@code items} (from index {@code first}) to a member and waits for its answer; re-sends
+   * them to another member when one is lost (at most {@code maxResends} times, then the call fails
+   * naming them), and with the task to a member that does not hold it.
+   */
+  private ChunkAnswer exchange(
+      RemoteChunk chunk, Named name, long first, @Nullable Object[] items, byte[] itemBytes)
+      throws InterruptedException {
     ChunkLosses losses = new ChunkLosses(pool.config().maxResends());
-    String suspects = PoisonReport.describe(chunk.firstIndex(), items);
+    String suspects = PoisonReport.describe(first, items);
     while (true) {
       Member member = awaitMember();
+      ChunkTask message;
+      try {
+        message =
+            new ChunkTask(
+                id,
+                first,
+                items.length,
+                fingerprint,
+                pool.config(),
+                new ChunkTask.MemberPolicies(
+                    memberPolicies.goesOn(),
+                    memberPolicies.itemTimeoutNanos(),
+                    chunk.deadlineNanosLeft()),
+                holdsTask(member) ? new byte[0] : taskBytes(),
+                itemBytes,
+                pool.signer());
+      } catch (IOException | RuntimeException e) {
+        release(member);
+        throw notSerializable(name, first, items, e);
+      }
       CompletableFuture<ChunkResult> answer = send(message, member, name, items, suspects);
       if (answer == null) {
         continue; // the member could not be reached: given up on, not a loss of the chunk
       }
-      String lost = awaitAnswer(chunk, name, items, member, answer);
+      Reply reply = awaitAnswer(chunk, name, first, items.length, member, answer);
+      ChunkAnswer answered = reply.answer();
+      if (answered != null) {
+        return answered;
+      }
+      String lost = reply.lost();
       if (lost == null) {
-        return;
+        continue; // the member did not hold the task: sent again with it
       }
       if (!losses.lost(lost)) {
         synchronized (this) {
@@ -135,14 +209,65 @@ final class ClusterCall implements ChunkRunner {
     }
   }
 
+  /** A member's answer: the items' results, or why the chunk was lost with it, or neither. */
+  private record Reply(@Nullable ChunkAnswer answer, @Nullable String lost) {
+    static final Reply NEEDS_TASK = new Reply(null, null);
+
+    static Reply lost(String why) {
+      return new Reply(null, why);
+    }
+  }
+
+  private synchronized boolean holdsTask(Member member) {
+    return holdingTask.contains(member.getUuid());
+  }
+
+  private synchronized void holdsTask(Member member, boolean holds) {
+    if (holds) {
+      holdingTask.add(member.getUuid());
+    } else {
+      holdingTask.remove(member.getUuid());
+    }
+  }
+
+  /** The task, serialized once per call. */
+  private synchronized byte[] taskBytes() throws IOException {
+    byte[] bytes = taskBytes;
+    if (bytes == null) {
+      bytes = WireSerialization.write(task);
+      taskBytes = bytes;
+    }
+    return bytes;
+  }
+
   /**
-   * Waits for the answer of {@code member} and reports it; returns null when the chunk is done, or
-   * why it was lost with the member (then given up on).
+   * The member stopped the chunk because the caller's deadline passed: so has it here (the member
+   * counts from a later start); waits for the call's stop, which interrupts this thread.
    */
-  private @Nullable String awaitAnswer(
+  private static void awaitStop(RemoteChunk chunk) throws InterruptedException {
+    while (true) {
+      long left = chunk.deadlineNanosLeft();
+      TimeUnit.NANOSECONDS.sleep(Math.max(left, 0) + TimeUnit.MILLISECONDS.toNanos(10));
+    }
+  }
+
+  private static long saturatedNanos(Duration duration) {
+    try {
+      return duration.toNanos();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  /**
+   * Waits for the answer of {@code member} for the {@code size} items from {@code first}: their
+   * results, or why they were lost with the member (then given up on), or {@link Reply#NEEDS_TASK}.
+   */
+  private Reply awaitAnswer(
       RemoteChunk chunk,
       Named name,
-      @Nullable Object[] items,
+      long first,
+      int size,
       Member member,
       CompletableFuture<ChunkResult> answer)
       throws InterruptedException {
@@ -153,18 +278,19 @@ final class ClusterCall implements ChunkRunner {
       end(); // the call stops: the members drop its chunks
       throw e;
     } catch (TimeoutException e) {
-      return giveUp(
-          member,
-          "did not return a chunk within the chunk timeout of "
-              + pool.config().chunkTimeout()
-              + " (it hangs, or one chunk takes longer than that)");
+      return Reply.lost(
+          giveUp(
+              member,
+              "did not return a chunk within the chunk timeout of "
+                  + pool.config().chunkTimeout()
+                  + " (it hangs, or one chunk takes longer than that)"));
     } catch (ExecutionException | CancellationException e) {
       Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
       if (cause instanceof GivenUp given) {
-        return given.reason;
+        return Reply.lost(given.reason);
       }
       if (isMemberLoss(cause) || cause instanceof CancellationException) {
-        return giveUp(member, "left the cluster (" + cause + ")");
+        return Reply.lost(giveUp(member, "left the cluster (" + cause + ")"));
       }
       if (!pool.isRunning()) {
         throw new ClusterFailedException(what + ": " + pool + " was shut down", cause);
@@ -173,29 +299,37 @@ final class ClusterCall implements ChunkRunner {
     } finally {
       done(member, answer);
     }
-    String problem =
-        ResultCheck.problem(result, id, chunk.firstIndex(), chunk.size(), pool.signer());
+    String problem = ResultCheck.problem(result, id, first, size, pool.signer());
     if (problem != null) {
-      return giveUp(member, "sent an answer this caller refused: " + problem);
+      return Reply.lost(giveUp(member, "sent an answer this caller refused: " + problem));
     }
     switch (result.kind) {
       case CANCELLED -> {
-        return giveUp(member, "dropped a chunk of this call without running it");
+        return Reply.lost(giveUp(member, "dropped a chunk of this call without running it"));
       }
       case REFUSED -> {
-        return refused(name, member, result);
+        return Reply.lost(refused(name, member, result));
+      }
+      case NEEDS_TASK -> {
+        holdsTask(member, false);
+        return Reply.NEEDS_TASK;
+      }
+      case EXPIRED -> {
+        awaitStop(chunk);
+        throw new AssertionError("unreachable");
       }
       case FAILED -> {
+        holdsTask(member, true);
         Throwable cause = readFailure(name, member, result);
-        Duration took = Duration.ofNanos(result.nanos);
-        if (!outcomes) {
-          chunk.failed(result.failedAt, cause, took);
-          return null;
+        if (!memberPolicies.goesOn()) {
+          return new Reply(
+              ChunkAnswer.stoppedAt(size, result.failedAt, cause, result.nanos, result.timeouts),
+              null);
         }
         // The results could not be sent back (one did not serialize): every item fails.
-        for (int i = 0; i < chunk.size(); i++) {
-          chunk.failed(
-              i,
+        @Nullable Throwable[] causes = new Throwable[size];
+        for (int i = 0; i < size; i++) {
+          causes[i] =
               i == result.failedAt
                   ? cause
                   : new ParmapException(
@@ -203,29 +337,20 @@ final class ClusterCall implements ChunkRunner {
                           + ": the results of "
                           + name
                           + " could not be sent back (that of item #"
-                          + (chunk.firstIndex() + result.failedAt)
+                          + (first + result.failedAt)
                           + " did not serialize)",
-                      cause),
-              took);
+                      cause);
         }
-        return null;
+        return new Reply(ChunkAnswer.allFailed(causes, result.nanos, result.timeouts), null);
       }
       default -> {
+        holdsTask(member, true);
         Object read = readPayload(name, member, result);
-        String wrong = ResultCheck.problemWithResults(read, chunk.size());
+        String wrong = ResultCheck.problemWithResults(read, size);
         if (wrong != null || !(read instanceof Object[] results)) {
-          return giveUp(member, "sent an answer this caller refused: " + wrong);
+          return Reply.lost(giveUp(member, "sent an answer this caller refused: " + wrong));
         }
-        chunk.ran(Duration.ofNanos(result.nanos));
-        Duration each = Duration.ofNanos(result.nanos / Math.max(1, results.length));
-        for (int i = 0; i < results.length; i++) {
-          if (outcomes && results[i] instanceof OutcomeTask.Failed failed) {
-            chunk.failed(i, failed.cause(), Duration.ofNanos(failed.nanos()));
-          } else {
-            chunk.succeeded(results[i], each);
-          }
-        }
-        return null;
+        return new Reply(ChunkAnswer.of(results, result.nanos, result.timeouts), null);
       }
     }
   }
@@ -456,11 +581,46 @@ final class ClusterCall implements ChunkRunner {
     if (!pool.isRunning()) {
       return;
     }
+    boolean resources = task instanceof ClusterResource.Bound<?, ?, ?>;
+    List<Future<Boolean>> sent = new ArrayList<>();
     for (Member member : members) {
       try {
-        var unused = pool.cancelExecutor().submitToMember(new CancelCall(id), member);
+        sent.add(
+            pool.cancelExecutor()
+                .submitToMember(new CancelCall(id, resources ? graceNanos : 0), member));
       } catch (RuntimeException e) {
         // The member or the pool is gone: nothing left there to cancel.
+      }
+    }
+    if (resources) {
+      synchronized (this) {
+        notices.addAll(sent);
+      }
+    }
+  }
+
+  /**
+   * For a call with per-worker resources, after {@link #end}: waits until the members have closed
+   * the call's resources (the idle ones, and those of the chunks that were running), at most the
+   * cancellation grace. A member that does not answer in time, or is gone, is not waited for. An
+   * interrupt stops the wait and is kept.
+   */
+  void awaitResourcesClosed() {
+    List<Future<Boolean>> pending;
+    synchronized (this) {
+      pending = new ArrayList<>(notices);
+      notices.clear();
+    }
+    long until =
+        System.nanoTime() + Math.min(graceNanos, Long.MAX_VALUE / 4) + TimeUnit.SECONDS.toNanos(1);
+    for (Future<Boolean> notice : pending) {
+      try {
+        var unused = notice.get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (ExecutionException | TimeoutException | RuntimeException e) {
+        // The member is gone or slow: it closes them when the chunks end or it drops the call.
       }
     }
   }

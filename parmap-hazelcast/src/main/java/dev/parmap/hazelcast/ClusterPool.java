@@ -16,6 +16,7 @@ import dev.parmap.Outcomes;
 import dev.parmap.ParallelPool;
 import dev.parmap.ParmapException;
 import dev.parmap.Pool;
+import dev.parmap.ResourceTask;
 import dev.parmap.Task;
 import dev.parmap.TaskFailedException;
 import dev.parmap.engine.CallKind;
@@ -36,6 +37,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
@@ -400,7 +402,28 @@ public final class ClusterPool implements ParallelPool {
    * <ul>
    *   <li>the {@linkplain MapOptions.Builder#deadline deadline}: at the caller, on its clock; when
    *       it passes, the chunks in flight are cancelled on the members (as {@link Pool}'s running
-   *       items are interrupted);
+   *       items are interrupted). Each chunk also carries the time left before it, so that a member
+   *       starts no item of a chunk once the caller's deadline has passed and interrupts the
+   *       running one, even if the caller's notice does not reach it;
+   *   <li>the per-item {@linkplain MapOptions.Builder#timeout timeout}: on the member, the only one
+   *       that can interrupt the item's thread. Each attempt's run time counts (from the item's
+   *       start, not the chunk's arrival: time queued on the member does not count); an attempt
+   *       that runs longer is interrupted and fails with the same {@link
+   *       java.util.concurrent.TimeoutException} as on a {@link Pool} ("item #i took longer than
+   *       ... and was interrupted", its cause what the task threw on interruption);
+   *   <li>{@linkplain MapOptions.Builder#retry retry}: decided at the caller, with the core's own
+   *       decision (attempts, {@code retryOn}/{@code retryIf}, {@code delayFrom}, backoff with
+   *       jitter, never a wait the failure asks for past the deadline): predicates and functions
+   *       need not serialize. The members report each item's failure and go on with the chunk; the
+   *       caller sends again, one at a time, only the items to retry, each after its delay.
+   *       Attempts count per item as on a {@link Pool} ({@link TaskFailedException#attempts()},
+   *       {@link TaskFailedException#attemptFailures()}, {@link Outcome#attempts()}, the
+   *       statistics' retries); an item re-sent because its member was lost is not a new attempt;
+   *   <li>the {@linkplain MapOptions.Builder#rateLimit rate limit}: at the caller, across all
+   *       members (a {@code shared()} limit across the calls given it, as on a {@link Pool}): a
+   *       chunk of n items waits for n slots before it is sent, an item retried for one more; no
+   *       item starts before its slot, and the items of one chunk start one after the other on
+   *       their member;
    *   <li>{@linkplain MapOptions.Builder#maxConcurrency max concurrency}: at the caller, across all
    *       members: at most that many chunks in flight, so at most that many items running (a member
    *       runs a chunk's items one after the other);
@@ -408,12 +431,13 @@ public final class ClusterPool implements ParallelPool {
    *       the caller, by the engine, as for {@link Pool}.
    * </ul>
    *
-   * <p>Not supported on a cluster yet, and refused here with {@link IllegalArgumentException} ("not
-   * supported on a cluster: ...") rather than ignored: the per-item {@linkplain
-   * MapOptions.Builder#timeout timeout} (it must run on the member, the only one that can interrupt
-   * the right thread), {@linkplain MapOptions.Builder#retry retry} and {@linkplain
-   * MapOptions.Builder#rateLimit rate limit} (per-item policies, which the caller would have to run
-   * per item), adaptive concurrency and context propagators.
+   * <p>Refused with {@link IllegalArgumentException} ("not supported on a cluster: ...") rather
+   * than ignored: {@linkplain MapOptions.Builder#adaptiveConcurrency adaptive concurrency} (its
+   * limit reacts to each item's latency and overload signal as the items start and end; a cluster's
+   * unit of concurrency is a chunk whose items run one after the other on a member, so the caller
+   * could only limit chunks, not items, and an item's latency there includes the queue and the
+   * round trip: a limit on the wrong quantity, measured with the wrong signal), and context
+   * propagators (the context is the caller's thread's: a member's thread cannot be put into it).
    *
    * @throws IllegalArgumentException if the options hold one of those not supported
    */
@@ -422,29 +446,63 @@ public final class ClusterPool implements ParallelPool {
     Objects.requireNonNull(options, "options must not be null");
     List<String> unsupported = new ArrayList<>();
     CallOptions read = SharedSecrets.callOptions(options);
-    if (read.timeout() != null) {
-      unsupported.add("a per-item timeout");
-    }
-    if (read.retry().maxAttempts() > 1) {
-      unsupported.add("retry");
-    }
-    if (read.rateLimit() != null) {
-      unsupported.add("a rate limit");
-    }
     if (read.adaptiveConcurrency() != null) {
-      unsupported.add("adaptive concurrency");
+      unsupported.add("adaptive concurrency (its limit is on items, a cluster runs chunks)");
     }
     if (!read.propagators().isEmpty()) {
-      unsupported.add("context propagators");
+      unsupported.add("context propagators (the context is the caller's thread's)");
     }
     if (!unsupported.isEmpty()) {
       throw new IllegalArgumentException(
           "not supported on a cluster: "
               + String.join(", ", unsupported)
-              + " (a ClusterPool supports the deadline, max concurrency, the failure budget, the"
-              + " listener and the cancellation grace)");
+              + " (a ClusterPool supports the deadline, the per-item timeout, retry, the rate"
+              + " limit, max concurrency, the failure budget, the listener and the cancellation"
+              + " grace)");
     }
     return new ClusterPool(shared, options);
+  }
+
+  /**
+   * As {@link ParallelPool#mapWith}: a lambda and a constructor reference pick this overload.
+   * Resources live on the members, as {@link ClusterResource} describes.
+   */
+  public <S, T extends @Nullable Object, R extends @Nullable Object> List<R> mapWith(
+      Iterable<? extends T> items,
+      SerializableFactory<? extends S> factory,
+      SerializableResourceTask<? super S, ? super T, ? extends R> task) {
+    return map(items, ClusterResource.<S>of(factory).<T, R>task(task));
+  }
+
+  /**
+   * As {@link ParallelPool#mapWith}, with the resources on the members: each member creates them
+   * lazily for the call, at most one per chunk of the call it runs at once, lends each to one chunk
+   * at a time, reuses them across the call's chunks there, and closes them when the call ends there
+   * (see {@link ClusterResource}); resources that are {@link AutoCloseable} are closed with their
+   * {@code close()} ({@link ClusterResource#of(SerializableFactory, SerializableAction)} for
+   * another close). The factory and the task must serialize ({@link SerializableFactory}, {@link
+   * SerializableResourceTask}, or classes that are {@link java.io.Serializable}), or the call
+   * throws {@link IllegalArgumentException} before any item is read.
+   */
+  @Override
+  @SuppressWarnings("unchecked") // checked to serialize, as the interfaces that say so
+  public <S, T extends @Nullable Object, R extends @Nullable Object> List<R> mapWith(
+      Iterable<? extends T> items,
+      Callable<? extends S> factory,
+      ResourceTask<? super S, ? super T, ? extends R> task) {
+    Objects.requireNonNull(factory, "factory must not be null");
+    Objects.requireNonNull(task, "task must not be null");
+    Serialization.checkTask(factory, "ClusterPool.mapWith (its factory)");
+    Serialization.checkTask(task, "ClusterPool.mapWith");
+    SerializableFactory<S> sentFactory =
+        factory instanceof SerializableFactory<?> f
+            ? (SerializableFactory<S>) f
+            : new SerializedFactory<>((Callable<S>) factory);
+    SerializableResourceTask<S, T, R> sentTask =
+        task instanceof SerializableResourceTask<?, ?, ?> t
+            ? (SerializableResourceTask<S, T, R>) t
+            : new SerializedResourceTask<>((ResourceTask<S, T, R>) task);
+    return mapWith(items, sentFactory, sentTask);
   }
 
   /** As {@link Pool#mapOutcomes}; a lambda picks this overload. */
@@ -455,9 +513,10 @@ public final class ClusterPool implements ParallelPool {
 
   /**
    * As {@link Pool#mapOutcomes}: one outcome per item, in input order; a task's failure on a member
-   * is that item's {@link Outcome.Failure} with exactly the task's exception (one attempt: retry is
-   * not supported on a cluster). Failures of the cluster itself (no member left, a poison item, a
-   * refused chunk) still fail the call. The task must serialize.
+   * is that item's {@link Outcome.Failure} with exactly the task's exception (after every attempt
+   * the retry policy allowed, decided at the caller, as on a {@link Pool}). Failures of the cluster
+   * itself (no member left, a poison item, a refused chunk) still fail the call. The task must
+   * serialize.
    */
   @Override
   public <T extends @Nullable Object, R extends @Nullable Object> Outcomes<T, R> mapOutcomes(
@@ -656,8 +715,7 @@ public final class ClusterPool implements ParallelPool {
         task instanceof SerializableTask<?, ?> serializable
             ? (SerializableTask<@Nullable Object, ?>) serializable
             : new SerializedTask<>((Task<@Nullable Object, ?>) task);
-    ClusterCall remote =
-        new ClusterCall(this, outcomes ? new OutcomeTask(erased) : erased, outcomes, what);
+    ClusterCall remote = new ClusterCall(this, erased, outcomes, what, callOptions);
     PoolContext context = context();
     Run<T, R> run = ChunkRunner.newCall(context, items, remote, sizing(), kind, what, callOptions);
     shared.life.register(run, kind.waitsForTheWholeCall(), what, this);
@@ -698,9 +756,13 @@ public final class ClusterPool implements ParallelPool {
   /** A call: the engine's run, and its cluster launcher, told when the call ends. */
   private record Call<T extends @Nullable Object, R extends @Nullable Object>(
       Run<T, R> run, ClusterCall remote, PoolContext context) {
-    /** The call has ended: the members drop what they still hold of it. */
+    /**
+     * The call has ended: the members drop what they still hold of it (and close its resources,
+     * which this waits for).
+     */
     void end() {
       remote.end();
+      remote.awaitResourcesClosed();
     }
 
     /** Ends the call early (a closed stream): cancels its chunks, waits, and tells the members. */
@@ -708,7 +770,7 @@ public final class ClusterPool implements ParallelPool {
       try {
         run.close();
       } finally {
-        remote.end();
+        end();
       }
     }
   }
@@ -767,6 +829,42 @@ public final class ClusterPool implements ParallelPool {
     @Override
     public R apply(T item) throws Exception {
       return task.apply(item);
+    }
+  }
+
+  /** A plain factory that serializes (checked at the call), as a {@link SerializableFactory}. */
+  private static final class SerializedFactory<S> implements SerializableFactory<S> {
+    private static final long serialVersionUID = 1L;
+    private final Callable<S> factory;
+
+    SerializedFactory(Callable<S> factory) {
+      this.factory = factory;
+    }
+
+    @Override
+    public S call() throws Exception {
+      return factory.call();
+    }
+  }
+
+  /** A plain resource task that serializes (checked at the call). */
+  static final class SerializedResourceTask<
+          S, T extends @Nullable Object, R extends @Nullable Object>
+      implements SerializableResourceTask<S, T, R> {
+    private static final long serialVersionUID = 1L;
+    private final ResourceTask<S, T, R> task;
+
+    SerializedResourceTask(ResourceTask<S, T, R> task) {
+      this.task = task;
+    }
+
+    ResourceTask<S, T, R> task() {
+      return task;
+    }
+
+    @Override
+    public R apply(S resource, T item) throws Exception {
+      return task.apply(resource, item);
     }
   }
 

@@ -43,9 +43,10 @@ record TaskFingerprint(String className, String sha256) {
 
   /** The class whose class file holds the task's code. */
   static Class<?> declaringClass(Object task) {
-    Object code = task instanceof OutcomeTask outcomes ? outcomes.task() : task;
+    Object code = task instanceof ClusterResource.Bound<?, ?, ?> bound ? bound.task() : task;
     code = code instanceof ClusterPool.ActionTask<?> action ? action.action() : code;
     code = code instanceof ClusterPool.SerializedTask<?, ?> plain ? plain.task() : code;
+    code = code instanceof ClusterPool.SerializedResourceTask<?, ?, ?> plain ? plain.task() : code;
     return code.getClass().getNestHost();
   }
 

@@ -48,8 +48,11 @@ class ApiSurfaceTest {
             "dev.parmap.hazelcast.ClusterConfig",
             "dev.parmap.hazelcast.ClusterFailedException",
             "dev.parmap.hazelcast.ClusterPool",
+            "dev.parmap.hazelcast.ClusterResource",
             "dev.parmap.hazelcast.ItemNotSerializableException",
             "dev.parmap.hazelcast.SerializableAction",
+            "dev.parmap.hazelcast.SerializableFactory",
+            "dev.parmap.hazelcast.SerializableResourceTask",
             "dev.parmap.hazelcast.SerializableTask",
             "dev.parmap.hazelcast.Worker");
   }
@@ -73,6 +76,7 @@ class ApiSurfaceTest {
             "map",
             "mapAsync",
             "mapOutcomes",
+            "mapWith",
             "memberCount",
             "stream",
             "streamOutcomes",

@@ -41,7 +41,15 @@ class ChunkSecurityTest {
       throws Exception {
     Object[] items = {1, 2, 3};
     return new ChunkTask(
-        call, 0, 3, fingerprint, config, WireSerialization.write(DOUBLE, items), signer);
+        call,
+        0,
+        3,
+        fingerprint,
+        config,
+        new ChunkTask.MemberPolicies(false, -1, -1),
+        WireSerialization.write(DOUBLE),
+        WireSerialization.write((Object) items),
+        signer);
   }
 
   private ChunkTask chunk(ChunkSigner signer) throws Exception {

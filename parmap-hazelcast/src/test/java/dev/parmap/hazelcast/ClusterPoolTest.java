@@ -473,16 +473,18 @@ class ClusterPoolTest {
   }
 
   @Test
-  void perItemPoliciesAreRefusedAtTheCallNotIgnored() {
+  void adaptiveConcurrencyAndPropagatorsAreRefusedAtTheCallNotIgnored() {
     assertThatThrownBy(
             () ->
                 pool.with(
                     MapOptions.builder()
-                        .timeout(Duration.ofSeconds(1))
-                        .retry(dev.parmap.policy.Retry.builder().maxAttempts(2).build())
+                        .adaptiveConcurrency(
+                            dev.parmap.policy.AdaptiveConcurrency.builder().build())
+                        .propagate(() -> () -> () -> {})
                         .build()))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("not supported on a cluster: a per-item timeout, retry");
+        .hasMessageStartingWith("not supported on a cluster: adaptive concurrency")
+        .hasMessageContaining("context propagators (the context is the caller's thread's)");
   }
 
   @Test

@@ -23,10 +23,13 @@ import dev.parmap.engine.PoolTimer;
 import dev.parmap.engine.PoolWork;
 import dev.parmap.engine.PublicTypes;
 import dev.parmap.engine.RemoteChunk;
+import dev.parmap.engine.RemotePolicies;
+import dev.parmap.engine.ResourceWork;
 import dev.parmap.engine.Run;
 import dev.parmap.engine.SharedSecrets;
 import dev.parmap.engine.Submission;
 import dev.parmap.engine.Ticker;
+import dev.parmap.engine.WorkerResources;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -53,8 +56,10 @@ class EngineUseTest {
    * ({@code ChunkRunner}, {@code RemoteChunk}, {@code ChunkSizing}), the context and options of a
    * call ({@code PoolContext}, {@code Launcher.Virtual}, {@code PoolTimer}, {@code PoolWork},
    * {@code Ticker}, {@code CallKind}, {@code CallOptions}), mapAsync's future ({@code Submission}),
-   * the self-closing streams ({@code ClosingStreams}) and the shared secret ({@code SharedSecrets},
-   * {@code PublicTypes}).
+   * the self-closing streams ({@code ClosingStreams}), the shared secret ({@code SharedSecrets},
+   * {@code PublicTypes}), the core's item-policy decisions for policies split between the caller
+   * and the members ({@code RemotePolicies}), and the core's per-worker resources, kept on the
+   * members ({@code WorkerResources}, {@code ResourceWork}).
    */
   private static final Class<?>[] ENGINE_ALLOWED = {
     Run.class,
@@ -72,7 +77,10 @@ class EngineUseTest {
     Submission.Kind.class,
     ClosingStreams.class,
     SharedSecrets.class,
-    PublicTypes.class
+    PublicTypes.class,
+    RemotePolicies.class,
+    ResourceWork.class,
+    WorkerResources.class
   };
 
   @Test
