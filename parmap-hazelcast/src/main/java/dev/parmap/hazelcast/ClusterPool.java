@@ -19,6 +19,7 @@ import dev.parmap.Pool;
 import dev.parmap.ResourceTask;
 import dev.parmap.Task;
 import dev.parmap.TaskFailedException;
+import dev.parmap.WorkerResource;
 import dev.parmap.engine.CallKind;
 import dev.parmap.engine.CallOptions;
 import dev.parmap.engine.ChunkRunner;
@@ -134,6 +135,17 @@ import org.jspecify.annotations.Nullable;
  *       waits for its member's answer (as many as the cluster's worker threads, plus a quarter to
  *       queue); all are joined before the call returns. Hazelcast's own threads deliver the
  *       answers.
+ *   <li><b>Policies.</b> Each option runs where it can keep its promise: the deadline at the caller
+ *       (and, as the time left, on the members), the per-item timeout on the members, retry and the
+ *       rate limit at the caller, across all members; adaptive concurrency and context propagators
+ *       are refused. {@link #with(MapOptions)} says where each runs. On the same failures,
+ *       outcomes, failure types, attempts and statistics are those of a {@link Pool}.
+ *   <li><b>Per-worker resources.</b> {@link #mapWith} and {@link ClusterResource} keep them on the
+ *       members: created lazily there, at most one per chunk running at once, one task at a time,
+ *       closed when the call ends there. A {@link WorkerResource}'s task is refused: its resources
+ *       would stay in this JVM.
+ *   <li><b>The task once per member.</b> The task is serialized once per call and sent to each
+ *       member with its first chunks there; the member holds it until the call ends there.
  *   <li><b>Plain tasks.</b> The {@link ParallelPool} methods take a plain {@link Task} (or {@link
  *       Action}): it must serialize all the same (a class that implements {@link
  *       java.io.Serializable}), or the call throws {@link IllegalArgumentException} before any item
@@ -704,6 +716,12 @@ public final class ClusterPool implements ParallelPool {
       String name) {
     Objects.requireNonNull(items, "items must not be null");
     Objects.requireNonNull(task, name + " must not be null");
+    if (task.getClass().getEnclosingClass() == WorkerResource.class) {
+      throw new IllegalArgumentException(
+          what
+              + ": a WorkerResource's task keeps its resources in this JVM; for resources on the"
+              + " members use ClusterResource.of(factory).task(...) or ClusterPool.mapWith");
+    }
     Serialization.checkTask(task, what);
     shared.life.checkOpen(what, this); // fail before touching the input
     boolean outcomes =

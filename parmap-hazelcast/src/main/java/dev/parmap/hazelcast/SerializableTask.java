@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
  * List<Integer> lengths = pool.map(urls, url -> fetch(url).length());
  * }</pre>
  *
- * <p>Everything the task captures is serialized with it, once per chunk, and must be {@link
+ * <p>Everything the task captures is serialized with it, once per call, and sent once to each
+ * member that runs chunks of the call (with its first chunks there); it must be {@link
  * Serializable} too: capture values (strings, numbers, small records), not connections, clients or
  * the {@code this} of a class that is not serializable. The class that declares the lambda must be
  * on the members' class path, in an allowed package ({@link

@@ -488,6 +488,49 @@ class ClusterPoolTest {
   }
 
   @Test
+  void aWorkerResourcesTaskIsRefusedForItsResourcesWouldStayInThisJvm() {
+    assertThatThrownBy(
+            () ->
+                pool.map(
+                    numbers(3),
+                    dev.parmap.WorkerResource.<StringBuilder>of(StringBuilder::new)
+                        .<Integer, Integer>task((sb, i) -> i)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ClusterResource");
+  }
+
+  /** A plain factory and resource task, serializable as classes (not lambdas). */
+  record Prefixes(String prefix)
+      implements java.util.concurrent.Callable<StringBuilder>,
+          dev.parmap.ResourceTask<StringBuilder, Integer, String>,
+          java.io.Serializable {
+    @Override
+    public StringBuilder call() {
+      return new StringBuilder();
+    }
+
+    @Override
+    public String apply(StringBuilder builder, Integer item) {
+      builder.setLength(0);
+      return builder.append(prefix).append(item).toString();
+    }
+  }
+
+  @Test
+  void mapWithTakesAPlainFactoryAndTaskThatSerializeAndRefusesOnesThatDoNot() {
+    dev.parmap.ParallelPool plain = pool;
+    Prefixes both = new Prefixes("n");
+
+    assertThat(plain.mapWith(numbers(50), both, both))
+        .isEqualTo(numbers(50).stream().map(i -> "n" + i).toList());
+
+    java.util.concurrent.Callable<StringBuilder> notSerializable = StringBuilder::new;
+    assertThatThrownBy(() -> plain.mapWith(numbers(3), notSerializable, both))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("its factory");
+  }
+
+  @Test
   void aDeadlineOnTheCallersClockCancelsTheChunksOnTheMembers() {
     ClusterPool bounded = pool.with(MapOptions.builder().deadline(Duration.ofMillis(500)).build());
     assertThatThrownBy(
