@@ -110,6 +110,8 @@ public final class Pool implements ParallelPool {
     // types, whose implementation stays package-private. Set once, when the class is initialized.
     SharedSecrets.setCoreTypes(CoreTypes.INSTANCE);
     SharedSecrets.setOptionsReader(options -> ((MapOptions) options).forEngine());
+    SharedSecrets.setResourceWorkReader(
+        task -> task instanceof WorkerResource.Bound<?, ?, ?> bound ? bound.forEngine() : null);
   }
 
   private static final AtomicInteger POOL_NUMBERS = new AtomicInteger();

@@ -23,6 +23,7 @@ import org.jspecify.annotations.Nullable;
 public final class SharedSecrets {
   private static volatile @Nullable PublicTypes coreTypes;
   private static volatile @Nullable Function<Object, CallOptions> optionsReader;
+  private static volatile @Nullable Function<Object, @Nullable ResourceWork> resourceWorkReader;
 
   private SharedSecrets() {}
 
@@ -50,6 +51,38 @@ public final class SharedSecrets {
       throw new IllegalStateException("the core's options reader is registered once, by Pool");
     }
     optionsReader = reader;
+  }
+
+  /**
+   * Registers how a task made by the core's {@code dev.parmap.WorkerResource#task} reads as the
+   * engine's {@link ResourceWork}; called once, by {@code dev.parmap.Pool}'s static initializer.
+   *
+   * @throws IllegalStateException if it is registered already
+   */
+  public static synchronized void setResourceWorkReader(
+      Function<Object, @Nullable ResourceWork> reader) {
+    if (resourceWorkReader != null) {
+      throw new IllegalStateException(
+          "the core's resource work reader is registered once, by Pool");
+    }
+    resourceWorkReader = reader;
+  }
+
+  /**
+   * The engine's view of {@code task} if a {@code dev.parmap.WorkerResource} made it (its factory,
+   * close and task), or null: for a front end that keeps such a call's resources elsewhere (the
+   * cluster's members).
+   *
+   * @throws IllegalStateException if {@code dev.parmap.Pool} has not been initialized yet
+   */
+  public static @Nullable ResourceWork resourceWork(Object task) {
+    Function<Object, @Nullable ResourceWork> reader = resourceWorkReader;
+    if (reader == null) {
+      throw new IllegalStateException(
+          "dev.parmap.Pool is not initialized: call"
+              + " MethodHandles.lookup().ensureInitialized(Pool.class) first");
+    }
+    return reader.apply(task);
   }
 
   /**

@@ -28,4 +28,23 @@ class SharedSecretsTest {
         .hasMessageContaining("once");
     assertThat(SharedSecrets.coreTypes()).isSameAs(types);
   }
+
+  @Test
+  void aWorkerResourcesTaskReadsAsResourceWorkAndOtherTasksDoNot() throws Exception {
+    MethodHandles.lookup().ensureInitialized(Pool.class);
+    dev.parmap.Task<Integer, String> task =
+        dev.parmap.WorkerResource.<StringBuilder>of(StringBuilder::new)
+            .<Integer, String>task((sb, i) -> sb.append(i).toString());
+
+    ResourceWork work = SharedSecrets.resourceWork(task);
+
+    assertThat(work).isNotNull();
+    Object made = work.create();
+    assertThat(work.apply(made, 7)).isEqualTo("7");
+    assertThat(SharedSecrets.resourceWork((dev.parmap.Task<Integer, Integer>) i -> i)).isNull();
+    assertThat(
+            catchThrowableOfType(
+                IllegalStateException.class, () -> SharedSecrets.setResourceWorkReader(t -> null)))
+        .hasMessageContaining("once");
+  }
 }

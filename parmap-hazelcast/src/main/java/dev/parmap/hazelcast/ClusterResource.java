@@ -1,7 +1,10 @@
 package dev.parmap.hazelcast;
 
+import dev.parmap.Pool;
 import dev.parmap.WorkerResource;
 import dev.parmap.engine.ResourceWork;
+import dev.parmap.engine.SharedSecrets;
+import java.lang.invoke.MethodHandles;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -114,6 +117,17 @@ public final class ClusterResource<S> {
   static final class Bound<S, T extends @Nullable Object, R extends @Nullable Object>
       implements SerializableTask<T, R> {
     private static final long serialVersionUID = 1L;
+
+    static {
+      try {
+        // The core's resource work reaches this module through the engine's SharedSecrets,
+        // registered by Pool's static initializer (a member may not have loaded ClusterPool).
+        MethodHandles.lookup().ensureInitialized(Pool.class);
+      } catch (IllegalAccessException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
     private final SerializableFactory<? extends S> factory;
     private final @Nullable SerializableAction<? super S> close;
     private final SerializableResourceTask<? super S, ? super T, ? extends R> task;
@@ -132,43 +146,25 @@ public final class ClusterResource<S> {
       return task;
     }
 
-    /** The engine's view, for the member's {@link dev.parmap.engine.WorkerResources}. */
+    /**
+     * The engine's view, for the member's {@link dev.parmap.engine.WorkerResources}: the core's own
+     * {@link WorkerResource} made of this factory, close and task (its null check, its close of an
+     * {@link AutoCloseable}).
+     */
     ResourceWork forMember() {
-      return new Work();
+      WorkerResource<S> resource =
+          close == null ? WorkerResource.<S>of(factory) : WorkerResource.<S>of(factory, close);
+      ResourceWork work = SharedSecrets.resourceWork(resource.<T, R>task(task));
+      if (work == null) {
+        throw new IllegalStateException("parmap bug: a WorkerResource's task is not resource work");
+      }
+      return work;
     }
 
     @Override
     @SuppressWarnings({"unchecked", "NullAway"}) // the task's result: an R, nullable if R is
     public R apply(T item) throws Exception {
       return (R) forMember().apply(item); // outside a call that keeps resources: one of its own
-    }
-
-    private final class Work implements ResourceWork {
-      @Override
-      public Object create() throws Exception {
-        S created = factory.call();
-        if (created == null) {
-          throw new NullPointerException("the worker resource factory returned null");
-        }
-        return created;
-      }
-
-      @Override
-      @SuppressWarnings({"unchecked", "NullAway"}) // made by create(), an S; the items are Ts
-      public @Nullable Object apply(Object made, @Nullable Object item) throws Exception {
-        return task.apply((S) made, (T) item);
-      }
-
-      @Override
-      @SuppressWarnings("unchecked") // made by create(): an S
-      public void close(Object made) throws Exception {
-        SerializableAction<? super S> closer = close;
-        if (closer != null) {
-          closer.accept((S) made);
-        } else if (made instanceof AutoCloseable closeable) {
-          closeable.close();
-        }
-      }
     }
   }
 }
