@@ -93,6 +93,31 @@ class ChunkSecurityTest {
   }
 
   @Test
+  void theChunksPoliciesAndItsTaskAreSignedWithItsItems() throws Exception {
+    java.util.Map<String, Object> forged =
+        java.util.Map.of(
+            "goesOn",
+            true,
+            "itemTimeoutNanos",
+            5L,
+            "deadlineNanosLeft",
+            5L,
+            "taskPayload",
+            new byte[0]);
+    for (var change : forged.entrySet()) {
+      ChunkTask chunk = chunk(SECRET_A);
+      java.lang.reflect.Field field = ChunkTask.class.getDeclaredField(change.getKey());
+      field.setAccessible(true);
+      field.set(chunk, change.getValue());
+
+      ChunkResult answer = chunk.answer(member(SECRET_A));
+
+      assertThat(answer.refusal).as(change.getKey()).isEqualTo(ChunkResult.Refusal.BAD_SIGNATURE);
+    }
+    assertThat(RUNS.get()).isZero();
+  }
+
+  @Test
   void aForgedOrReplayedAnswerIsRefused() throws Exception {
     ChunkResult genuine = chunk(SECRET_A).answer(member(SECRET_A)).signedBy(SECRET_A, call, 0, 3);
 
