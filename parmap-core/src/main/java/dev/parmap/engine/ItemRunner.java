@@ -105,8 +105,7 @@ final class ItemRunner {
       Control control,
       StopFlag stop,
       LongSupplier deadlineNanosLeft) {
-    WorkerResources resources =
-        new WorkerResources(task instanceof ResourceWork needsResource ? needsResource : null);
+    WorkerResources resources = resourcesFor(task, remote, pool);
     ItemPolicies policies =
         options.hasItemPolicies() && remote == null
             ? new ItemPolicies(
@@ -124,6 +123,17 @@ final class ItemRunner {
     }
     return new ItemRunner(
         task, policies, outcomes, pool.types(), captured, control, stop, resources, remote);
+  }
+
+  private static WorkerResources resourcesFor(
+      Work task, @Nullable ChunkRunner remote, PoolContext pool) {
+    if (!(task instanceof ResourceWork needsResource)) {
+      return new WorkerResources(null);
+    }
+    Object key = needsResource.poolKey();
+    return key == null || remote != null
+        ? new WorkerResources(needsResource)
+        : pool.work().keptResources(needsResource, key).forCall(needsResource);
   }
 
   /** The call's per-worker resources, to be closed when the call ends. */
