@@ -86,6 +86,35 @@ public interface ParallelPool extends AutoCloseable {
   }
 
   /**
+   * As {@link #forEach}, with a per-worker resource, as {@link #mapWith} gives one: {@code factory}
+   * makes one for each task that runs at once, each is reused for many items (by one task at a
+   * time), and all are closed (if {@link AutoCloseable}) when the call ends, whatever way it ends.
+   * See {@link WorkerResource} for the full contract.
+   *
+   * <pre>{@code
+   * pool.forEachWith(rows, dataSource::getConnection, (connection, row) -> insert(connection, row));
+   * }</pre>
+   *
+   * @param items the items; read once, lazily; may contain {@code null}
+   * @param factory makes one resource; called lazily, on a worker thread
+   * @param action applied to each item with a resource
+   * @param <S> the resource
+   * @throws TaskFailedException if an action threw, or the factory did for the item that needed a
+   *     resource (the factory's exception is then the cause)
+   * @throws InputFailedException if the items' iterator threw
+   * @throws CallInterruptedException if the calling thread was interrupted while waiting
+   * @throws ParmapException if a resource threw when closed, and nothing else failed
+   * @throws IllegalStateException if the pool is closed
+   * @since 0.1
+   */
+  default <S, T extends @Nullable Object> void forEachWith(
+      Iterable<? extends T> items,
+      Callable<? extends S> factory,
+      ResourceAction<? super S, ? super T> action) {
+    forEach(items, WorkerResource.<S>of(factory).<T>action(action));
+  }
+
+  /**
    * Applies {@code action} to every item in parallel; blocks until every item is done.
    *
    * @param items the items; read once, lazily; may contain {@code null}

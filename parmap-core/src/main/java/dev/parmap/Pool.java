@@ -333,11 +333,13 @@ public final class Pool implements ParallelPool {
   public <T extends @Nullable Object> void forEach(
       Iterable<? extends T> items, Action<? super T> action) {
     notNull(action, "action");
-    Task<T, @Nullable Object> task =
-        item -> {
-          action.accept(item);
-          return null;
-        };
+    Task<? super T, @Nullable Object> task =
+        action instanceof WorkerResource.BoundAction<? super T> bound
+            ? bound.task()
+            : item -> {
+              action.accept(item);
+              return null;
+            };
     this.<T, @Nullable Object>start(items, task, CallKind.FOR_EACH).runAll();
   }
 
@@ -583,7 +585,12 @@ public final class Pool implements ParallelPool {
    * interrupt flag is set when this method returns. Calling it again has no further effect, and
    * waits as the first call does.
    *
+   * <p>Last, it closes the per-worker resources that the pool {@linkplain
+   * WorkerResource#keptByPool() kept} between calls.
+   *
    * @throws IllegalStateException if called from a task of this pool (it would wait for itself)
+   * @throws ParmapException if a kept worker resource threw when closed (its cause; the others were
+   *     closed all the same, and what they threw is suppressed in it)
    */
   @Override
   public void close() {
@@ -598,6 +605,11 @@ public final class Pool implements ParallelPool {
     timer.shutdown();
     if (interrupted) {
       Thread.currentThread().interrupt();
+    }
+    Throwable notClosed = life.closeKeptResources();
+    if (notClosed != null) {
+      throw new ParmapException(
+          "a worker resource kept by " + this + " threw when the pool closed it", notClosed);
     }
   }
 

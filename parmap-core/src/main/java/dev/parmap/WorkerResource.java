@@ -53,9 +53,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A task made by {@link #task} can be given to every call of a {@link Pool} that takes a {@link
  * Task} ({@code map}, the streams, {@code mapAsync}, the {@code Outcomes} calls) and to {@link
- * Parmap}'s ({@code forEach} takes an {@link Action}: use {@code map} or a stream instead). Applied
- * in any other way (directly, or by a pool that does not know worker resources), each application
- * creates a resource, uses it and closes it.
+ * Parmap}'s; an action made by {@link #action} to {@code forEach}. Applied in any other way
+ * (directly, or by a pool that does not know worker resources), each application creates a
+ * resource, uses it and closes it.
  *
  * @param <S> the resource
  * @since 0.1
@@ -63,10 +63,13 @@ import org.jspecify.annotations.Nullable;
 public final class WorkerResource<S> {
   private final Callable<? extends S> factory;
   private final @Nullable Action<? super S> close; // null: close() if AutoCloseable
+  private final boolean keptByPool;
 
-  private WorkerResource(Callable<? extends S> factory, @Nullable Action<? super S> close) {
+  private WorkerResource(
+      Callable<? extends S> factory, @Nullable Action<? super S> close, boolean keptByPool) {
     this.factory = factory;
     this.close = close;
+    this.keptByPool = keptByPool;
   }
 
   /**
@@ -80,7 +83,7 @@ public final class WorkerResource<S> {
    */
   public static <S> WorkerResource<S> of(Callable<? extends S> factory) {
     Pool.notNull(factory, "factory");
-    return new WorkerResource<>(factory, null);
+    return new WorkerResource<>(factory, null, false);
   }
 
   /**
@@ -95,7 +98,35 @@ public final class WorkerResource<S> {
   public static <S> WorkerResource<S> of(Callable<? extends S> factory, Action<? super S> close) {
     Pool.notNull(factory, "factory");
     Pool.notNull(close, "close");
-    return new WorkerResource<>(factory, close);
+    return new WorkerResource<>(factory, close, false);
+  }
+
+  /**
+   * These resources, kept by the pool between calls rather than closed when each call ends: for a
+   * resource too expensive to make per call (a model, a connection) used by many calls of one pool,
+   * such as one per request of a server.
+   *
+   * <pre>{@code
+   * static final WorkerResource<Model> MODELS = WorkerResource.of(Model::load).keptByPool();
+   * ...
+   * List<Label> labels = pool.map(images, MODELS.task((model, image) -> model.label(image)));
+   * }</pre>
+   *
+   * <p>The calls of a {@link Pool} (and of its {@link Pool#with with} views) given tasks or actions
+   * made by the returned object share one set of resources: a call takes idle ones before it
+   * creates any, so at most as many exist as tasks of those calls ran at once (for {@code
+   * Pool.threads(n)}, at most {@code n}); a call's end leaves them idle. They are closed by the
+   * pool's {@link Pool#close() close()} (or {@link Pool#terminate() terminate()}) once no call
+   * runs; a close that throws makes {@code close()} throw a {@link ParmapException}, after the
+   * others were closed. Everything else is as for resources that end with the call: one task at a
+   * time, lazy creation, a factory that throws. Keep the returned object (in a field): calls share
+   * resources only when their tasks come from the same object. {@link Parmap}'s calls make a pool
+   * per call, so their resources end with the call all the same.
+   *
+   * @return a resource description like this one, whose resources the pool keeps
+   */
+  public WorkerResource<S> keptByPool() {
+    return keptByPool ? this : new WorkerResource<>(factory, close, true);
   }
 
   /**
@@ -115,9 +146,35 @@ public final class WorkerResource<S> {
     return new Bound<>(this, task);
   }
 
+  /**
+   * {@code action} as an {@link Action} for {@code forEach}: each call that runs it gives its tasks
+   * resources as this class describes.
+   *
+   * <pre>{@code
+   * WorkerResource<Connection> db = WorkerResource.of(dataSource::getConnection);
+   * pool.forEach(rows, db.action((connection, row) -> insert(connection, row)));
+   * }</pre>
+   *
+   * @param action applied to each item with a resource
+   * @param <T> the items
+   * @return the action, to pass to {@code forEach}
+   * @throws NullPointerException if {@code action} is null
+   */
+  public <T extends @Nullable Object> Action<T> action(
+      ResourceAction<? super S, ? super T> action) {
+    Pool.notNull(action, "action");
+    return new BoundAction<>(
+        new Bound<S, T, @Nullable Object>(
+            this,
+            (resource, item) -> {
+              action.accept(resource, item);
+              return null;
+            }));
+  }
+
   @Override
   public String toString() {
-    return "WorkerResource[" + factory + "]";
+    return "WorkerResource[" + factory + (keptByPool ? ", kept by the pool]" : "]");
   }
 
   /** A task with its resource: what {@link Pool} recognises and hands the engine. */
@@ -141,6 +198,25 @@ public final class WorkerResource<S> {
     }
   }
 
+  /** An action with its resource: {@link Pool#forEach} runs its task. */
+  static final class BoundAction<T extends @Nullable Object> implements Action<T> {
+    private final Bound<?, T, @Nullable Object> task;
+
+    BoundAction(Bound<?, T, @Nullable Object> task) {
+      this.task = task;
+    }
+
+    /** The task that {@code forEach} hands the engine. */
+    Bound<?, T, @Nullable Object> task() {
+      return task;
+    }
+
+    @Override
+    public void accept(T item) throws Exception {
+      task.apply(item); // outside a call that keeps resources: one of its own
+    }
+  }
+
   private static final class EngineWork<S, T extends @Nullable Object> implements ResourceWork {
     private final WorkerResource<S> resource;
     private final ResourceTask<? super S, ? super T, ?> task;
@@ -148,6 +224,11 @@ public final class WorkerResource<S> {
     EngineWork(WorkerResource<S> resource, ResourceTask<? super S, ? super T, ?> task) {
       this.resource = resource;
       this.task = task;
+    }
+
+    @Override
+    public @Nullable Object poolKey() {
+      return resource.keptByPool ? resource : null;
     }
 
     @Override

@@ -70,6 +70,7 @@ class ApiSurfaceTest {
             "dev.parmap.Parmap",
             "dev.parmap.ParmapException",
             "dev.parmap.Pool",
+            "dev.parmap.ResourceAction",
             "dev.parmap.ResourceTask",
             "dev.parmap.Task",
             "dev.parmap.TaskFailedException",
@@ -120,6 +121,7 @@ class ApiSurfaceTest {
         .containsExactly(
             "close",
             "forEach",
+            "forEachWith",
             "map",
             "mapAsync",
             "mapOutcomes",

@@ -411,4 +411,83 @@ class WorkerResourceTest {
     assertThat(tracker.created.get()).isEqualTo(1);
     tracker.assertAllClosed();
   }
+
+  @ParameterizedTest
+  @MethodSource("pools")
+  void forEachWithGivesEachTaskAResourceOfItsOwnAndClosesThemAll(PoolKind kind) {
+    Tracker tracker = new Tracker();
+    AtomicInteger sum = new AtomicInteger();
+    try (Pool pool = limited(kind).with(atMost(CONCURRENCY))) {
+      pool.forEachWith(
+          items(20_000),
+          tracker::create,
+          (resource, item) -> {
+            Thread.yield(); // let the tasks interleave
+            sum.addAndGet(resource.use(item));
+          });
+    }
+    assertThat(sum.get()).isEqualTo(2 * (19_999 * 20_000 / 2));
+    assertThat(tracker.created.get()).isBetween(1, CONCURRENCY);
+    tracker.assertAllClosed();
+  }
+
+  @ParameterizedTest
+  @MethodSource("pools")
+  void forEachWithClosesEveryResourceWhenAnActionFails(PoolKind kind) {
+    Tracker tracker = new Tracker();
+    try (Pool pool = limited(kind).with(atMost(CONCURRENCY))) {
+      TaskFailedException failure =
+          catchThrowableOfType(
+              TaskFailedException.class,
+              () ->
+                  pool.forEachWith(
+                      items(5_000),
+                      tracker::create,
+                      (resource, item) -> {
+                        if (item == 2_500) {
+                          throw new IOException("item 2500");
+                        }
+                        resource.use(item);
+                      }));
+      assertThat(failure.index()).isEqualTo(2_500);
+      assertThat(failure.getCause()).hasMessage("item 2500");
+    }
+    tracker.assertAllClosed();
+  }
+
+  @Test
+  void anActionMadeByAWorkerResourceWorksWithParmapForEachAndOnItsOwn() throws Exception {
+    Tracker tracker = new Tracker();
+    AtomicInteger seen = new AtomicInteger();
+    Action<Integer> action =
+        WorkerResource.of(tracker::create)
+            .action((resource, item) -> seen.addAndGet(resource.use(item)));
+    Parmap.forEach(items(1_000), action);
+    assertThat(seen.get()).isEqualTo(2 * (999 * 1_000 / 2));
+    int createdByTheCall = tracker.created.get();
+    assertThat(createdByTheCall).isPositive();
+    tracker.assertAllClosed();
+
+    action.accept(21); // outside a call: a resource of its own, closed at once
+    assertThat(seen.get()).isEqualTo(2 * (999 * 1_000 / 2) + 42);
+    assertThat(tracker.created.get()).isEqualTo(createdByTheCall + 1);
+    tracker.assertAllClosed();
+  }
+
+  @Test
+  void aFactoryThatThrowsFailsTheForEachItemThatNeededIt() {
+    try (Pool pool = Pool.threads(2)) {
+      TaskFailedException failure =
+          catchThrowableOfType(
+              TaskFailedException.class,
+              () ->
+                  pool.forEachWith(
+                      items(10),
+                      () -> {
+                        throw new IOException("no connection");
+                      },
+                      (Object resource, Integer item) -> {}));
+      assertThat(failure.getCause()).isInstanceOf(IOException.class).hasMessage("no connection");
+    }
+  }
 }

@@ -29,6 +29,7 @@ final class CallFlight {
 
   private final long callId = CALL_IDS.incrementAndGet();
   private final WorkerResources resources;
+  private final int resourcesBefore; // kept by the pool: created by earlier calls
 
   // Driver only.
   private @Nullable CallEvent call;
@@ -38,6 +39,7 @@ final class CallFlight {
 
   CallFlight(WorkerResources resources) {
     this.resources = resources;
+    this.resourcesBefore = resources.created();
   }
 
   /** The call starts: its event begins, if enabled. */
@@ -73,7 +75,7 @@ final class CallFlight {
       event.items = items;
       event.failures = failures;
       event.retries = retries;
-      event.workerResources = resources.created();
+      event.workerResources = resources.created() - resourcesBefore;
       event.ending = ending.name();
       event.commit();
     }

@@ -118,8 +118,7 @@ final class ItemRunner {
       Control control,
       StopFlag stop,
       LongSupplier deadlineNanosLeft) {
-    WorkerResources resources =
-        new WorkerResources(task instanceof ResourceWork needsResource ? needsResource : null);
+    WorkerResources resources = resourcesFor(task, remote, pool);
     ItemPolicies policies =
         options.hasItemPolicies() && remote == null
             ? new ItemPolicies(
@@ -146,6 +145,17 @@ final class ItemRunner {
         resources,
         remote,
         deadlineNanosLeft);
+  }
+
+  private static WorkerResources resourcesFor(
+      Work task, @Nullable ChunkRunner remote, PoolContext pool) {
+    if (!(task instanceof ResourceWork needsResource)) {
+      return new WorkerResources(null);
+    }
+    Object key = needsResource.poolKey();
+    return key == null || remote != null
+        ? new WorkerResources(needsResource)
+        : pool.work().keptResources(needsResource, key).forCall(needsResource);
   }
 
   /** The call's per-worker resources, to be closed when the call ends. */

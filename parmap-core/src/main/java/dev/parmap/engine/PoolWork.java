@@ -3,7 +3,9 @@ package dev.parmap.engine;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.locks.Condition;
@@ -33,6 +35,50 @@ public final class PoolWork {
   // threads made for those tasks alone: close() waits for them all the same.
   private final List<Run<?, ?>> abandonedRuns = new ArrayList<>();
   private final List<Thread> abandonedThreads = new ArrayList<>();
+  // Per-worker resources kept between calls, by the key of the user's resource description.
+  private final Map<Object, WorkerResources> kept = new IdentityHashMap<>();
+
+  /**
+   * The resources that the pool keeps for the calls of {@code work}'s {@linkplain
+   * ResourceWork#poolKey() key}, made on first use; closed by {@link #closeKeptResources()}.
+   */
+  WorkerResources keptResources(ResourceWork work, Object key) {
+    lock.lock();
+    try {
+      return kept.computeIfAbsent(key, k -> WorkerResources.keptByPool(work));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Closes the resources the pool kept between calls; meant for after {@link #closeAndAwait()}.
+   * Safe to call more than once: each is closed once.
+   *
+   * @return what the closes threw (the first, the others suppressed in it), or null
+   */
+  public @Nullable Throwable closeKeptResources() {
+    List<WorkerResources> toClose;
+    lock.lock();
+    try {
+      toClose = new ArrayList<>(kept.values());
+      kept.clear();
+    } finally {
+      lock.unlock();
+    }
+    Throwable failed = null;
+    for (WorkerResources resources : toClose) {
+      Throwable next = resources.closeWithPool();
+      if (next != null) {
+        if (failed == null) {
+          failed = next;
+        } else {
+          failed.addSuppressed(next);
+        }
+      }
+    }
+    return failed;
+  }
 
   /** Whether the current thread runs a task of this pool (a call made now is nested). */
   public boolean isRunningTaskOnCurrentThread() {

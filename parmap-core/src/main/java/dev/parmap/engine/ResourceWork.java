@@ -31,6 +31,17 @@ public interface ResourceWork extends Work {
    */
   void close(Object resource) throws Exception;
 
+  /**
+   * Whether the pool keeps this work's resources between calls, until it closes ({@link
+   * PoolWork#keptResources}), rather than closing them when each call ends.
+   *
+   * @return the key that calls sharing the resources have in common (the user's resource
+   *     description), or null if the resources end with each call
+   */
+  default @Nullable Object poolKey() {
+    return null;
+  }
+
   /** Applies the task with a resource of its own, closed before this returns. */
   @Override
   default @Nullable Object apply(@Nullable Object item) throws Exception {

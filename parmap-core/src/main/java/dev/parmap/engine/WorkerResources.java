@@ -23,12 +23,20 @@ import org.jspecify.annotations.Nullable;
  * call's real concurrency. Creating and closing run outside the monitor, on the thread of the chunk
  * (creation) or of the call's driver ({@link #closeAll()}).
  *
+ * <p><b>Kept by the pool.</b> The resources of a work with a {@linkplain ResourceWork#poolKey()
+ * pool key} are shared by every call of the pool under that key ({@link PoolWork#keptResources}):
+ * the same invariants hold across those calls (at most as many as their chunks ran at once), a
+ * call's end leaves them idle ({@link #closeAll()} and {@link #closeIdle()} do nothing), and the
+ * pool closes them with {@link #closeWithPool()} once no call runs.
+ *
  * <p><b>Elsewhere.</b> A front end whose chunks run elsewhere keeps a call's resources there with
  * the same object ({@link #take()}, {@link #giveBack}, {@link #closeAll()}): the cluster's members,
  * one per call they run chunks of.
  */
 public final class WorkerResources {
-  private final @Nullable ResourceWork work;
+  private final @Nullable ResourceWork work; // the call's: applies its task
+  private final boolean keptByPool; // this is the pool's store for one key
+  private final @Nullable WorkerResources store; // a call's view of the pool's store, or null
 
   // Guarded by this.
   private final ArrayDeque<Object> idle = new ArrayDeque<>();
@@ -41,7 +49,30 @@ public final class WorkerResources {
    *     is a no-op)
    */
   public WorkerResources(@Nullable ResourceWork work) {
+    this(work, false, null);
+  }
+
+  private WorkerResources(
+      @Nullable ResourceWork work, boolean keptByPool, @Nullable WorkerResources store) {
     this.work = work;
+    this.keptByPool = keptByPool;
+    this.store = store;
+  }
+
+  /**
+   * The store of the resources that the pool keeps for all its calls under one key; {@code work}
+   * creates and closes them.
+   */
+  static WorkerResources keptByPool(ResourceWork work) {
+    return new WorkerResources(work, true, null);
+  }
+
+  /**
+   * A call's resources taken from this store of the pool's: the call's {@code work} applies its
+   * task with them, and its end leaves them here.
+   */
+  WorkerResources forCall(ResourceWork work) {
+    return new WorkerResources(work, false, this);
   }
 
   /** Whether the call has per-worker resources. */
@@ -59,7 +90,8 @@ public final class WorkerResources {
     ResourceWork task = work();
     Object resource = chunk.resource;
     if (resource == null) {
-      resource = take(task);
+      WorkerResources from = store != null ? store : this;
+      resource = from.take(from.work());
       chunk.resource = resource;
     }
     return task.apply(resource, item);
@@ -84,7 +116,10 @@ public final class WorkerResources {
         return warm;
       }
       if (closed) {
-        throw new IllegalStateException("the call has ended: no worker resource is handed out");
+        throw new IllegalStateException(
+            keptByPool
+                ? "the pool is closed: no worker resource is handed out"
+                : "the call has ended: no worker resource is handed out");
       }
     }
     Object resource = task.create();
@@ -101,6 +136,10 @@ public final class WorkerResources {
    * Gives back the resource the chunk holds, if any: it goes idle, or is closed if the call ended.
    */
   void release(Chunk chunk) {
+    if (store != null) {
+      store.release(chunk);
+      return;
+    }
     Object resource = chunk.resource;
     if (resource == null) {
       return;
@@ -137,7 +176,19 @@ public final class WorkerResources {
    *     null if every one closed
    */
   public @Nullable Throwable closeAll() {
-    closeIdle();
+    return keptByPool || store != null ? null : closeNow();
+  }
+
+  /**
+   * Closes resources kept by the pool, as {@link #closeAll()} closes a call's: when the pool
+   * closes, once no call of it runs.
+   */
+  @Nullable Throwable closeWithPool() {
+    return closeNow();
+  }
+
+  private @Nullable Throwable closeNow() {
+    closeIdleNow();
     synchronized (this) {
       Throwable failed = notClosed;
       notClosed = null;
@@ -150,6 +201,12 @@ public final class WorkerResources {
    * stream whose pool closes while nobody drives it.
    */
   void closeIdle() {
+    if (!keptByPool && store == null) {
+      closeIdleNow();
+    }
+  }
+
+  private void closeIdleNow() {
     List<Object> toClose;
     synchronized (this) {
       closed = true;
@@ -167,9 +224,14 @@ public final class WorkerResources {
     }
   }
 
-  /** How many resources the call has created so far. */
-  public synchronized int created() {
-    return created;
+  /** How many resources were created so far (by the call, or under the pool's key). */
+  public int created() {
+    if (store != null) {
+      return store.created();
+    }
+    synchronized (this) {
+      return created;
+    }
   }
 
   private @Nullable Throwable close(Object resource, @Nullable Throwable failed) {
