@@ -16,6 +16,7 @@ import dev.parmap.Outcomes;
 import dev.parmap.ParallelPool;
 import dev.parmap.ParmapException;
 import dev.parmap.Pool;
+import dev.parmap.ResourceAction;
 import dev.parmap.ResourceTask;
 import dev.parmap.Task;
 import dev.parmap.TaskFailedException;
@@ -140,10 +141,10 @@ import org.jspecify.annotations.Nullable;
  *       rate limit at the caller, across all members; adaptive concurrency and context propagators
  *       are refused. {@link #with(MapOptions)} says where each runs. On the same failures,
  *       outcomes, failure types, attempts and statistics are those of a {@link Pool}.
- *   <li><b>Per-worker resources.</b> {@link #mapWith} and {@link ClusterResource} keep them on the
- *       members: created lazily there, at most one per chunk running at once, one task at a time,
- *       closed when the call ends there. A {@link WorkerResource}'s task is refused: its resources
- *       would stay in this JVM.
+ *   <li><b>Per-worker resources.</b> {@link #mapWith}, {@link #forEachWith} and {@link
+ *       ClusterResource} keep them on the members: created lazily there, at most one per chunk
+ *       running at once, one task at a time, closed when the call ends there. A {@link
+ *       WorkerResource}'s task is refused: its resources would stay in this JVM.
  *   <li><b>The task once per member.</b> The task is serialized once per call and sent to each
  *       member with its first chunks there; the member holds it until the call ends there.
  *   <li><b>Plain tasks.</b> The {@link ParallelPool} methods take a plain {@link Task} (or {@link
@@ -325,8 +326,13 @@ public final class ClusterPool implements ParallelPool {
   public <T extends @Nullable Object> void forEach(
       Iterable<? extends T> items, Action<? super T> action) {
     Objects.requireNonNull(action, "action must not be null");
+    refuseLocalResources(action, "ClusterPool.forEach");
+    SerializableTask<T, ?> task =
+        action instanceof ClusterResource.BoundAction<?> bound
+            ? (SerializableTask<T, ?>) bound.task()
+            : new ActionTask<T>(action);
     Call<T, @Nullable Object> call =
-        start(items, new ActionTask<T>(action), CallKind.FOR_EACH, "ClusterPool.forEach", "action");
+        start(items, task, CallKind.FOR_EACH, "ClusterPool.forEach", "action");
     try {
       call.run.runAll();
     } finally {
@@ -506,15 +512,52 @@ public final class ClusterPool implements ParallelPool {
     Objects.requireNonNull(task, "task must not be null");
     Serialization.checkTask(factory, "ClusterPool.mapWith (its factory)");
     Serialization.checkTask(task, "ClusterPool.mapWith");
-    SerializableFactory<S> sentFactory =
-        factory instanceof SerializableFactory<?> f
-            ? (SerializableFactory<S>) f
-            : new SerializedFactory<>((Callable<S>) factory);
     SerializableResourceTask<S, T, R> sentTask =
         task instanceof SerializableResourceTask<?, ?, ?> t
             ? (SerializableResourceTask<S, T, R>) t
             : new SerializedResourceTask<>((ResourceTask<S, T, R>) task);
-    return mapWith(items, sentFactory, sentTask);
+    return mapWith(items, serializable(factory), sentTask);
+  }
+
+  /** A factory checked to serialize, as a {@link SerializableFactory}. */
+  @SuppressWarnings("unchecked") // the factory makes Ss
+  private static <S> SerializableFactory<S> serializable(Callable<? extends S> factory) {
+    return factory instanceof SerializableFactory<?> f
+        ? (SerializableFactory<S>) f
+        : new SerializedFactory<>((Callable<S>) factory);
+  }
+
+  /**
+   * As {@link ParallelPool#forEachWith}: a lambda and a constructor reference pick this overload.
+   * Resources live on the members, as {@link ClusterResource} describes.
+   */
+  public <S, T extends @Nullable Object> void forEachWith(
+      Iterable<? extends T> items,
+      SerializableFactory<? extends S> factory,
+      SerializableResourceAction<? super S, ? super T> action) {
+    forEach(items, ClusterResource.<S>of(factory).<T>action(action));
+  }
+
+  /**
+   * As {@link ParallelPool#forEachWith}, with the resources on the members, as {@link #mapWith}
+   * keeps them. The factory and the action must serialize, or the call throws {@link
+   * IllegalArgumentException} before any item is read.
+   */
+  @Override
+  @SuppressWarnings("unchecked") // checked to serialize, as the interfaces that say so
+  public <S, T extends @Nullable Object> void forEachWith(
+      Iterable<? extends T> items,
+      Callable<? extends S> factory,
+      ResourceAction<? super S, ? super T> action) {
+    Objects.requireNonNull(factory, "factory must not be null");
+    Objects.requireNonNull(action, "action must not be null");
+    Serialization.checkTask(factory, "ClusterPool.forEachWith (its factory)");
+    Serialization.checkTask(action, "ClusterPool.forEachWith");
+    SerializableResourceAction<S, T> sentAction =
+        action instanceof SerializableResourceAction<?, ?> a
+            ? (SerializableResourceAction<S, T>) a
+            : new SerializedResourceAction<>((ResourceAction<S, T>) action);
+    forEachWith(items, serializable(factory), sentAction);
   }
 
   /** As {@link Pool#mapOutcomes}; a lambda picks this overload. */
@@ -716,12 +759,7 @@ public final class ClusterPool implements ParallelPool {
       String name) {
     Objects.requireNonNull(items, "items must not be null");
     Objects.requireNonNull(task, name + " must not be null");
-    if (task.getClass().getEnclosingClass() == WorkerResource.class) {
-      throw new IllegalArgumentException(
-          what
-              + ": a WorkerResource's task keeps its resources in this JVM; for resources on the"
-              + " members use ClusterResource.of(factory).task(...) or ClusterPool.mapWith");
-    }
+    refuseLocalResources(task, what);
     Serialization.checkTask(task, what);
     shared.life.checkOpen(what, this); // fail before touching the input
     boolean outcomes =
@@ -738,6 +776,17 @@ public final class ClusterPool implements ParallelPool {
     Run<T, R> run = ChunkRunner.newCall(context, items, remote, sizing(), kind, what, callOptions);
     shared.life.register(run, kind.waitsForTheWholeCall(), what, this);
     return new Call<>(run, remote, context);
+  }
+
+  /** Refuses a {@link WorkerResource}'s task or action: its resources would stay in this JVM. */
+  private static void refuseLocalResources(Object taskOrAction, String what) {
+    if (taskOrAction.getClass().getEnclosingClass() == WorkerResource.class) {
+      throw new IllegalArgumentException(
+          what
+              + ": a WorkerResource's task or action keeps its resources in this JVM; for resources"
+              + " on the members use ClusterResource.of(factory).task(...) or .action(...),"
+              + " ClusterPool.mapWith or ClusterPool.forEachWith");
+    }
   }
 
   /** The context of a call made now: virtual threads, as many as the cluster's slots. */
@@ -883,6 +932,26 @@ public final class ClusterPool implements ParallelPool {
     @Override
     public R apply(S resource, T item) throws Exception {
       return task.apply(resource, item);
+    }
+  }
+
+  /** A plain resource action that serializes (checked at the call). */
+  static final class SerializedResourceAction<S, T extends @Nullable Object>
+      implements SerializableResourceAction<S, T> {
+    private static final long serialVersionUID = 1L;
+    private final ResourceAction<S, T> action;
+
+    SerializedResourceAction(ResourceAction<S, T> action) {
+      this.action = action;
+    }
+
+    ResourceAction<S, T> action() {
+      return action;
+    }
+
+    @Override
+    public void accept(S resource, T item) throws Exception {
+      action.accept(resource, item);
     }
   }
 

@@ -48,8 +48,8 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  *
  * <p>A task made by {@link #task} can be given to every call of a {@link ClusterPool} that takes a
- * task. Applied in any other way (directly, or by another pool), each application creates a
- * resource, uses it and closes it.
+ * task, an action made by {@link #action} to {@link ClusterPool#forEach}. Applied in any other way
+ * (directly, or by another pool), each application creates a resource, uses it and closes it.
  *
  * @param <S> the resource
  * @since 0.1
@@ -108,9 +108,59 @@ public final class ClusterResource<S> {
     return new Bound<>(factory, close, Objects.requireNonNull(task, "task must not be null"));
   }
 
+  /**
+   * {@code action} as an action for {@link ClusterPool#forEach}: each call that runs it gives its
+   * tasks resources on the members as this class describes.
+   *
+   * @param action applied to each item with a resource
+   * @param <T> the items
+   * @return the action, to pass to {@code forEach}
+   * @throws NullPointerException if {@code action} is null
+   */
+  public <T extends @Nullable Object> SerializableAction<T> action(
+      SerializableResourceAction<? super S, ? super T> action) {
+    return new BoundAction<>(
+        new Bound<S, T, @Nullable Object>(
+            factory,
+            close,
+            new ActionAsTask<S, T>(Objects.requireNonNull(action, "action must not be null"))));
+  }
+
   @Override
   public String toString() {
     return "ClusterResource[" + factory + "]";
+  }
+
+  /** A resource action as a resource task of no result. */
+  record ActionAsTask<S, T extends @Nullable Object>(
+      SerializableResourceAction<? super S, ? super T> action)
+      implements SerializableResourceTask<S, T, @Nullable Object> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public @Nullable Object apply(S resource, T item) throws Exception {
+      action.accept(resource, item);
+      return null;
+    }
+  }
+
+  /** An action with its resource: {@link ClusterPool#forEach} sends its {@link #task()}. */
+  static final class BoundAction<T extends @Nullable Object> implements SerializableAction<T> {
+    private static final long serialVersionUID = 1L;
+    private final Bound<?, T, @Nullable Object> task;
+
+    BoundAction(Bound<?, T, @Nullable Object> task) {
+      this.task = task;
+    }
+
+    Bound<?, T, @Nullable Object> task() {
+      return task;
+    }
+
+    @Override
+    public void accept(T item) throws Exception {
+      task.apply(item); // outside a call that keeps resources: one of its own
+    }
   }
 
   /** A task with its resource: what a member recognises and keeps resources for. */

@@ -44,9 +44,11 @@ record TaskFingerprint(String className, String sha256) {
   /** The class whose class file holds the task's code. */
   static Class<?> declaringClass(Object task) {
     Object code = task instanceof ClusterResource.Bound<?, ?, ?> bound ? bound.task() : task;
+    code = code instanceof ClusterResource.ActionAsTask<?, ?> action ? action.action() : code;
     code = code instanceof ClusterPool.ActionTask<?> action ? action.action() : code;
     code = code instanceof ClusterPool.SerializedTask<?, ?> plain ? plain.task() : code;
     code = code instanceof ClusterPool.SerializedResourceTask<?, ?, ?> plain ? plain.task() : code;
+    code = code instanceof ClusterPool.SerializedResourceAction<?, ?> plain ? plain.action() : code;
     return code.getClass().getNestHost();
   }
 

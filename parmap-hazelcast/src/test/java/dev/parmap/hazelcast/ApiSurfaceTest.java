@@ -52,6 +52,7 @@ class ApiSurfaceTest {
             "dev.parmap.hazelcast.ItemNotSerializableException",
             "dev.parmap.hazelcast.SerializableAction",
             "dev.parmap.hazelcast.SerializableFactory",
+            "dev.parmap.hazelcast.SerializableResourceAction",
             "dev.parmap.hazelcast.SerializableResourceTask",
             "dev.parmap.hazelcast.SerializableTask",
             "dev.parmap.hazelcast.Worker");
@@ -73,6 +74,7 @@ class ApiSurfaceTest {
             "close",
             "embedded",
             "forEach",
+            "forEachWith",
             "map",
             "mapAsync",
             "mapOutcomes",

@@ -35,28 +35,21 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClusterPoliciesTest {
 
-  private static LocalMembers members;
+  private static LocalMembers.WithClient cluster;
   private static ClusterPool pool;
 
   @TempDir Path dir;
 
   @BeforeAll
   static void startCluster() throws Exception {
-    members = LocalMembers.start("policies-test", 2, List.of());
-    pool = ClusterPool.client(members.clientConfig());
-    assertThat(pool.awaitMembers(2, Duration.ofSeconds(60))).as("2 members joined").isTrue();
+    cluster = LocalMembers.WithClient.start("policies-test", 2);
+    pool = cluster.pool();
   }
 
   @AfterAll
   static void stopCluster() {
-    try {
-      if (pool != null) {
-        pool.close();
-      }
-    } finally {
-      if (members != null) {
-        members.close();
-      }
+    if (cluster != null) {
+      cluster.close();
     }
   }
 

@@ -488,13 +488,13 @@ class ClusterPoolTest {
   }
 
   @Test
-  void aWorkerResourcesTaskIsRefusedForItsResourcesWouldStayInThisJvm() {
-    assertThatThrownBy(
-            () ->
-                pool.map(
-                    numbers(3),
-                    dev.parmap.WorkerResource.<StringBuilder>of(StringBuilder::new)
-                        .<Integer, Integer>task((sb, i) -> i)))
+  void aWorkerResourcesTaskOrActionIsRefusedForItsResourcesWouldStayInThisJvm() {
+    dev.parmap.WorkerResource<StringBuilder> local =
+        dev.parmap.WorkerResource.of(StringBuilder::new);
+    assertThatThrownBy(() -> pool.map(numbers(3), local.<Integer, Integer>task((sb, i) -> i)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ClusterResource");
+    assertThatThrownBy(() -> pool.forEach(numbers(3), local.<Integer>action((sb, i) -> {})))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("ClusterResource");
   }

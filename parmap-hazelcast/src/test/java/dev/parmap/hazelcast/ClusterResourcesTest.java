@@ -128,6 +128,26 @@ class ClusterResourcesTest {
   }
 
   @Test
+  void forEachWithKeepsTheResourcesOnTheMemberAsMapWithDoes() throws IOException {
+    java.util.Set<Integer> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    SEEN.set(seen);
+    try (ClusterPool pool = embedded("resources-foreach", b -> b)) {
+      pool.forEachWith(ITEMS, Tracked::new, (Tracked t, Integer i) -> SEEN.get().add(t.use(i) / 2));
+
+      assertThat(seen).hasSize(ITEMS.size());
+      assertThat(Tracked.CREATED.get()).isBetween(1, 2);
+      assertThat(Tracked.CLOSED.get()).isEqualTo(Tracked.CREATED.get());
+      assertThat(Tracked.FAULTS.get()).isZero();
+    } finally {
+      SEEN.set(java.util.Set.of());
+    }
+  }
+
+  /** What forEachWith's action saw, on the embedded member (this JVM). */
+  private static final java.util.concurrent.atomic.AtomicReference<java.util.Set<Integer>> SEEN =
+      new java.util.concurrent.atomic.AtomicReference<>(java.util.Set.of());
+
+  @Test
   void resourcesAreClosedWhenTheCallFails() throws IOException {
     try (ClusterPool pool = embedded("resources-failure", b -> b)) {
       assertThatThrownBy(

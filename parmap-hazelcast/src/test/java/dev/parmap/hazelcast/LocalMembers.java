@@ -82,6 +82,42 @@ final class LocalMembers implements AutoCloseable {
     }
   }
 
+  /** Workers and a client pool connected to them, closed together (the pool first). */
+  record WithClient(LocalMembers members, ClusterPool pool) implements AutoCloseable {
+    /** Starts {@code count} workers and connects a client once all of them have joined. */
+    static WithClient start(String clusterName, int count) throws IOException {
+      LocalMembers members = LocalMembers.start(clusterName, count, List.of());
+      try {
+        ClusterPool pool = ClusterPool.client(members.clientConfig());
+        try {
+          if (!pool.awaitMembers(count, Duration.ofSeconds(60))) {
+            throw new IllegalStateException(count + " members did not join within 60 s");
+          }
+        } catch (InterruptedException e) {
+          pool.close();
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(e);
+        } catch (RuntimeException e) {
+          pool.close();
+          throw e;
+        }
+        return new WithClient(members, pool);
+      } catch (RuntimeException e) {
+        members.close();
+        throw e;
+      }
+    }
+
+    @Override
+    public void close() {
+      try {
+        pool.close();
+      } finally {
+        members.close();
+      }
+    }
+  }
+
   List<String> addresses() {
     return addresses;
   }
