@@ -5,7 +5,10 @@ import com.hazelcast.core.HazelcastInstanceAware;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
@@ -16,27 +19,47 @@ import org.jspecify.annotations.Nullable;
  * call's idle per-worker resources there. It runs on an executor of its own, so it does not wait
  * behind the chunks it cancels. For a call with per-worker resources it answers once the call's
  * interrupted chunks have ended there (their resources closed), or after {@code awaitNanos}.
+ *
+ * <p>Signed as chunks are: a member with the cluster's shared secret ignores a cancel not signed
+ * with it (one line in its log), so that whoever can reach the member but lacks the secret cannot
+ * stop other callers' calls there. A copy of a signed cancel replayed later can only end the same
+ * call, which has ended already.
  */
 final class CancelCall
     implements Callable<Boolean>, IdentifiedDataSerializable, HazelcastInstanceAware {
 
+  private static final System.Logger LOG = System.getLogger(CancelCall.class.getName());
+  private static final byte[] NONE = new byte[0];
+
   private UUID call = new UUID(0, 0);
   private long awaitNanos;
+  private byte[] signature = NONE;
   private transient @Nullable HazelcastInstance member;
 
   /** For Hazelcast's deserialization. */
   CancelCall() {}
 
-  CancelCall(UUID call) {
-    this(call, 0);
-  }
-
   /**
    * @param awaitNanos how long to wait for the call's running chunks to end before answering
+   * @param signer the caller's signer (its shared secret, or none)
    */
-  CancelCall(UUID call, long awaitNanos) {
+  CancelCall(UUID call, long awaitNanos, ChunkSigner signer) {
     this.call = call;
     this.awaitNanos = awaitNanos;
+    this.signature = signer.sign(signedContent());
+  }
+
+  private byte[] signedContent() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(48);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeUTF("parmap-cancel-v1");
+      out.writeLong(call.getMostSignificantBits());
+      out.writeLong(call.getLeastSignificantBits());
+      out.writeLong(awaitNanos);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+    }
+    return bytes.toByteArray();
   }
 
   @Override
@@ -50,7 +73,19 @@ final class CancelCall
     if (self == null) {
       return false;
     }
-    MemberCalls calls = MemberCalls.of(self);
+    return cancel(MemberCalls.of(self));
+  }
+
+  /** Ends the call on the member whose calls these are, if the cancel is signed as they require. */
+  boolean cancel(MemberCalls calls) {
+    if (!calls.signer().verify(signedContent(), signature)) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "parmap: ignored a cancel of call {0} that is not signed with this member''s shared"
+              + " secret",
+          call);
+      return false;
+    }
     calls.end(call);
     if (awaitNanos <= 0) {
       return true;
@@ -78,11 +113,13 @@ final class CancelCall
     out.writeLong(call.getMostSignificantBits());
     out.writeLong(call.getLeastSignificantBits());
     out.writeLong(awaitNanos);
+    out.writeByteArray(signature);
   }
 
   @Override
   public void readData(ObjectDataInput in) throws IOException {
     call = new UUID(in.readLong(), in.readLong());
     awaitNanos = in.readLong();
+    signature = ChunkResult.orNone(in.readByteArray());
   }
 }

@@ -587,7 +587,8 @@ final class ClusterCall implements ChunkRunner {
       try {
         sent.add(
             pool.cancelExecutor()
-                .submitToMember(new CancelCall(id, resources ? graceNanos : 0), member));
+                .submitToMember(
+                    new CancelCall(id, resources ? graceNanos : 0, pool.signer()), member));
       } catch (RuntimeException e) {
         // The member or the pool is gone: nothing left there to cancel.
       }

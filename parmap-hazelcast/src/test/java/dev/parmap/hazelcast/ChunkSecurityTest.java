@@ -206,4 +206,24 @@ class ChunkSecurityTest {
     assertThat(TaskFingerprint.of(new ClusterPool.ActionTask<>(action)).className())
         .isEqualTo(ChunkSecurityTest.class.getName());
   }
+
+  @Test
+  void aMemberWithASecretEndsACallOnlyOnACancelSignedWithIt() {
+    MemberCalls calls = member(SECRET_A);
+
+    assertThat(new CancelCall(call, 0, ChunkSigner.none()).cancel(calls)).isFalse();
+    assertThat(new CancelCall(call, 0, SECRET_B).cancel(calls)).isFalse();
+    assertThat(calls.hasEnded(call)).as("ended by an unsigned or wrongly signed cancel").isFalse();
+
+    assertThat(new CancelCall(call, 0, SECRET_A).cancel(calls)).isTrue();
+    assertThat(calls.hasEnded(call)).isTrue();
+  }
+
+  @Test
+  void aMemberWithoutASecretEndsACallOnAnyCancel() {
+    MemberCalls calls = member(ChunkSigner.none());
+
+    assertThat(new CancelCall(call, 0, ChunkSigner.none()).cancel(calls)).isTrue();
+    assertThat(calls.hasEnded(call)).isTrue();
+  }
 }
