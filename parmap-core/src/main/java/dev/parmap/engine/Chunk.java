@@ -58,26 +58,42 @@ final class Chunk {
   boolean cutForTime;
 
   /**
-   * Set by the driver when the chunk has run far longer than its items' measured cost promised: the
-   * runner returns after its current item, and the driver hands the rest on to other threads.
+   * Set by the driver when the chunk has run far longer than its items' measured cost promised,
+   * when it takes the chunk's unclaimed rest ({@link #stealRest}): the runner returns after its
+   * current item, and the driver hands on the rest of the runner's last batch too.
    */
   volatile boolean yieldRequested;
 
-  /** Whether the runner returned early because a yield was requested, leaving items unrun. */
+  /**
+   * Whether the runner stopped before the end of the items it answers for ({@link #ownSize})
+   * because a yield was requested: the driver hands them on when the chunk completes.
+   */
   boolean yielded;
 
   /** Time spent running the chunk's items. */
   long nanos;
+
+  /**
+   * The first item that neither the runner nor the driver has claimed yet. The runner claims its
+   * items in batches ({@link #claim}), the driver takes all the unclaimed rest of a stalled chunk
+   * at once ({@link #stealRest}); both with one compare-and-set. The invariant: every item below it
+   * is run by the chunk's runner and every item from it on by no one yet, so each item has exactly
+   * one owner; it only grows.
+   */
+  @SuppressWarnings("UnusedVariable") // accessed through UNCLAIMED
+  private volatile int unclaimed;
 
   /** Set once by whichever thread runs the chunk: a pool thread, or a driver that helps. */
   @SuppressWarnings("UnusedVariable") // accessed through CLAIMED
   private volatile boolean claimed;
 
   private static final VarHandle CLAIMED;
+  private static final VarHandle UNCLAIMED;
 
   static {
     try {
       CLAIMED = MethodHandles.lookup().findVarHandle(Chunk.class, "claimed", boolean.class);
+      UNCLAIMED = MethodHandles.lookup().findVarHandle(Chunk.class, "unclaimed", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -139,8 +155,9 @@ final class Chunk {
   int consumed;
 
   /**
-   * The chunks that took over the items a yielded chunk left unrun, in input order; null if none.
-   * They write into this chunk's results array; an ordered stream hands them over right after it.
+   * The chunks that took over the items the driver took from this chunk, in input order; null if
+   * none. They write into this chunk's results array; an ordered stream hands them over right after
+   * it.
    */
   @Nullable List<Chunk> children;
 
@@ -165,9 +182,9 @@ final class Chunk {
   }
 
   /**
-   * A chunk of the {@code n} items from {@code from} (relative to this chunk) that this chunk
-   * leaves unrun: its own copy of them, its results in this chunk's results at the same places.
-   * Driver only, after this chunk has completed and before its items are released.
+   * A chunk of the {@code n} items from {@code from} (relative to this chunk) that the driver took
+   * from this chunk ({@link #stealRest}): its own copy of them, its results in this chunk's results
+   * at the same places. Driver only, while this chunk runs or after, before its items are released.
    */
   Chunk child(int from, int n) {
     @Nullable Object[] mine = items;
@@ -182,14 +199,22 @@ final class Chunk {
         resultOffset + from);
   }
 
-  /** Records that {@code child}, made by {@link #child}, took over its items. Driver only. */
+  /**
+   * Records that {@code child}, made by {@link #child}, took over its items; the children stay in
+   * input order (the rest of the runner's batch is handed on after the unclaimed rest). Driver
+   * only.
+   */
   void handedOn(Chunk child) {
     List<Chunk> all = children;
     if (all == null) {
       all = new ArrayList<>();
       children = all;
     }
-    all.add(child);
+    int at = all.size();
+    while (at > 0 && all.get(at - 1).firstIndex > child.firstIndex) {
+      at--;
+    }
+    all.add(at, child);
     handedOn += child.size;
   }
 
@@ -237,6 +262,50 @@ final class Chunk {
     if (first.size() < FailureBudgetCount.FIRST_FAILURES) {
       first.add(cause);
     }
+  }
+
+  /**
+   * The runner claims up to {@code n} more items, from {@code from} (the end of its last batch).
+   *
+   * @return the end of the new batch, or {@code from} if nothing is left: the chunk's end, or the
+   *     driver took the rest
+   */
+  int claim(int from, int n) {
+    int end = (int) Math.min((long) from + n, size);
+    return end > from && UNCLAIMED.compareAndSet(this, from, end) ? end : from;
+  }
+
+  /** The runner claims every item left, before it runs them elsewhere or fails them together. */
+  int claimAll() {
+    return (int) UNCLAIMED.getAndSet(this, size);
+  }
+
+  /**
+   * Takes the unclaimed rest of the chunk away from its runner (the driver, for a chunk that
+   * stalls).
+   *
+   * @return the first item taken, or -1 if no item was left unclaimed
+   */
+  int stealRest() {
+    while (true) {
+      int from = unclaimed;
+      if (from >= size) {
+        return -1;
+      }
+      if (UNCLAIMED.compareAndSet(this, from, size)) {
+        return from;
+      }
+    }
+  }
+
+  /** The first item claimed by no one yet (for tests). */
+  int firstUnclaimed() {
+    return unclaimed;
+  }
+
+  /** Whether some item is claimed by no one yet (a racy hint for the driver). */
+  boolean hasUnclaimed() {
+    return unclaimed < size;
   }
 
   /** Returns whether the calling thread won the right to run this chunk. */

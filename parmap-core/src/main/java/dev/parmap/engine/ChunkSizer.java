@@ -21,11 +21,12 @@ package dev.parmap.engine;
  *       every core busy, few enough that sizes follow the measurements.
  *   <li>A chunk of several items that has run more than {@link #OVERDUE_FACTOR} times its expected
  *       time (its items times the average cost), and at least {@link #MIN_OVERDUE_NANOS}, holds
- *       items much costlier than the ones measured so far: it is asked to yield, and the items it
- *       left are split into chunks sized from the updated average, again at most {@code remaining /
- *       (2 × parallelism)} each, and no more chunks than there is room for in flight. Costs that
- *       change within the input (cheap items, then slow ones) thus spread over the threads, as
- *       fork/join's work stealing spreads them for parallel streams.
+ *       items much costlier than the ones measured so far: the items its runner has not claimed yet
+ *       (it claims them in small batches, see {@link ItemRunner}) are taken from it while its slow
+ *       item still runs, and split into chunks sized from the updated average, again at most {@code
+ *       remaining / (2 × parallelism)} each, and no more chunks than there is room for in flight.
+ *       Costs that change within the input (cheap items, then slow ones) thus spread over the
+ *       threads, as fork/join's work stealing spreads them for parallel streams.
  * </ul>
  *
  * <p>A call whose items are offered one at a time ({@link Input#offered()}) sizes with {@link
@@ -40,10 +41,10 @@ final class ChunkSizer {
   /** Upper bound of a chunk's size, whatever the measurements say. */
   static final int MAX_CHUNK = 1 << 16;
 
-  /** How many times its expected time a chunk may run before it is asked to yield. */
+  /** How many times its expected time a chunk may run before its unclaimed items are taken. */
   static final int OVERDUE_FACTOR = 8;
 
-  /** The least time a chunk may run before it is asked to yield: below, timing noise dominates. */
+  /** The least time a chunk may run before its rest is taken: below, timing noise dominates. */
   static final long MIN_OVERDUE_NANOS = 1_000_000;
 
   private final int parallelism;
@@ -141,9 +142,9 @@ final class ChunkSizer {
   }
 
   /**
-   * How long a running chunk of {@code items} items may take before it is overdue: asked to yield
-   * so that its rest is split. Counted from the cost of the fastest recent chunks, not the average:
-   * a chunk that a loaded machine slowed must not raise the bar for noticing costlier items. Only
+   * How long a running chunk of {@code items} items may take before it is overdue: its unclaimed
+   * rest is taken and split. Counted from the cost of the fastest recent chunks, not the average: a
+   * chunk that a loaded machine slowed must not raise the bar for noticing costlier items. Only
    * meaningful once the cost is known.
    */
   long overdueAfterNanos(int items) {
@@ -152,9 +153,9 @@ final class ChunkSizer {
   }
 
   /**
-   * The size of the chunks that take over the {@code rest} items a yielded chunk left, when {@code
-   * room} more chunks may be in flight: sized as the next chunks would be, but no more of them than
-   * {@code room} (at least one).
+   * The size of the chunks that take over the {@code rest} items taken from a stalled chunk, when
+   * {@code room} more chunks may be in flight: sized as the next chunks would be, but no more of
+   * them than {@code room} (at least one).
    */
   int restSize(int rest, int room) {
     int size = nextSize(rest);

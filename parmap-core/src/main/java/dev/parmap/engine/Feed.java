@@ -158,17 +158,30 @@ final class Feed {
   }
 
   /**
-   * Hands the items a yielded chunk left unrun on to new chunks, launched at once: sized by the
-   * sizer (which has just measured the slow chunk), no more of them than there is room for in
-   * flight. They write into the chunk's results and stay in the window as its items did; an ordered
-   * stream hands them over right after it ({@link Sink.ToStream#next}).
+   * Hands the items from {@code from} on, taken from a running chunk that stalls ({@link Stalls}),
+   * on to new chunks, unless the call was stopped (a failure stops it too).
    */
-  void handOnRest(Chunk parent) {
-    int from = parent.done;
-    int rest = parent.size - from;
+  void handOnTaken(Chunk parent, int from) {
+    if (!call.isStopped()) {
+      handOnRest(parent, from, parent.size);
+    }
+  }
+
+  /**
+   * Hands the items {@code from} to {@code to} (excluded) of a chunk that stalls on to new chunks,
+   * launched at once: its unclaimed rest, taken while it runs, or the rest of its runner's last
+   * batch, after it yielded. Sized by the sizer, no more of them than there is room for in flight.
+   * They write into the chunk's results and stay in the window as its items did; an ordered stream
+   * hands them over right after it ({@link Sink.ToStream#next}).
+   */
+  void handOnRest(Chunk parent, int from, int to) {
+    int rest = to - from;
+    if (rest <= 0) {
+      return;
+    }
     int size = sizer.restSize(rest, sizer.inFlightCap() - dispatch.inFlight());
-    for (int at = from; at < parent.size; at += size) {
-      Chunk child = parent.child(at, Math.min(size, parent.size - at));
+    for (int at = from; at < to; at += size) {
+      Chunk child = parent.child(at, Math.min(size, to - at));
       if (!start(child)) {
         break; // the call fails with the reason: the items not handed on never run
       }
