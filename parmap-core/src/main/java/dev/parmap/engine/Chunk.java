@@ -74,26 +74,28 @@ final class Chunk {
   long nanos;
 
   /**
-   * The first item that neither the runner nor the driver has claimed yet. The runner claims its
-   * items in batches ({@link #claim}), the driver takes all the unclaimed rest of a stalled chunk
-   * at once ({@link #stealRest}); both with one compare-and-set. The invariant: every item below it
-   * is run by the chunk's runner and every item from it on by no one yet, so each item has exactly
-   * one owner; it only grows.
+   * The items the runner may still claim, packed in one long: the first item claimed by no one yet
+   * (high half) and the end of the runner's share (low half). The runner claims items from the
+   * front in batches ({@link #claim}); the driver takes items from the back ({@link #take}): all
+   * the unclaimed ones of a chunk that stalls, or half of them for a thread that idles. Both with
+   * one compare-and-set. The invariant: items below the first unclaimed one are the runner's, items
+   * from it to the end of the share no one's yet, items from the end of the share on the driver's
+   * (its children's); the first only grows, the end only shrinks, and never below the first.
    */
-  @SuppressWarnings("UnusedVariable") // accessed through UNCLAIMED
-  private volatile int unclaimed;
+  @SuppressWarnings("UnusedVariable") // accessed through CLAIMS
+  private volatile long claims;
 
   /** Set once by whichever thread runs the chunk: a pool thread, or a driver that helps. */
   @SuppressWarnings("UnusedVariable") // accessed through CLAIMED
   private volatile boolean claimed;
 
   private static final VarHandle CLAIMED;
-  private static final VarHandle UNCLAIMED;
+  private static final VarHandle CLAIMS;
 
   static {
     try {
       CLAIMED = MethodHandles.lookup().findVarHandle(Chunk.class, "claimed", boolean.class);
-      UNCLAIMED = MethodHandles.lookup().findVarHandle(Chunk.class, "unclaimed", int.class);
+      CLAIMS = MethodHandles.lookup().findVarHandle(Chunk.class, "claims", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -179,6 +181,7 @@ final class Chunk {
     this.items = items;
     this.results = results;
     this.resultOffset = resultOffset;
+    this.claims = claims(0, size);
   }
 
   /**
@@ -264,6 +267,18 @@ final class Chunk {
     }
   }
 
+  private static long claims(int first, int end) {
+    return ((long) first << 32) | end;
+  }
+
+  private static int first(long claims) {
+    return (int) (claims >>> 32);
+  }
+
+  private static int end(long claims) {
+    return (int) claims;
+  }
+
   /**
    * The runner claims up to {@code n} more items, from {@code from} (the end of its last batch).
    *
@@ -271,41 +286,79 @@ final class Chunk {
    *     driver took the rest
    */
   int claim(int from, int n) {
-    int end = (int) Math.min((long) from + n, size);
-    return end > from && UNCLAIMED.compareAndSet(this, from, end) ? end : from;
+    while (true) {
+      long now = claims;
+      int end = end(now);
+      int to = (int) Math.min((long) from + n, end);
+      if (to <= from) {
+        return from;
+      }
+      if (CLAIMS.compareAndSet(this, now, claims(to, end))) {
+        return to;
+      }
+    }
   }
 
   /** The runner claims every item left, before it runs them elsewhere or fails them together. */
-  int claimAll() {
-    return (int) UNCLAIMED.getAndSet(this, size);
+  void claimAll() {
+    CLAIMS.setVolatile(this, claims(size, size));
   }
 
   /**
-   * Takes the unclaimed rest of the chunk away from its runner (the driver, for a chunk that
+   * Takes unclaimed items from the back of the runner's share (the driver): all of them, or the
+   * back half, if at least {@code least} are unclaimed.
+   *
+   * @return the items taken, as {@code from << 32 | to}, or -1 if none were
+   */
+  long take(boolean half, int least) {
+    while (true) {
+      long now = claims;
+      int first = first(now);
+      int end = end(now);
+      int left = end - first;
+      if (left <= 0 || left < least) {
+        return -1;
+      }
+      int from = half ? end - left / 2 : first;
+      if (from < end && CLAIMS.compareAndSet(this, now, claims(first, from))) {
+        return claims(from, end);
+      }
+      if (from >= end) {
+        return -1;
+      }
+    }
+  }
+
+  /**
+   * Takes the whole unclaimed rest of the chunk away from its runner (the driver, for a chunk that
    * stalls).
    *
    * @return the first item taken, or -1 if no item was left unclaimed
    */
   int stealRest() {
-    while (true) {
-      int from = unclaimed;
-      if (from >= size) {
-        return -1;
-      }
-      if (UNCLAIMED.compareAndSet(this, from, size)) {
-        return from;
-      }
-    }
+    long taken = take(false, 1);
+    return taken < 0 ? -1 : first(taken);
+  }
+
+  /** The first item of a range taken with {@link #take}. */
+  static int takenFrom(long taken) {
+    return first(taken);
+  }
+
+  /** The end (excluded) of a range taken with {@link #take}. */
+  static int takenTo(long taken) {
+    return end(taken);
   }
 
   /** The first item claimed by no one yet (for tests). */
   int firstUnclaimed() {
-    return unclaimed;
+    return first(claims);
   }
 
-  /** Whether some item is claimed by no one yet (a racy hint for the driver). */
-  boolean hasUnclaimed() {
-    return unclaimed < size;
+  /** How many items are claimed by no one yet (a racy hint for the driver). */
+  int unclaimedCount() {
+    long now = claims;
+    return end(now) - first(now);
   }
 
   /** Returns whether the calling thread won the right to run this chunk. */

@@ -163,6 +163,16 @@ final class ChunkSizer {
     return Math.max(size, (rest + chunks - 1) / chunks);
   }
 
+  /**
+   * The fewest items worth handing to another thread when one idles: about a quarter of a chunk's
+   * target work, so that the hand-off (a few microseconds) stays a small part of it. Only
+   * meaningful once the cost is known.
+   */
+  int itemsWorthAThread() {
+    double items = targetNanos / 4.0 / Math.max(nanosPerItem, 1.0);
+    return (int) Math.min(Math.max(2, Math.ceil(items)), Integer.MAX_VALUE);
+  }
+
   /** Records that a chunk ran {@code items} items in {@code nanos} nanoseconds. */
   void completed(int items, long nanos) {
     double perItem = (double) Math.max(nanos, 0) / items;

@@ -13,7 +13,6 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.IntToLongFunction;
-import java.util.function.ObjIntConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -383,10 +382,21 @@ final class Dispatch {
    *
    * @return the nanoseconds until another chunk may become overdue, or {@code -1} if none can
    */
-  long stealFromOverdue(IntToLongFunction overdueAfter, ObjIntConsumer<Chunk> handOn) {
+  long stealFromOverdue(IntToLongFunction overdueAfter, Stalls.HandOn handOn) {
     return severalInFlight == 0
         ? -1
         : Stalls.takeOverdueRests(running, severalInFlight, overdueAfter, handOn);
+  }
+
+  /**
+   * Splits running chunks for the threads that idle, fewer chunks being in flight than {@code
+   * parallelism}: see {@link Stalls#splitForIdle}. Driver only.
+   */
+  void splitForIdle(int parallelism, int least, Stalls.HandOn handOn) {
+    int idle = parallelism - driverInFlight;
+    if (idle > 0 && severalInFlight > 0) {
+      Stalls.splitForIdle(running, idle, least, handOn);
+    }
   }
 
   /**

@@ -348,6 +348,9 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
       // A chunk of several items that runs far longer than its items' cost promised holds costlier
       // items: the items it has not claimed yet are taken from it and run on other threads now.
       long overdue = dispatch.stealFromOverdue(sizer::overdueAfterNanos, feed::handOnTaken);
+      if (!feed.hasRoom()) { // threads that idle get half of the largest unclaimed rests
+        dispatch.splitForIdle(sizer.parallelism(), sizer.itemsWorthAThread(), feed::handOnTaken);
+      }
       if (overdue >= 0) {
         wait = wait < 0 ? overdue : Math.min(wait, overdue);
       }
@@ -393,7 +396,7 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
       fail(reports.machineryFailed(chunk, broken), broken);
     }
     if (chunk.yielded && !failures.any() && !isStopped()) {
-      feed.handOnRest(chunk, chunk.done, chunk.ownSize()); // the rest of the runner's last batch
+      feed.handOnRest(chunk, chunk.done, chunk.ownSize(), 0); // the rest of its runner's batch
     }
     finishedItems += chunk.done;
     observation.chunkCompleted(chunk);

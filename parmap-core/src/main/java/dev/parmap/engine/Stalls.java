@@ -3,7 +3,6 @@ package dev.parmap.engine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntToLongFunction;
-import java.util.function.ObjIntConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,6 +21,16 @@ import org.jspecify.annotations.Nullable;
 final class Stalls {
   private Stalls() {}
 
+  /** What the driver does with items taken from a running chunk. */
+  @FunctionalInterface
+  interface HandOn {
+    /**
+     * Runs the items {@code from} to {@code to} (excluded) of {@code chunk} on other threads, in at
+     * most {@code pieces} new chunks ({@code 0}: as many as there is room for in flight).
+     */
+    void handOn(Chunk chunk, int from, int to, int pieces);
+  }
+
   /**
    * Takes the unclaimed rest of every chunk of {@code running} that has run longer than {@code
    * overdueAfter} allows for its size, and asks it to yield: {@code handOn} gets the chunk and the
@@ -35,10 +44,7 @@ final class Stalls {
    *     {@code -1} if none can
    */
   static long takeOverdueRests(
-      Iterable<Chunk> running,
-      int severalInFlight,
-      IntToLongFunction overdueAfter,
-      ObjIntConsumer<Chunk> handOn) {
+      Iterable<Chunk> running, int severalInFlight, IntToLongFunction overdueAfter, HandOn handOn) {
     long now = System.nanoTime();
     long next = -1;
     int started = 0;
@@ -65,9 +71,9 @@ final class Stalls {
     if (overdue != null) {
       for (Chunk chunk : overdue) {
         chunk.yieldRequested = true;
-        int from = chunk.stealRest();
-        if (from >= 0) {
-          handOn.accept(chunk, from); // launches chunks: not while iterating over running
+        long taken = chunk.take(false, 1);
+        if (taken >= 0) { // launches chunks: not while iterating over running
+          handOn.handOn(chunk, Chunk.takenFrom(taken), Chunk.takenTo(taken), 0);
         }
       }
     }
@@ -78,5 +84,33 @@ final class Stalls {
       next = next < 0 ? soonest : Math.min(next, soonest);
     }
     return next;
+  }
+
+  /**
+   * For threads that idle while chunks run (the input is all read, or the window is full): takes
+   * the back half of the unclaimed items of the running chunk that has most, if they are at least
+   * {@code least}, and hands them on as one new chunk; up to {@code idle} times. This is lazy
+   * binary splitting's split on demand (Tzannes et al., PPoPP 2010): a range is halved only when a
+   * thread has nothing to do, so a call whose threads are all busy splits nothing. Driver only.
+   */
+  static void splitForIdle(Iterable<Chunk> running, int idle, int least, HandOn handOn) {
+    for (int k = 0; k < idle; k++) {
+      Chunk most = null;
+      int mostLeft = least - 1;
+      for (Chunk chunk : running) {
+        int left = chunk.unclaimedCount();
+        if (left > mostLeft && chunk.startNanos != Chunk.NOT_STARTED) {
+          most = chunk;
+          mostLeft = left;
+        }
+      }
+      if (most == null) {
+        return;
+      }
+      long taken = most.take(true, Math.max(least, 2));
+      if (taken >= 0) {
+        handOn.handOn(most, Chunk.takenFrom(taken), Chunk.takenTo(taken), 1);
+      }
+    }
   }
 }

@@ -218,7 +218,7 @@ class ItemRunnerTest {
         .run(chunk);
     assertThat(chunk.done).isEqualTo(200);
     assertThat(chunk.yielded).isFalse();
-    assertThat(chunk.hasUnclaimed()).isFalse();
+    assertThat(chunk.unclaimedCount()).isZero();
     // The last item of each batch: batches of 1, 2, 4, 8, 16, then of MAX_BATCH (32).
     assertThat(ItemRunner.MAX_BATCH).isEqualTo(32);
     assertThat(lastOfBatch).containsExactly(0, 2, 6, 14, 30, 62, 94, 126, 158, 190, 199);
