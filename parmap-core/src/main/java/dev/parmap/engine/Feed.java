@@ -158,32 +158,28 @@ final class Feed {
   }
 
   /**
-   * Hands on items taken from a running chunk ({@link Stalls}) in at most {@code pieces} chunks
-   * ({@code 0}: as many as there is room for), unless the call was stopped (a failure stops it).
+   * Hands on items taken from a running chunk ({@link Stalls}), unless the call was stopped (a
+   * failure stops it too).
    */
-  void handOnTaken(Chunk parent, int from, int to, int pieces) {
+  void handOnTaken(Chunk parent, int from, int to) {
     if (!call.isStopped()) {
-      handOnRest(parent, from, to, pieces);
+      handOnRest(parent, from, to);
     }
   }
 
   /**
-   * Hands the items {@code from} to {@code to} (excluded) of a chunk that stalls on to new chunks,
-   * launched at once: its unclaimed rest, taken while it runs, or the rest of its runner's last
-   * batch, after it yielded. In {@code pieces} chunks, or ({@code 0}) sized by the sizer, no more
-   * of them than there is room for in flight. They write into the chunk's results and stay in the
-   * window as its items did; an ordered stream hands them over right after it ({@link
-   * Sink.ToStream#next}).
+   * Hands the items {@code from} to {@code to} (excluded) of a running chunk on to new chunks,
+   * launched at once: items taken from it while it runs ({@link Stalls}), or the rest of its
+   * runner's last batch, after it yielded. Sized by the sizer, no more of them than there is room
+   * for in flight. They write into the chunk's results and stay in the window as its items did; an
+   * ordered stream hands them over right after it ({@link Sink.ToStream#next}).
    */
-  void handOnRest(Chunk parent, int from, int to, int pieces) {
+  void handOnRest(Chunk parent, int from, int to) {
     int rest = to - from;
     if (rest <= 0) {
       return;
     }
-    int size =
-        pieces > 0
-            ? (rest + pieces - 1) / pieces
-            : sizer.restSize(rest, sizer.inFlightCap() - dispatch.inFlight());
+    int size = sizer.restSize(rest, sizer.inFlightCap() - dispatch.inFlight());
     for (int at = from; at < to; at += size) {
       Chunk child = parent.child(at, Math.min(size, to - at));
       if (!start(child)) {

@@ -396,7 +396,7 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
       fail(reports.machineryFailed(chunk, broken), broken);
     }
     if (chunk.yielded && !failures.any() && !isStopped()) {
-      feed.handOnRest(chunk, chunk.done, chunk.ownSize(), 0); // the rest of its runner's batch
+      feed.handOnRest(chunk, chunk.done, chunk.ownSize()); // the rest of its runner's batch
     }
     finishedItems += chunk.done;
     observation.chunkCompleted(chunk);

@@ -24,11 +24,8 @@ final class Stalls {
   /** What the driver does with items taken from a running chunk. */
   @FunctionalInterface
   interface HandOn {
-    /**
-     * Runs the items {@code from} to {@code to} (excluded) of {@code chunk} on other threads, in at
-     * most {@code pieces} new chunks ({@code 0}: as many as there is room for in flight).
-     */
-    void handOn(Chunk chunk, int from, int to, int pieces);
+    /** Runs the items {@code from} to {@code to} (excluded) of {@code chunk} on other threads. */
+    void handOn(Chunk chunk, int from, int to);
   }
 
   /**
@@ -73,7 +70,7 @@ final class Stalls {
         chunk.yieldRequested = true;
         long taken = chunk.take(false, 1);
         if (taken >= 0) { // launches chunks: not while iterating over running
-          handOn.handOn(chunk, Chunk.takenFrom(taken), Chunk.takenTo(taken), 0);
+          handOn.handOn(chunk, Chunk.takenFrom(taken), Chunk.takenTo(taken));
         }
       }
     }
@@ -89,9 +86,10 @@ final class Stalls {
   /**
    * For threads that idle while chunks run (the input is all read, or the window is full): takes
    * the back half of the unclaimed items of the running chunk that has most, if they are at least
-   * {@code least}, and hands them on as one new chunk; up to {@code idle} times. This is lazy
-   * binary splitting's split on demand (Tzannes et al., PPoPP 2010): a range is halved only when a
-   * thread has nothing to do, so a call whose threads are all busy splits nothing. Driver only.
+   * {@code least}, and hands them on as new chunks (sized as the rest of a stalled chunk: a half of
+   * costly items must not run on one thread); up to {@code idle} times. This is lazy binary
+   * splitting's split on demand (Tzannes et al., PPoPP 2010): a range is halved only when a thread
+   * has nothing to do, so a call whose threads are all busy splits nothing. Driver only.
    */
   static void splitForIdle(Iterable<Chunk> running, int idle, int least, HandOn handOn) {
     for (int k = 0; k < idle; k++) {
@@ -109,7 +107,7 @@ final class Stalls {
       }
       long taken = most.take(true, Math.max(least, 2));
       if (taken >= 0) {
-        handOn.handOn(most, Chunk.takenFrom(taken), Chunk.takenTo(taken), 1);
+        handOn.handOn(most, Chunk.takenFrom(taken), Chunk.takenTo(taken));
       }
     }
   }
