@@ -347,9 +347,9 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
     if (!sizer.costUnknown() && !isStopped()) {
       // A chunk of several items that runs far longer than its items' cost promised holds costlier
       // items: the items it has not claimed yet are taken from it and run on other threads now.
-      long overdue = dispatch.stealFromOverdue(sizer::overdueAfterNanos, feed::handOnTaken);
+      long overdue = dispatch.stealFromOverdue(sizer::overdueAfterNanos, feed);
       if (!feed.hasRoom()) { // threads that idle get half of the largest unclaimed rests
-        dispatch.splitForIdle(sizer.parallelism(), sizer.itemsWorthAThread(), feed::handOnTaken);
+        dispatch.splitForIdle(sizer.parallelism(), sizer.itemsWorthAThread(), feed);
       }
       if (overdue >= 0) {
         wait = wait < 0 ? overdue : Math.min(wait, overdue);

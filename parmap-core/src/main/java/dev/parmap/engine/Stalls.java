@@ -22,8 +22,13 @@ final class Stalls {
   private Stalls() {}
 
   /** What the driver does with items taken from a running chunk. */
-  @FunctionalInterface
   interface HandOn {
+    /**
+     * How many more chunks may be in flight now: items are taken only if they can be launched at
+     * once (the call's concurrency limit counts chunks in flight).
+     */
+    int room();
+
     /** Runs the items {@code from} to {@code to} (excluded) of {@code chunk} on other threads. */
     void handOn(Chunk chunk, int from, int to);
   }
@@ -67,8 +72,8 @@ final class Stalls {
     }
     if (overdue != null) {
       for (Chunk chunk : overdue) {
-        chunk.yieldRequested = true;
-        long taken = chunk.take(false, 1);
+        chunk.yieldRequested = true; // its batch's rest is handed on when it completes
+        long taken = handOn.room() > 0 ? chunk.take(false, 1) : -1;
         if (taken >= 0) { // launches chunks: not while iterating over running
           handOn.handOn(chunk, Chunk.takenFrom(taken), Chunk.takenTo(taken));
         }
@@ -92,7 +97,7 @@ final class Stalls {
    * has nothing to do, so a call whose threads are all busy splits nothing. Driver only.
    */
   static void splitForIdle(Iterable<Chunk> running, int idle, int least, HandOn handOn) {
-    for (int k = 0; k < idle; k++) {
+    for (int k = 0; k < idle && handOn.room() > 0; k++) {
       Chunk most = null;
       int mostLeft = least - 1;
       for (Chunk chunk : running) {
