@@ -54,8 +54,8 @@ public class ChunkClaimsLincheckTest {
   @Test
   void claimsAndTakesAreLinearizableUnderModelChecking() {
     new ModelCheckingOptions()
-        .iterations(Stress.scaled(10, 50))
-        .invocationsPerIteration(Stress.scaled(300, 3_000))
+        .iterations(Stress.scaled(10, 30))
+        .invocationsPerIteration(Stress.scaled(300, 1_000))
         .threads(2)
         .actorsPerThread(4)
         .check(ChunkClaimsLincheckTest.class);
@@ -64,8 +64,8 @@ public class ChunkClaimsLincheckTest {
   @Test
   void claimsAndTakesAreLinearizableUnderStress() {
     new StressOptions()
-        .iterations(Stress.scaled(10, 50))
-        .invocationsPerIteration(Stress.scaled(500, 5_000))
+        .iterations(Stress.scaled(10, 30))
+        .invocationsPerIteration(Stress.scaled(500, 2_000))
         .threads(2)
         .actorsPerThread(4)
         .check(ChunkClaimsLincheckTest.class);
