@@ -25,7 +25,12 @@ public enum Contestant {
   /** {@code ParallelCollectors.parallel(task, toList())} of parallel-collectors 3.3.0. */
   parallelCollectors("parallel-collectors 3.3.0"),
   /** {@code Gatherers.mapConcurrent(10_000, task)} on a sequential stream. */
-  mapConcurrent("Gatherers.mapConcurrent(10,000)");
+  mapConcurrent("Gatherers.mapConcurrent(10,000)"),
+  /**
+   * {@code ParallelCollectors.Batching.parallel(task, toList(), executor, cores)}: the input split
+   * into one batch per core up front, on virtual threads (workload F only).
+   */
+  parallelCollectorsBatching("parallel-collectors 3.3.0 Batching");
 
   private final String label;
 

@@ -76,6 +76,18 @@ final class Contestants implements AutoCloseable {
           items.stream()
               .gather(Gatherers.<T, R>mapConcurrent(Workload.MAP_CONCURRENT_LIMIT, task))
               .toList();
+      case parallelCollectorsBatching -> {
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+          yield items.stream()
+              .collect(
+                  ParallelCollectors.Batching.parallel(
+                      task,
+                      Collectors.<R>toList(),
+                      executor,
+                      Runtime.getRuntime().availableProcessors()))
+              .join();
+        }
+      }
       case parmapUnordered ->
           throw new IllegalArgumentException("parmapUnordered runs in workload D only");
     };

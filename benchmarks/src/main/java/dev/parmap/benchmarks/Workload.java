@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.concurrent.ForkJoinPool;
 
 /**
- * The five workloads, shared by the benchmark classes ({@code WorkloadA} ... {@code WorkloadE}) and
+ * The six workloads, shared by the benchmark classes ({@code WorkloadA} ... {@code WorkloadF}) and
  * by {@link ResultsReport}, so that both agree on sizes and on who runs what.
  */
 public enum Workload {
@@ -12,7 +12,11 @@ public enum Workload {
   B("2,000 items × ~1 ms of CPU (a busy loop)", 2_000),
   C("10,000 items × Thread.sleep(100 ms)", 10_000),
   D("20,000,000 Longs from a lazy iterator, summed, in a JVM with -Xmx256m", 20_000_000),
-  E("time to the first ordered result: item 0 sleeps 10 ms, items 1..15 sleep 1 s", 16);
+  E("time to the first ordered result: item 0 sleeps 10 ms, items 1..15 sleep 1 s", 16),
+  F(
+      "skewed costs: 10,000 CPU items, most 2–8 µs, 0.3% of them 1–10 ms (seeded), results in"
+          + " order",
+      10_000);
 
   /** Contestants of A, B, C and E, in table order. */
   static final List<Contestant> COMMON =
@@ -38,6 +42,15 @@ public enum Workload {
           Contestant.supplyAsync,
           Contestant.parallelCollectors,
           Contestant.mapConcurrent);
+
+  /** Contestants of F: the loop measures the total work, the others share it over the cores. */
+  static final List<Contestant> SKEWED =
+      List.of(
+          Contestant.loop,
+          Contestant.parmap,
+          Contestant.parallelStream,
+          Contestant.virtualThreads,
+          Contestant.parallelCollectorsBatching);
 
   /** What mapConcurrent gets as its concurrency everywhere (the value for C). */
   static final int MAP_CONCURRENT_LIMIT = 10_000;
@@ -65,7 +78,11 @@ public enum Workload {
 
   /** The contestants, in table order. */
   public List<Contestant> contestants() {
-    return this == D ? LAZY : COMMON;
+    return switch (this) {
+      case D -> LAZY;
+      case F -> SKEWED;
+      default -> COMMON;
+    };
   }
 
   /**

@@ -164,6 +164,8 @@ public class WorkloadD {
               .gather(Gatherers.mapConcurrent(Workload.MAP_CONCURRENT_LIMIT, WorkloadD::task))
               .mapToLong(Long::longValue)
               .sum();
+      case parallelCollectorsBatching ->
+          throw new IllegalArgumentException("parallelCollectorsBatching runs in workload F only");
     };
   }
 

@@ -141,8 +141,8 @@ public class WorkloadE {
               .gather(Gatherers.mapConcurrent(Workload.MAP_CONCURRENT_LIMIT, WorkloadE::task))
               .findFirst()
               .orElseThrow();
-      case parmapUnordered ->
-          throw new IllegalArgumentException("parmapUnordered runs in workload D only");
+      case parmapUnordered, parallelCollectorsBatching ->
+          throw new IllegalArgumentException(contestant + " does not run in workload E");
     };
   }
 

@@ -58,26 +58,44 @@ final class Chunk {
   boolean cutForTime;
 
   /**
-   * Set by the driver when the chunk has run far longer than its items' measured cost promised: the
-   * runner returns after its current item, and the driver hands the rest on to other threads.
+   * Set by the driver when the chunk has run far longer than its items' measured cost promised,
+   * when it takes the chunk's unclaimed rest ({@link #stealRest}): the runner returns after its
+   * current item, and the driver hands on the rest of the runner's last batch too.
    */
   volatile boolean yieldRequested;
 
-  /** Whether the runner returned early because a yield was requested, leaving items unrun. */
+  /**
+   * Whether the runner stopped before the end of the items it answers for ({@link #ownSize})
+   * because a yield was requested: the driver hands them on when the chunk completes.
+   */
   boolean yielded;
 
   /** Time spent running the chunk's items. */
   long nanos;
+
+  /**
+   * The items the runner may still claim, packed in one long: the first item claimed by no one yet
+   * (high half) and the end of the runner's share (low half). The runner claims items from the
+   * front in batches ({@link #claim}); the driver takes items from the back ({@link #take}): all
+   * the unclaimed ones of a chunk that stalls, or half of them for a thread that idles. Both with
+   * one compare-and-set. The invariant: items below the first unclaimed one are the runner's, items
+   * from it to the end of the share no one's yet, items from the end of the share on the driver's
+   * (its children's); the first only grows, the end only shrinks, and never below the first.
+   */
+  @SuppressWarnings("UnusedVariable") // accessed through CLAIMS
+  private volatile long claims;
 
   /** Set once by whichever thread runs the chunk: a pool thread, or a driver that helps. */
   @SuppressWarnings("UnusedVariable") // accessed through CLAIMED
   private volatile boolean claimed;
 
   private static final VarHandle CLAIMED;
+  private static final VarHandle CLAIMS;
 
   static {
     try {
       CLAIMED = MethodHandles.lookup().findVarHandle(Chunk.class, "claimed", boolean.class);
+      CLAIMS = MethodHandles.lookup().findVarHandle(Chunk.class, "claims", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -139,8 +157,9 @@ final class Chunk {
   int consumed;
 
   /**
-   * The chunks that took over the items a yielded chunk left unrun, in input order; null if none.
-   * They write into this chunk's results array; an ordered stream hands them over right after it.
+   * The chunks that took over the items the driver took from this chunk, in input order; null if
+   * none. They write into this chunk's results array; an ordered stream hands them over right after
+   * it.
    */
   @Nullable List<Chunk> children;
 
@@ -162,12 +181,13 @@ final class Chunk {
     this.items = items;
     this.results = results;
     this.resultOffset = resultOffset;
+    this.claims = claims(0, size);
   }
 
   /**
-   * A chunk of the {@code n} items from {@code from} (relative to this chunk) that this chunk
-   * leaves unrun: its own copy of them, its results in this chunk's results at the same places.
-   * Driver only, after this chunk has completed and before its items are released.
+   * A chunk of the {@code n} items from {@code from} (relative to this chunk) that the driver took
+   * from this chunk ({@link #stealRest}): its own copy of them, its results in this chunk's results
+   * at the same places. Driver only, while this chunk runs or after, before its items are released.
    */
   Chunk child(int from, int n) {
     @Nullable Object[] mine = items;
@@ -182,14 +202,22 @@ final class Chunk {
         resultOffset + from);
   }
 
-  /** Records that {@code child}, made by {@link #child}, took over its items. Driver only. */
+  /**
+   * Records that {@code child}, made by {@link #child}, took over its items; the children stay in
+   * input order (the rest of the runner's batch is handed on after the unclaimed rest). Driver
+   * only.
+   */
   void handedOn(Chunk child) {
     List<Chunk> all = children;
     if (all == null) {
       all = new ArrayList<>();
       children = all;
     }
-    all.add(child);
+    int at = all.size();
+    while (at > 0 && all.get(at - 1).firstIndex > child.firstIndex) {
+      at--;
+    }
+    all.add(at, child);
     handedOn += child.size;
   }
 
@@ -237,6 +265,100 @@ final class Chunk {
     if (first.size() < FailureBudgetCount.FIRST_FAILURES) {
       first.add(cause);
     }
+  }
+
+  private static long claims(int first, int end) {
+    return ((long) first << 32) | end;
+  }
+
+  private static int first(long claims) {
+    return (int) (claims >>> 32);
+  }
+
+  private static int end(long claims) {
+    return (int) claims;
+  }
+
+  /**
+   * The runner claims up to {@code n} more items, from {@code from} (the end of its last batch).
+   *
+   * @return the end of the new batch, or {@code from} if nothing is left: the chunk's end, or the
+   *     driver took the rest
+   */
+  int claim(int from, int n) {
+    while (true) {
+      long now = claims;
+      int end = end(now);
+      int to = (int) Math.min((long) from + n, end);
+      if (to <= from) {
+        return from;
+      }
+      if (CLAIMS.compareAndSet(this, now, claims(to, end))) {
+        return to;
+      }
+    }
+  }
+
+  /** The runner claims every item left, before it runs them elsewhere or fails them together. */
+  void claimAll() {
+    CLAIMS.setVolatile(this, claims(size, size));
+  }
+
+  /**
+   * Takes unclaimed items from the back of the runner's share (the driver): all of them, or the
+   * back half, if at least {@code least} are unclaimed.
+   *
+   * @return the items taken, as {@code from << 32 | to}, or -1 if none were
+   */
+  long take(boolean half, int least) {
+    while (true) {
+      long now = claims;
+      int first = first(now);
+      int end = end(now);
+      int left = end - first;
+      if (left <= 0 || left < least) {
+        return -1;
+      }
+      int from = half ? end - left / 2 : first;
+      if (from < end && CLAIMS.compareAndSet(this, now, claims(first, from))) {
+        return claims(from, end);
+      }
+      if (from >= end) {
+        return -1;
+      }
+    }
+  }
+
+  /**
+   * Takes the whole unclaimed rest of the chunk away from its runner (the driver, for a chunk that
+   * stalls).
+   *
+   * @return the first item taken, or -1 if no item was left unclaimed
+   */
+  int stealRest() {
+    long taken = take(false, 1);
+    return taken < 0 ? -1 : first(taken);
+  }
+
+  /** The first item of a range taken with {@link #take}. */
+  static int takenFrom(long taken) {
+    return first(taken);
+  }
+
+  /** The end (excluded) of a range taken with {@link #take}. */
+  static int takenTo(long taken) {
+    return end(taken);
+  }
+
+  /** The first item claimed by no one yet (for tests). */
+  int firstUnclaimed() {
+    return first(claims);
+  }
+
+  /** How many items are claimed by no one yet (a racy hint for the driver). */
+  int unclaimedCount() {
+    long now = claims;
+    return end(now) - first(now);
   }
 
   /** Returns whether the calling thread won the right to run this chunk. */

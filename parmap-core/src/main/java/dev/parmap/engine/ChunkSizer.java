@@ -1,5 +1,7 @@
 package dev.parmap.engine;
 
+import java.util.Arrays;
+
 /**
  * Decides how many consecutive items go into the next chunk and how many chunks may be in flight,
  * from the item cost measured so far. Used by one driver thread only: not thread-safe.
@@ -10,7 +12,13 @@ package dev.parmap.engine;
  *   <li>While no item has finished yet, the cost is unknown: chunks hold one item and at most
  *       {@code 2 × parallelism} are in flight. If nothing finishes within {@link #TARGET_NANOS},
  *       the items are slow (blocking, most likely) and the cost is taken to be at least that long.
- *   <li>Each finished chunk updates an exponentially weighted average of the cost per item.
+ *   <li>The cost per item is the median of the last {@link #SAMPLES} finished chunks' costs per
+ *       item (the lower one of the two middle ones while there are fewer, and an even number). Item
+ *       costs may be heavy-tailed: a chunk that held one slow item among cheap ones is one outlier
+ *       among the samples, and must not shrink the next chunks to a single item each, whose
+ *       hand-off would then cost more than the cheap items (an average would follow it). Items that
+ *       really became costlier fill half of the samples within a few chunks, and the median
+ *       follows.
  *   <li>Items that cost at least {@link #TARGET_NANOS} run one per chunk, and as many chunks may be
  *       in flight as the pool allows: blocking work gets full concurrency.
  *   <li>Cheaper items are grouped so that a chunk takes about {@link #TARGET_NANOS}, which makes
@@ -21,11 +29,12 @@ package dev.parmap.engine;
  *       every core busy, few enough that sizes follow the measurements.
  *   <li>A chunk of several items that has run more than {@link #OVERDUE_FACTOR} times its expected
  *       time (its items times the average cost), and at least {@link #MIN_OVERDUE_NANOS}, holds
- *       items much costlier than the ones measured so far: it is asked to yield, and the items it
- *       left are split into chunks sized from the updated average, again at most {@code remaining /
- *       (2 × parallelism)} each, and no more chunks than there is room for in flight. Costs that
- *       change within the input (cheap items, then slow ones) thus spread over the threads, as
- *       fork/join's work stealing spreads them for parallel streams.
+ *       items much costlier than the ones measured so far: the items its runner has not claimed yet
+ *       (it claims them in small batches, see {@link ItemRunner}) are taken from it while its slow
+ *       item still runs, and split into chunks sized from the updated average, again at most {@code
+ *       remaining / (2 × parallelism)} each, and no more chunks than there is room for in flight.
+ *       Costs that change within the input (cheap items, then slow ones) thus spread over the
+ *       threads, as fork/join's work stealing spreads them for parallel streams.
  * </ul>
  *
  * <p>A call whose items are offered one at a time ({@link Input#offered()}) sizes with {@link
@@ -40,10 +49,13 @@ final class ChunkSizer {
   /** Upper bound of a chunk's size, whatever the measurements say. */
   static final int MAX_CHUNK = 1 << 16;
 
-  /** How many times its expected time a chunk may run before it is asked to yield. */
+  /** How many recent chunks' costs per item the estimate is the median of. */
+  static final int SAMPLES = 8;
+
+  /** How many times its expected time a chunk may run before its unclaimed items are taken. */
   static final int OVERDUE_FACTOR = 8;
 
-  /** The least time a chunk may run before it is asked to yield: below, timing noise dominates. */
+  /** The least time a chunk may run before its rest is taken: below, timing noise dominates. */
   static final long MIN_OVERDUE_NANOS = 1_000_000;
 
   private final int parallelism;
@@ -52,7 +64,10 @@ final class ChunkSizer {
   private final long targetNanos; // TARGET_NANOS unless the front end's sizing says otherwise
   private final int maxChunk;
   private final int fixedSize; // 0: sizes adapt
-  private double nanosPerItem = -1;
+  private double nanosPerItem = -1; // the median of the samples
+  private final double[] samples = new double[SAMPLES]; // a ring of the last chunks' costs
+  private final double[] sorted = new double[SAMPLES];
+  private int sampleCount;
   // The cost per item of the fastest recent chunks: at most doubling per chunk, so a chunk slowed
   // by the machine (preempted, a GC pause) does not make the overdue check wait for many slow
   // items.
@@ -141,9 +156,9 @@ final class ChunkSizer {
   }
 
   /**
-   * How long a running chunk of {@code items} items may take before it is overdue: asked to yield
-   * so that its rest is split. Counted from the cost of the fastest recent chunks, not the average:
-   * a chunk that a loaded machine slowed must not raise the bar for noticing costlier items. Only
+   * How long a running chunk of {@code items} items may take before it is overdue: its unclaimed
+   * rest is taken and split. Counted from the cost of the fastest recent chunks, not the average: a
+   * chunk that a loaded machine slowed must not raise the bar for noticing costlier items. Only
    * meaningful once the cost is known.
    */
   long overdueAfterNanos(int items) {
@@ -152,9 +167,9 @@ final class ChunkSizer {
   }
 
   /**
-   * The size of the chunks that take over the {@code rest} items a yielded chunk left, when {@code
-   * room} more chunks may be in flight: sized as the next chunks would be, but no more of them than
-   * {@code room} (at least one).
+   * The size of the chunks that take over the {@code rest} items taken from a stalled chunk, when
+   * {@code room} more chunks may be in flight: sized as the next chunks would be, but no more of
+   * them than {@code room} (at least one).
    */
   int restSize(int rest, int room) {
     int size = nextSize(rest);
@@ -162,14 +177,20 @@ final class ChunkSizer {
     return Math.max(size, (rest + chunks - 1) / chunks);
   }
 
+  /**
+   * The fewest items worth handing to another thread when one idles: about a quarter of a chunk's
+   * target work, so that the hand-off (a few microseconds) stays a small part of it. Only
+   * meaningful once the cost is known.
+   */
+  int itemsWorthAThread() {
+    double items = targetNanos / 4.0 / Math.max(nanosPerItem, 1.0);
+    return (int) Math.min(Math.max(2, Math.ceil(items)), Integer.MAX_VALUE);
+  }
+
   /** Records that a chunk ran {@code items} items in {@code nanos} nanoseconds. */
   void completed(int items, long nanos) {
     double perItem = (double) Math.max(nanos, 0) / items;
-    if (nanosPerItem < 0) {
-      nanosPerItem = perItem;
-    } else {
-      nanosPerItem += (perItem - nanosPerItem) / 4;
-    }
+    sample(perItem);
     lowNanosPerItem = lowNanosPerItem < 0 ? perItem : Math.min(perItem, 2 * lowNanosPerItem);
   }
 
@@ -179,9 +200,19 @@ final class ChunkSizer {
    */
   void noProgressFor(long nanos) {
     if (costUnknown() && nanos >= targetNanos) {
-      nanosPerItem = nanos;
+      sample(nanos);
       lowNanosPerItem = nanos;
     }
+  }
+
+  /** Adds a chunk's cost per item to the samples; the estimate becomes their median. */
+  private void sample(double perItem) {
+    samples[sampleCount % SAMPLES] = perItem;
+    sampleCount++;
+    int n = Math.min(sampleCount, SAMPLES);
+    System.arraycopy(samples, 0, sorted, 0, n);
+    Arrays.sort(sorted, 0, n);
+    nanosPerItem = sorted[(n - 1) / 2];
   }
 
   /** The current cost estimate per item in nanoseconds, or -1 when unknown (for tests). */

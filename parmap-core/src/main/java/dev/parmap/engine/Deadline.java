@@ -144,11 +144,12 @@ final class Deadline {
    */
   void cutShort(Chunk chunk, boolean outcomes) {
     RuntimeException cut = passed;
-    if (cut == null || chunk.done >= chunk.size || chunk.handedOn > 0) {
-      return; // a chunk that handed its rest on has no unfinished item: its children report theirs
+    int own = chunk.ownSize(); // the items handed on to children are theirs to report
+    if (cut == null || chunk.done >= own) {
+      return;
     }
     @Nullable Object[] out = outcomes ? chunk.results : null;
-    for (int k = chunk.done; k < chunk.size; k++) {
+    for (int k = chunk.done; k < own; k++) {
       long index = chunk.firstIndex + k;
       if (unfinished.size() < MAX_REPORTED_UNFINISHED) {
         unfinished.add(index);
@@ -161,7 +162,7 @@ final class Deadline {
       }
     }
     if (out != null) {
-      chunk.done = chunk.size;
+      chunk.done = own;
     }
   }
 

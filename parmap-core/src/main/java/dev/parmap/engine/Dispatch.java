@@ -377,46 +377,26 @@ final class Dispatch {
   }
 
   /**
-   * Asks every running chunk that has items left after its current one and has run longer than
-   * {@code overdueAfter} allows for its size to yield (see {@link Chunk#yieldRequested}): it then
-   * returns after its current item, for the driver to hand the rest on. Driver only; a chunk's
-   * start time is volatile, its current item a racy hint (at worst a yield is asked for too late or
-   * for a chunk on its last item, which then completes as usual).
+   * Takes the rest of the running chunks that stall and has it run on other threads: see {@link
+   * Stalls#takeOverdueRests}. Driver only.
    *
-   * @param overdueAfter the time a running chunk of the given number of items may take
-   * @return the nanoseconds until another chunk may become overdue (the driver wakes by then), or
-   *     {@code -1} if none can
+   * @return the nanoseconds until another chunk may become overdue, or {@code -1} if none can
    */
-  long requestOverdueYields(IntToLongFunction overdueAfter) {
-    if (severalInFlight == 0) {
-      return -1;
+  long stealFromOverdue(IntToLongFunction overdueAfter, Stalls.HandOn handOn) {
+    return severalInFlight == 0
+        ? -1
+        : Stalls.takeOverdueRests(running, severalInFlight, overdueAfter, handOn);
+  }
+
+  /**
+   * Splits running chunks for the threads that idle, fewer chunks being in flight than {@code
+   * parallelism}: see {@link Stalls#splitForIdle}. Driver only.
+   */
+  void splitForIdle(int parallelism, int least, Stalls.HandOn handOn) {
+    int idle = parallelism - driverInFlight;
+    if (idle > 0 && severalInFlight > 0) {
+      Stalls.splitForIdle(running, idle, least, handOn);
     }
-    long now = System.nanoTime();
-    long next = -1;
-    int started = 0;
-    for (Chunk chunk : running) {
-      long start = chunk.startNanos;
-      if (chunk.size <= 1 || start == Chunk.NOT_STARTED) {
-        continue;
-      }
-      started++;
-      if (chunk.yieldRequested || chunk.size - chunk.current <= 1) {
-        continue;
-      }
-      long left = start + overdueAfter.applyAsLong(chunk.size) - now;
-      if (left <= 0) {
-        chunk.yieldRequested = true;
-      } else if (next < 0 || left < next) {
-        next = left;
-      }
-    }
-    if (started < severalInFlight) {
-      // Some have not started yet (waiting for a thread or a permit): none of them can be overdue
-      // before the shortest time a chunk of several items may take.
-      long soonest = overdueAfter.applyAsLong(2);
-      next = next < 0 ? soonest : Math.min(next, soonest);
-    }
-    return next;
   }
 
   /**

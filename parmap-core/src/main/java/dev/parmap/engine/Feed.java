@@ -10,8 +10,15 @@ import org.jspecify.annotations.Nullable;
  * (consumed from a stream, or completed for {@code map}/{@code forEach}); no more input is read
  * while it is at {@code window}. That bounds the memory held for items and buffered results. Driver
  * only.
+ *
+ * <p><b>Pipelining under a window.</b> A chunk takes at most a quarter of a bounded window, and a
+ * new chunk is read only once there is room for one as large as the last one (or a quarter of the
+ * window): so that the workers run some chunks while the driver reads the next one and hands over
+ * the results of another, and so that freed room is not read in slivers (a stream of tiny items
+ * whose consumer frees the window a few items at a time would otherwise start a thread for a few
+ * items each).
  */
-final class Feed {
+final class Feed implements Stalls.HandOn {
 
   /** What the feed needs of its call. */
   interface Call {
@@ -31,7 +38,9 @@ final class Feed {
   private final CallReports reports;
   private final String pool;
   private final Call call;
+  private final int chunkCap; // a quarter of a bounded window
   private long outstanding;
+  private int lastSize = 1; // of the last chunk read
 
   /**
    * @param window items read and not yet handed over, at most ({@link Long#MAX_VALUE}: no bound)
@@ -57,6 +66,7 @@ final class Feed {
     this.reports = reports;
     this.pool = pool;
     this.call = call;
+    this.chunkCap = (int) Math.min(Integer.MAX_VALUE, Math.max(1, window / 4));
   }
 
   /**
@@ -71,7 +81,9 @@ final class Feed {
 
   /** Whether another chunk may be read and launched now. */
   boolean hasRoom() {
-    return !input.exhausted() && dispatch.inFlight() < sizer.inFlightCap() && outstanding < window;
+    return !input.exhausted()
+        && dispatch.inFlight() < sizer.inFlightCap()
+        && window - outstanding >= Math.min(lastSize, chunkCap);
   }
 
   /**
@@ -84,8 +96,12 @@ final class Feed {
 
   /** Reads and launches the next chunk; null at the end of the input, or if the call failed. */
   @Nullable Chunk launchNext() {
-    int size = (int) Math.min(sizer.nextSize(input.remaining()), window - outstanding);
+    int size =
+        (int) Math.min(Math.min(sizer.nextSize(input.remaining()), chunkCap), window - outstanding);
     Chunk chunk = read(size);
+    if (chunk != null) {
+      lastSize = chunk.size;
+    }
     return chunk != null && launch(chunk) ? chunk : null;
   }
 
@@ -157,18 +173,37 @@ final class Feed {
     return true;
   }
 
+  @Override
+  public int room() {
+    return sizer.inFlightCap() - dispatch.inFlight();
+  }
+
   /**
-   * Hands the items a yielded chunk left unrun on to new chunks, launched at once: sized by the
-   * sizer (which has just measured the slow chunk), no more of them than there is room for in
-   * flight. They write into the chunk's results and stay in the window as its items did; an ordered
-   * stream hands them over right after it ({@link Sink.ToStream#next}).
+   * Hands on items taken from a running chunk ({@link Stalls}), unless the call was stopped (a
+   * failure stops it too).
    */
-  void handOnRest(Chunk parent) {
-    int from = parent.done;
-    int rest = parent.size - from;
-    int size = sizer.restSize(rest, sizer.inFlightCap() - dispatch.inFlight());
-    for (int at = from; at < parent.size; at += size) {
-      Chunk child = parent.child(at, Math.min(size, parent.size - at));
+  @Override
+  public void handOn(Chunk parent, int from, int to) {
+    if (!call.isStopped()) {
+      handOnRest(parent, from, to);
+    }
+  }
+
+  /**
+   * Hands the items {@code from} to {@code to} (excluded) of a running chunk on to new chunks,
+   * launched at once: items taken from it while it runs ({@link Stalls}), or the rest of its
+   * runner's last batch, after it yielded. Sized by the sizer, no more of them than there is room
+   * for in flight. They write into the chunk's results and stay in the window as its items did; an
+   * ordered stream hands them over right after it ({@link Sink.ToStream#next}).
+   */
+  void handOnRest(Chunk parent, int from, int to) {
+    int rest = to - from;
+    if (rest <= 0) {
+      return;
+    }
+    int size = sizer.restSize(rest, room());
+    for (int at = from; at < to; at += size) {
+      Chunk child = parent.child(at, Math.min(size, to - at));
       if (!start(child)) {
         break; // the call fails with the reason: the items not handed on never run
       }

@@ -18,11 +18,17 @@ import org.jspecify.annotations.Nullable;
  * call's own stop is not news: it ends the chunk without counting as the item's failure. Every
  * {@link Throwable} a task throws is reported, {@link Error}s included; none escapes.
  *
- * <p><b>Yielding.</b> When the driver asks a chunk to yield ({@link Chunk#yieldRequested}: it has
- * run far longer than expected), the runner returns after its current item, having run at least
- * one, and marks the chunk {@link Chunk#yielded}; the driver hands the rest on. The check is one
- * volatile read per item, next to the stop check: a clock read per item would cost more than a tiny
- * item.
+ * <p><b>Claiming in batches.</b> The runner claims its chunk's items in batches ({@link
+ * Chunk#claim}, one compare-and-set each) of 1, 2, 4, ... up to {@link #MAX_BATCH} items, as lazy
+ * binary splitting grows its tasks (Tzannes, Caragea, Barua, Vishkin, PPoPP 2010): the first items
+ * of a chunk are claimed one at a time, and a long run of cheap items pays one compare-and-set per
+ * {@code MAX_BATCH}. While a slow item runs, the items after its batch are still unclaimed: the
+ * driver takes them ({@link Chunk#stealRest}) and hands them on to other threads at once. It also
+ * asks the runner to yield ({@link Chunk#yieldRequested}, one volatile read per item, next to the
+ * stop check): the runner returns after its current item, having run at least one, and marks the
+ * chunk {@link Chunk#yielded}; the driver hands the rest of its batch on when it completes. A chunk
+ * whose cheap items are followed by slow ones in one batch thus keeps only the slow item it is
+ * running.
  *
  * <p><b>Per-worker resources.</b> If the call has them ({@link WorkerResources}), the chunk takes
  * one at its first item, uses it for all its items and gives it back when it ends, whatever
@@ -38,6 +44,11 @@ final class ItemRunner {
     /** The chunk's machinery failed (a context scope did not close): stop the call now. */
     void stopNow();
   }
+
+  /**
+   * The largest batch of items a runner claims at once: at most that many wait behind a slow one.
+   */
+  static final int MAX_BATCH = 32;
 
   private final Work task;
   private final @Nullable ItemPolicies policies;
@@ -177,6 +188,7 @@ final class ItemRunner {
     try {
       ChunkRunner elsewhere = remote;
       if (elsewhere != null) {
+        chunk.claimAll(); // the chunk runs whole elsewhere: none of its items can be taken
         RemoteChunk.run(elsewhere, chunk, outcomes, types, control, stop, deadlineNanosLeft);
       } else if (context.isEmpty()) {
         execute(chunk);
@@ -285,6 +297,7 @@ final class ItemRunner {
 
   /** The caller's context could not be applied for the chunk: its items fail with {@code e}. */
   private void contextNotApplied(Chunk chunk, Throwable e) {
+    chunk.claimAll(); // before the chunk counts as started: none of its items can be taken
     chunk.threadName = Thread.currentThread().getName();
     chunk.virtualThread = Thread.currentThread().isVirtual();
     chunk.startNanos = System.nanoTime();
@@ -310,8 +323,17 @@ final class ItemRunner {
     @Nullable Object[] out = chunk.results;
     int offset = chunk.resultOffset;
     int i = 0;
+    int claimed = 0;
+    int batch = 1;
     try {
-      for (; i < chunk.size; i++) {
+      while (true) {
+        if (i == claimed) {
+          claimed = chunk.claim(i, batch);
+          if (claimed == i) {
+            break; // the chunk's end, or the driver took the rest (and asked for a yield)
+          }
+          batch = Math.min(2 * batch, MAX_BATCH);
+        }
         if (stop.isRaised()) {
           break;
         }
@@ -324,6 +346,7 @@ final class ItemRunner {
         if (out != null) {
           out[offset + i] = result;
         }
+        i++;
       }
     } catch (Throwable e) { // every failure is reported: Errors included
       itemFailed(chunk, i, null, List.of(e), 1, e, 0);
@@ -337,7 +360,16 @@ final class ItemRunner {
     @Nullable Object[] out = chunk.results;
     int offset = chunk.resultOffset;
     int i = 0;
-    for (; i < chunk.size; i++) {
+    int claimed = 0;
+    int batch = 1;
+    for (; ; i++) {
+      if (i == claimed) {
+        claimed = chunk.claim(i, batch);
+        if (claimed == i) {
+          break; // the chunk's end, or the driver took the rest (and asked for a yield)
+        }
+        batch = Math.min(2 * batch, MAX_BATCH);
+      }
       if (stop.isRaised()) {
         break;
       }

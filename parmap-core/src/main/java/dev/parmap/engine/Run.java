@@ -346,8 +346,11 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
     }
     if (!sizer.costUnknown() && !isStopped()) {
       // A chunk of several items that runs far longer than its items' cost promised holds costlier
-      // items: it is asked to yield, and its rest is handed on when it completes (see process).
-      long overdue = dispatch.requestOverdueYields(sizer::overdueAfterNanos);
+      // items: the items it has not claimed yet are taken from it and run on other threads now.
+      long overdue = dispatch.stealFromOverdue(sizer::overdueAfterNanos, feed);
+      if (!feed.hasRoom()) { // threads that idle get half of the largest unclaimed rests
+        dispatch.splitForIdle(sizer.parallelism(), sizer.itemsWorthAThread(), feed);
+      }
       if (overdue >= 0) {
         wait = wait < 0 ? overdue : Math.min(wait, overdue);
       }
@@ -371,10 +374,7 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
     }
   }
 
-  /**
-   * Takes a completed chunk into account: failures, statistics, the rest of a chunk that yielded,
-   * listener, window, sink.
-   */
+  /** Takes a completed chunk into account: failures, statistics, listener, window, sink. */
   private void process(Chunk chunk) {
     chunk.completed = true;
     lastProgressNanos = System.nanoTime();
@@ -396,7 +396,7 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
       fail(reports.machineryFailed(chunk, broken), broken);
     }
     if (chunk.yielded && !failures.any() && !isStopped()) {
-      feed.handOnRest(chunk);
+      feed.handOnRest(chunk, chunk.done, chunk.ownSize()); // the rest of its runner's batch
     }
     finishedItems += chunk.done;
     observation.chunkCompleted(chunk);

@@ -54,7 +54,7 @@ abstract sealed class Sink permits Sink.ToList, Sink.Dropped, Sink.ToStream {
 
   /**
    * Results in input order, in one array when the input's size is known, else chunk by chunk (the
-   * children of a chunk that yielded write into its array).
+   * children of a chunk whose rest was taken write into its array).
    */
   static final class ToList extends Sink {
     private final @Nullable Object @Nullable [] shared;
@@ -196,7 +196,7 @@ abstract sealed class Sink permits Sink.ToList, Sink.Dropped, Sink.ToStream {
 
     /**
      * The next chunk whose results can be handed over now, or null. In input order, the children of
-     * a chunk that yielded follow it: they are put at the head when it is handed over.
+     * a chunk whose rest was taken follow it: they are put at the head when it is handed over.
      */
     @Nullable Chunk next() {
       if (!hasReady()) {

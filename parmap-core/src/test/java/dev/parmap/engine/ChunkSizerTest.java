@@ -86,7 +86,7 @@ class ChunkSizerTest {
     ChunkSizer sizer = new ChunkSizer(2, 10_000);
     sizer.completed(1000, 1_000_000); // 1 µs per item
     sizer.completed(1000, 200_000_000); // preempted for 200 ms: 200 µs per item
-    assertThat(sizer.nanosPerItem()).as("the average moves").isGreaterThan(40_000);
+    assertThat(sizer.nanosPerItem()).as("one outlier does not move the median").isEqualTo(1_000);
     assertThat(sizer.overdueAfterNanos(1000))
         .as("the bar follows the fast chunks: at most double their cost")
         .isLessThanOrEqualTo(16_000_000);
@@ -96,6 +96,25 @@ class ChunkSizerTest {
     assertThat(sizer.overdueAfterNanos(1000))
         .as("a lasting change is learned")
         .isGreaterThan(1_000_000_000);
+  }
+
+  @Test
+  void oneSlowItemAmongCheapOnesDoesNotShrinkTheNextChunksToOneItem() {
+    ChunkSizer sizer = new ChunkSizer(2, 10_000);
+    sizer.completed(20, 100_000); // 5 µs per item: chunks of 20
+    for (int i = 0; i < 5; i++) {
+      sizer.nextSize(-1); // sizes at most double from one chunk to the next
+    }
+    assertThat(sizer.nextSize(-1)).isEqualTo(20);
+    sizer.completed(20, 5_095_000); // 19 cheap items and one of 5 ms
+    sizer.completed(1, 5_000_000); // a chunk that ran that slow item alone
+    sizer.completed(20, 100_000);
+    assertThat(sizer.nextSize(-1)).isEqualTo(20);
+    for (int i = 0; i < 3; i++) {
+      sizer.completed(1, 5_000_000); // the items really became slow: half the samples
+    }
+    assertThat(sizer.nanosPerItem()).isGreaterThanOrEqualTo(5_000_000);
+    assertThat(sizer.nextSize(-1)).isEqualTo(1);
   }
 
   @Test

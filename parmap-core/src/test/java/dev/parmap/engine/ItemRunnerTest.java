@@ -174,13 +174,15 @@ class ItemRunnerTest {
   }
 
   @Test
-  void aChunkAskedToYieldReturnsAfterItsCurrentItemWithTheRestUnrun() {
+  void aChunkWhoseRestIsTakenWhileAnItemRunsEndsAfterItsBatchWithTheRestUnrun() {
     for (boolean outcomes : List.of(false, true)) {
-      Chunk chunk = chunk(5);
+      Chunk chunk = chunk(40);
+      int[] takenFrom = {-1};
       runner(
               i -> {
-                if (i == 1) {
-                  chunk.yieldRequested = true; // as the driver does while item 1 runs
+                if (i == 1) { // as the driver does while item 1 runs
+                  chunk.yieldRequested = true;
+                  takenFrom[0] = chunk.stealRest();
                 }
                 return i * 10;
               },
@@ -188,11 +190,55 @@ class ItemRunnerTest {
               List.of(),
               new FakeControl())
           .run(chunk);
+      // Batches of 1, 2, 4...: item 1 is the first of the second batch (items 1 and 2); the
+      // driver took items 3 on, and the runner left item 2, the rest of its batch, to the driver.
+      assertThat(takenFrom[0]).isEqualTo(3);
       assertThat(chunk.yielded).isTrue();
       assertThat(chunk.done).isEqualTo(2);
+      assertThat(chunk.results[1]).isNotNull();
       assertThat(chunk.results[2]).isNull();
       assertThat(chunk.failure).isNull();
     }
+  }
+
+  @Test
+  void theRunnerClaimsItsItemsInBatchesThatGrowUpToTheLargest() {
+    Chunk chunk = chunk(200);
+    List<Integer> lastOfBatch = new ArrayList<>();
+    runner(
+            i -> {
+              if (chunk.firstUnclaimed() == i + 1) {
+                lastOfBatch.add(i); // nothing is claimed beyond the runner's batch
+              }
+              return i;
+            },
+            false,
+            List.of(),
+            new FakeControl())
+        .run(chunk);
+    assertThat(chunk.done).isEqualTo(200);
+    assertThat(chunk.yielded).isFalse();
+    assertThat(chunk.unclaimedCount()).isZero();
+    // The last item of each batch: batches of 1, 2, 4, 8, 16, then of MAX_BATCH (32).
+    assertThat(ItemRunner.MAX_BATCH).isEqualTo(32);
+    assertThat(lastOfBatch).containsExactly(0, 2, 6, 14, 30, 62, 94, 126, 158, 190, 199);
+  }
+
+  @Test
+  void nothingIsLeftToTakeFromAChunkThatRanToItsEnd() {
+    Chunk chunk = chunk(3);
+    runner(i -> i, false, List.of(), new FakeControl()).run(chunk);
+    assertThat(chunk.yielded).isFalse();
+    assertThat(chunk.done).isEqualTo(3);
+    assertThat(chunk.stealRest()).isEqualTo(-1);
+  }
+
+  @Test
+  void aRestTakenBeforeTheChunkStartsLeavesItNothingToRun() {
+    Chunk chunk = chunk(3);
+    assertThat(chunk.stealRest()).isZero();
+    runner(i -> i, false, List.of(), new FakeControl()).run(chunk);
+    assertThat(chunk.done).isZero();
   }
 
   @Test
