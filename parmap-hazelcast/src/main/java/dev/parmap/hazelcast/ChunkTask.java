@@ -21,15 +21,16 @@ import org.jspecify.annotations.Nullable;
 /**
  * A chunk of consecutive items and the task, sent to a member, which runs the items one after the
  * other on one of its executor threads. On the wire, field by field: the call's id, the place of
- * the chunk in the input, the task's {@link TaskFingerprint}, how long the caller waits, then the
- * task and the items as one Java-serialized payload, and the caller's signature.
+ * the chunk in the input, the task's {@link TaskFingerprint}, how long the caller waits (the chunk
+ * timeout counts run time, the queue timeout time queued), then the task and the items as one
+ * Java-serialized payload, and the caller's signature.
  *
  * <p>On the member, before anything is deserialized: a chunk of a call that ended, or held longer
- * than its caller waits for it (queued past the chunk timeout, or the member stood still for a good
- * part of the caller's timeouts), is dropped, and so is the rest of a chunk that becomes so; a
- * chunk not signed with the member's shared secret is refused. Then the payload is read under the
- * member's filter, and a task whose class differs from the caller's (by fingerprint) is refused.
- * The answer is signed with the member's secret.
+ * than its caller waits for it (past the queue timeout plus the chunk timeout, running past the
+ * chunk timeout, or the member stood still for a good part of the caller's timeouts), is dropped,
+ * and so is the rest of a chunk that becomes so; a chunk not signed with the member's shared secret
+ * is refused. Then the payload is read under the member's filter, and a task whose class differs
+ * from the caller's (by fingerprint) is refused. The answer is signed with the member's secret.
  */
 final class ChunkTask
     implements Callable<ChunkResult>, IdentifiedDataSerializable, HazelcastInstanceAware {
@@ -49,6 +50,7 @@ final class ChunkTask
   private int size;
   private TaskFingerprint fingerprint = new TaskFingerprint("", TaskFingerprint.UNKNOWN);
   private long chunkTimeoutNanos = Long.MAX_VALUE;
+  private long queueTimeoutNanos = Long.MAX_VALUE;
   private long heartbeatTimeoutNanos = Long.MAX_VALUE;
   private byte[] payload = NONE;
   private byte[] signature = NONE;
@@ -75,6 +77,7 @@ final class ChunkTask
     this.size = size;
     this.fingerprint = fingerprint;
     this.chunkTimeoutNanos = config.chunkTimeout().toNanos();
+    this.queueTimeoutNanos = config.queueTimeout().toNanos();
     this.heartbeatTimeoutNanos = config.heartbeatTimeout().toNanos();
     this.payload = payload;
     this.signature = signer.sign(signedContent());
@@ -104,6 +107,7 @@ final class ChunkTask
       out.writeUTF(fingerprint.className());
       out.writeUTF(fingerprint.sha256());
       out.writeLong(chunkTimeoutNanos);
+      out.writeLong(queueTimeoutNanos);
       out.writeLong(heartbeatTimeoutNanos);
       out.writeInt(payload.length);
       out.write(payload);
@@ -132,6 +136,7 @@ final class ChunkTask
     out.writeString(fingerprint.className());
     out.writeString(fingerprint.sha256());
     out.writeLong(chunkTimeoutNanos);
+    out.writeLong(queueTimeoutNanos);
     out.writeLong(heartbeatTimeoutNanos);
     out.writeByteArray(payload);
     out.writeByteArray(signature);
@@ -149,6 +154,7 @@ final class ChunkTask
         new TaskFingerprint(
             className == null ? "" : className, sha256 == null ? TaskFingerprint.UNKNOWN : sha256);
     chunkTimeoutNanos = in.readLong();
+    queueTimeoutNanos = in.readLong();
     heartbeatTimeoutNanos = in.readLong();
     payload = ChunkResult.orNone(in.readByteArray());
     signature = ChunkResult.orNone(in.readByteArray());
@@ -228,29 +234,35 @@ final class ChunkTask
               + fingerprint.shortHash()
               + "... on the caller)");
     }
-    if (!calls.enter(call)) {
+    if (!calls.enter(call, first)) {
       return ChunkResult.cancelled();
     }
     try {
       return runItems(calls, task, items);
     } finally {
-      calls.exit(call);
+      calls.exit(call, first);
     }
   }
 
   /**
    * Whether the caller has given up, or is about to give up, on this chunk here: its call ended, or
-   * the chunk was held longer than the caller waits for a chunk, or this member stood still
-   * (stopped, a long GC pause) for at least half of what the caller waits for a chunk or a
-   * heartbeat, and at least {@link #MIN_PAUSE_NANOS}, while it held the chunk or shortly before it
-   * read it (a chunk sent during the pause waits in the socket until the member resumes).
+   * the chunk was held longer than the caller waits for a chunk at most (its queue timeout plus its
+   * chunk timeout), or this member stood still (stopped, a long GC pause) for at least half of what
+   * the caller waits for a chunk or a heartbeat, and at least {@link #MIN_PAUSE_NANOS}, while it
+   * held the chunk or shortly before it read it (a chunk sent during the pause waits in the socket
+   * until the member resumes).
    */
   private boolean isStale(MemberCalls calls) {
     long pauseLimit =
         Math.max(MIN_PAUSE_NANOS, Math.min(chunkTimeoutNanos, heartbeatTimeoutNanos) / 2);
     return calls.hasEnded(call)
-        || System.nanoTime() - receivedAt >= chunkTimeoutNanos
+        || System.nanoTime() - receivedAt >= saturatedSum(queueTimeoutNanos, chunkTimeoutNanos)
         || calls.longestPauseAfter(receivedAt - READ_AFTER_PAUSE_NANOS) >= pauseLimit;
+  }
+
+  private static long saturatedSum(long a, long b) {
+    long sum = a + b;
+    return sum < 0 ? Long.MAX_VALUE : sum;
   }
 
   private ChunkResult runItems(
@@ -258,7 +270,9 @@ final class ChunkTask
     long start = System.nanoTime();
     @Nullable Object[] results = new Object[items.length];
     for (int i = 0; i < items.length; i++) {
-      if (isStale(calls)) { // also just before the first: the member may have stood still since
+      // Also just before the first: the member may have stood still since. A chunk that ran past
+      // the chunk timeout is one its caller gives up on (its probe says so).
+      if (isStale(calls) || System.nanoTime() - start >= chunkTimeoutNanos) {
         return ChunkResult.cancelled();
       }
       @Nullable Object result;

@@ -11,12 +11,16 @@ import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -30,35 +34,73 @@ import org.jspecify.annotations.Nullable;
  * does everything else: input, window, chunk sizing, failure bookkeeping, deadline, results.
  *
  * <p>What it keeps for the whole call (shared by the chunks' threads, under this object's lock):
- * the load of each member (chunks in flight there), the members given up on and why, and the
- * answers still awaited from each member. A chunk goes to the usable member with the lowest share
- * of its capacity in use ({@code threads + threads / 4}); it waits while every member is full.
+ * the load of each member (chunks in flight there), the members given up on, why and until when,
+ * the answers still awaited from each member, and the round trips of recent chunks. A chunk goes to
+ * the usable member with the lowest share of its capacity in use ({@value #IN_FLIGHT_PER_SLOT}
+ * chunks per thread: one running, one queued to start at once); it waits while every member is
+ * full, or while the call's chunks in flight hold {@value #MAX_BYTES_IN_FLIGHT} bytes or more. The
+ * member list is the pool's snapshot, kept from membership events.
  *
- * <p><b>Re-send policy.</b> A member that leaves, does not answer within the chunk timeout, drops
- * the chunk, or sends an answer this caller refuses is given up on for the call: every chunk in
- * flight there is re-sent to another member by its own thread. A chunk is lost at most {@link
+ * <p><b>Chunk timeout: run time, not queue time.</b> Once the {@linkplain
+ * ClusterConfig#chunkTimeout() chunk timeout} has passed since a chunk was sent, and again each
+ * time it would have passed since the last answer, the chunk's thread asks the member ({@link
+ * ChunkProbe}) since when it runs the chunk: running for the chunk timeout or more, or no answer to
+ * the probe, gives up on the member; not started yet (queued behind other callers' work) waits on,
+ * up to the {@linkplain ClusterConfig#queueTimeout() queue timeout} on top.
+ *
+ * <p><b>Re-send policy.</b> A member that leaves, runs a chunk past the chunk timeout, does not
+ * answer, drops the chunk, or sends an answer this caller refuses is given up on: told to drop the
+ * chunks of the call it holds, and sent none for its {@linkplain ClusterConfig#coolDown()
+ * cool-down} (doubled each time again), after which it may rejoin the call. Every chunk in flight
+ * there is re-sent to another member by its own thread. A chunk is lost at most {@link
  * ClusterConfig#maxResends()} times; once more, the call fails naming its items (a poison item). A
- * chunk that could not be sent at all is not counted. When no member is left the call fails with
- * {@link ClusterFailedException} naming each member given up on.
+ * chunk that could not be sent at all is not counted. When no member is left in the cluster the
+ * call fails with {@link ClusterFailedException} naming each member given up on.
+ *
+ * <p><b>Hedged head of line.</b> In an ordered call, the chunk in flight with the lowest index (the
+ * one the consumer waits for) that is still awaited {@link ChunkTimes#HEDGE_FACTOR} times the
+ * recent median round trip after its send (at least {@link ChunkTimes#HEDGE_FLOOR_NANOS}) is sent
+ * once more, to another member with room: the first answer wins and is reported once, the other is
+ * dropped when it comes (its member's load counts it until then). Its items may thus run twice, as
+ * a re-sent chunk's may.
+ *
+ * <p><b>Sessions.</b> A member's chunks of the call travel under a session id, new each time the
+ * member rejoins the call: dropping the chunks held by a member given up on ends that session
+ * there, not the call, so the member can run the call's chunks again after its cool-down.
  *
  * <p><b>Ending.</b> A chunk whose thread is interrupted (the call stops: an item failed, a stream
  * was closed, the deadline passed) and the call's end ({@link #end}) tell the members that may hold
  * chunks of the call to drop them; the notice is sent without waiting for an answer.
  */
 final class ClusterCall implements ChunkRunner {
+
+  /** Chunks in flight per member thread: one running, one queued to start as soon as it ends. */
+  static final int IN_FLIGHT_PER_SLOT = 2;
+
+  /** The serialized chunks of one call in flight, at most (one chunk may pass it alone). */
+  static final long MAX_BYTES_IN_FLIGHT = 64L << 20;
+
+  /** How long a member may take to answer a probe, at least, before it is taken to hang. */
+  static final long MIN_PROBE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
   private final ClusterPool pool;
   private final Object task; // the serializable task as sent: the user's, or an OutcomeTask
   private final boolean outcomes;
+  private final boolean ordered;
   private final String what;
   private final UUID id = UUID.randomUUID();
   private final TaskFingerprint fingerprint;
   private final CallFailures failures;
   private final long timeoutNanos;
+  private final long queueTimeoutNanos;
+  private final long probeNanos;
+  private final long coolDownNanos;
 
   // Guarded by this.
   private final Map<UUID, Integer> loads = new HashMap<>();
-  private final Map<UUID, String> givenUp = new LinkedHashMap<>();
-  private final Map<UUID, Member> holders = new LinkedHashMap<>(); // sent a chunk, ever
+  private final Map<UUID, GivenUpOn> givenUp = new LinkedHashMap<>();
+  private final Map<UUID, UUID> sessions = new HashMap<>(); // member -> its session now
+  private final Map<UUID, Member> holders = new LinkedHashMap<>(); // sent a chunk, ever, by session
   private final Map<UUID, List<CompletableFuture<ChunkResult>>> awaited = new HashMap<>();
   // The items each awaited answer is for, and how often each chunk was lost with a member, counted
   // when the member is given up on (for all its chunks at once): a poison report names every chunk
@@ -66,16 +108,25 @@ final class ClusterCall implements ChunkRunner {
   // item's members cannot be told from it.
   private final Map<CompletableFuture<ChunkResult>, String> suspectsOf = new HashMap<>();
   private final Map<String, Integer> lossesBySuspects = new LinkedHashMap<>();
+  private final TreeSet<Long> inFlight = new TreeSet<>(); // first indexes of chunks being run
+  private final ChunkTimes times = new ChunkTimes();
+  private long bytesInFlight;
   private boolean ended;
 
-  ClusterCall(ClusterPool pool, Object task, boolean outcomes, String what) {
+  ClusterCall(ClusterPool pool, Object task, boolean outcomes, boolean ordered, String what) {
     this.pool = pool;
     this.task = task;
     this.outcomes = outcomes;
+    this.ordered = ordered;
     this.what = what;
     this.fingerprint = TaskFingerprint.of(task);
     this.failures = new CallFailures(what);
-    this.timeoutNanos = pool.config().chunkTimeout().toNanos();
+    ClusterConfig config = pool.config();
+    this.timeoutNanos = config.chunkTimeout().toNanos();
+    this.queueTimeoutNanos = config.queueTimeout().toNanos();
+    this.coolDownNanos = config.coolDown().toNanos();
+    this.probeNanos =
+        Math.max(MIN_PROBE_NANOS, Math.min(timeoutNanos, config.heartbeatTimeout().toNanos()) / 2);
   }
 
   @Override
@@ -92,74 +143,240 @@ final class ClusterCall implements ChunkRunner {
                 items[i].getClass().getName() + " does not implement java.io.Serializable"));
       }
     }
-    ChunkTask message;
+    byte[] payload;
     try {
-      message =
-          new ChunkTask(
-              id,
-              chunk.firstIndex(),
-              chunk.size(),
-              fingerprint,
-              pool.config(),
-              WireSerialization.write(task, items),
-              pool.signer());
+      payload = WireSerialization.write(task, items);
     } catch (IOException | RuntimeException e) {
       throw notSerializable(name, chunk.firstIndex(), items, e);
     }
+    Sending sending = new Sending(chunk, name, items, payload);
+    synchronized (this) {
+      inFlight.add(chunk.firstIndex());
+    }
+    try {
+      awaitRoomForBytes(payload.length);
+      try {
+        runOnMembers(sending);
+      } finally {
+        synchronized (this) {
+          bytesInFlight -= payload.length;
+          notifyAll();
+        }
+      }
+    } finally {
+      synchronized (this) {
+        inFlight.remove(chunk.firstIndex());
+      }
+    }
+  }
+
+  private void runOnMembers(Sending sending) throws InterruptedException {
     ChunkLosses losses = new ChunkLosses(pool.config().maxResends());
-    String suspects = PoisonReport.describe(chunk.firstIndex(), items);
     while (true) {
-      Member member = awaitMember();
-      CompletableFuture<ChunkResult> answer = send(message, member, name, items, suspects);
-      if (answer == null) {
+      Member member = awaitMember(Set.of(), true);
+      if (member == null) {
+        continue; // not reached: a waiting call returns a member or throws
+      }
+      Attempt attempt = send(sending, member);
+      if (attempt == null) {
         continue; // the member could not be reached: given up on, not a loss of the chunk
       }
-      String lost = awaitAnswer(chunk, name, items, member, answer);
+      String lost = awaitAnswer(sending, attempt);
       if (lost == null) {
         return;
       }
       if (!losses.lost(lost)) {
         synchronized (this) {
-          for (Member m : pool.workers()) {
-            if (!givenUp.containsKey(m.getUuid())) {
+          long now = System.nanoTime();
+          for (Member m : pool.workers().members()) {
+            if (!isCoolingDown(m, now)) {
               throw failures.poison(
-                  name,
-                  suspectsLostAsOften(suspects, losses.reasons().size()),
+                  sending.name,
+                  suspectsLostAsOften(sending.suspects, losses.reasons().size()),
                   losses.reasons(),
                   losses.maxResends());
             }
           }
         }
-        throw noMemberLeft(CallFailures.lostEverywhere(name, suspects, losses.reasons().size()));
+        throw noMemberLeft(
+            CallFailures.lostEverywhere(sending.name, sending.suspects, losses.reasons().size()));
       }
     }
   }
 
   /**
-   * Waits for the answer of {@code member} and reports it; returns null when the chunk is done, or
-   * why it was lost with the member (then given up on).
+   * Waits for an answer to the chunk from the members it was sent to ({@code first}, and a hedged
+   * copy if one goes out) and reports the first that is one; returns null when the chunk is done,
+   * or why it was lost with its last member (then given up on).
    */
-  private @Nullable String awaitAnswer(
-      RemoteChunk chunk,
-      Named name,
-      @Nullable Object[] items,
-      Member member,
-      CompletableFuture<ChunkResult> answer)
-      throws InterruptedException {
-    ChunkResult result;
+  private @Nullable String awaitAnswer(Sending sending, Attempt first) throws InterruptedException {
+    List<Attempt> attempts = new ArrayList<>(List.of(first));
+    boolean hedged = false;
     try {
-      result = answer.get(timeoutNanos, TimeUnit.NANOSECONDS);
+      while (true) {
+        long now = System.nanoTime();
+        long wake = Long.MAX_VALUE;
+        for (Attempt a : attempts) {
+          wake = Math.min(wake, a.checkAt);
+        }
+        long hedgeAt = Long.MAX_VALUE;
+        if (ordered && !hedged) {
+          long after;
+          synchronized (this) {
+            after = times.hedgeAfterNanos();
+          }
+          hedgeAt = after == Long.MAX_VALUE ? nextSampleCheck(now) : first.sentAt + after;
+          wake = Math.min(wake, hedgeAt);
+        }
+        awaitAny(attempts, Math.max(0, wake - now));
+        for (Attempt a : List.copyOf(attempts)) {
+          if (!a.answer.isDone()) {
+            continue;
+          }
+          String lost = settle(sending, a);
+          if (lost == null) {
+            return null;
+          }
+          attempts.remove(a);
+          done(a);
+          if (attempts.isEmpty()) {
+            return lost;
+          }
+        }
+        now = System.nanoTime();
+        for (Attempt a : attempts) {
+          if (now - a.checkAt >= 0 && !a.answer.isDone()) {
+            probe(sending, a);
+          }
+        }
+        if (ordered && !hedged && now - hedgeAt >= 0 && isHeadOfLine(sending)) {
+          Attempt copy = hedge(sending, attempts);
+          if (copy != null) {
+            attempts.add(copy);
+            hedged = true;
+          }
+        }
+      }
     } catch (InterruptedException e) {
       end(); // the call stops: the members drop its chunks
       throw e;
-    } catch (TimeoutException e) {
-      return giveUp(
-          member,
-          "did not return a chunk within the chunk timeout of "
+    } finally {
+      for (Attempt a : attempts) {
+        if (a.answer.isDone()) {
+          done(a);
+        } else {
+          // A copy that lost the race: its member still runs it; counted there until it answers.
+          a.answer.whenComplete((result, error) -> done(a));
+        }
+      }
+    }
+  }
+
+  /** Before the first round trips are measured, when to look again whether a hedge is due. */
+  private long nextSampleCheck(long now) {
+    return now + ChunkTimes.HEDGE_FLOOR_NANOS;
+  }
+
+  /** Waits up to {@code nanos} until one of the attempts' answers is there. */
+  private static void awaitAny(List<Attempt> attempts, long nanos) throws InterruptedException {
+    CompletableFuture<?> any =
+        attempts.size() == 1
+            ? attempts.get(0).answer
+            : CompletableFuture.anyOf(
+                attempts.stream().map(a -> a.answer).toArray(CompletableFuture<?>[]::new));
+    try {
+      any.get(nanos, TimeUnit.NANOSECONDS);
+    } catch (TimeoutException | ExecutionException | CancellationException e) {
+      // looked at attempt by attempt by the caller
+    }
+  }
+
+  /** Whether the chunk is the one with the lowest index still being run: the head of the line. */
+  private synchronized boolean isHeadOfLine(Sending sending) {
+    return !inFlight.isEmpty() && inFlight.first() == sending.chunk.firstIndex();
+  }
+
+  /** Sends a hedged copy of the chunk to a member it is not awaited on; null if none has room. */
+  private @Nullable Attempt hedge(Sending sending, List<Attempt> attempts)
+      throws InterruptedException {
+    Set<UUID> busy = new HashSet<>();
+    for (Attempt a : attempts) {
+      busy.add(a.member.getUuid());
+    }
+    Member other = awaitMember(busy, false);
+    return other == null ? null : send(sending, other);
+  }
+
+  /**
+   * The chunk timeout passed for {@code attempt}'s member since the last look: asks the member
+   * since when it runs the chunk, and gives up on it if that is for the chunk timeout or more, if
+   * the chunk waited past the queue timeout, or if the member does not answer.
+   */
+  private void probe(Sending sending, Attempt attempt) throws InterruptedException {
+    long running;
+    try {
+      Future<Long> answer =
+          pool.cancelExecutor()
+              .submitToMember(
+                  new ChunkProbe(attempt.session, sending.chunk.firstIndex()), attempt.member);
+      Long read = answer.get(probeNanos, TimeUnit.NANOSECONDS);
+      running = read == null ? ChunkProbe.NOT_RUNNING : read;
+    } catch (TimeoutException | ExecutionException | RuntimeException e) {
+      if (!attempt.answer.isDone()) {
+        giveUp(
+            attempt.member,
+            "did not answer within "
+                + Duration.ofNanos(probeNanos)
+                + " whether it runs "
+                + sending.name
+                + ", not returned within the chunk timeout of "
+                + pool.config().chunkTimeout()
+                + " (it hangs, or is cut off)");
+      }
+      return;
+    }
+    long now = System.nanoTime();
+    if (running >= timeoutNanos) {
+      giveUp(
+          attempt.member,
+          "ran "
+              + sending.name
+              + " for longer than the chunk timeout of "
               + pool.config().chunkTimeout()
               + " (it hangs, or one chunk takes longer than that)");
-    } catch (ExecutionException | CancellationException e) {
-      Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+    } else if (running >= 0) {
+      attempt.checkAt = now + (timeoutNanos - running);
+    } else if (now - attempt.sentAt >= saturatedSum(queueTimeoutNanos, timeoutNanos)) {
+      giveUp(
+          attempt.member,
+          "did not start "
+              + sending.name
+              + " within the queue timeout of "
+              + pool.config().queueTimeout()
+              + " (its threads are held by work that does not end)");
+    } else {
+      attempt.checkAt = now + timeoutNanos; // queued behind other work: its run time counts later
+    }
+  }
+
+  private static long saturatedSum(long a, long b) {
+    long sum = a + b;
+    return sum < 0 ? Long.MAX_VALUE : sum;
+  }
+
+  /**
+   * Looks at an answer that is there: reports the chunk's results and returns null, or returns why
+   * the chunk was lost with the member (then given up on).
+   */
+  private @Nullable String settle(Sending sending, Attempt attempt) {
+    RemoteChunk chunk = sending.chunk;
+    Named name = sending.name;
+    Member member = attempt.member;
+    ChunkResult result;
+    try {
+      result = attempt.answer.getNow(null);
+    } catch (CompletionException | CancellationException e) {
+      Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
       if (cause instanceof GivenUp given) {
         return given.reason;
       }
@@ -170,11 +387,13 @@ final class ClusterCall implements ChunkRunner {
         throw new ClusterFailedException(what + ": " + pool + " was shut down", cause);
       }
       throw failures.remote(name, "member " + member.getAddress(), cause);
-    } finally {
-      done(member, answer);
+    }
+    if (result == null) {
+      return giveUp(member, "sent an answer this caller refused: no answer");
     }
     String problem =
-        ResultCheck.problem(result, id, chunk.firstIndex(), chunk.size(), pool.signer());
+        ResultCheck.problem(
+            result, attempt.session, chunk.firstIndex(), chunk.size(), pool.signer());
     if (problem != null) {
       return giveUp(member, "sent an answer this caller refused: " + problem);
     }
@@ -188,6 +407,7 @@ final class ClusterCall implements ChunkRunner {
       case FAILED -> {
         Throwable cause = readFailure(name, member, result);
         Duration took = Duration.ofNanos(result.nanos);
+        answered(attempt);
         if (!outcomes) {
           chunk.failed(result.failedAt, cause, took);
           return null;
@@ -216,6 +436,7 @@ final class ClusterCall implements ChunkRunner {
         if (wrong != null || !(read instanceof Object[] results)) {
           return giveUp(member, "sent an answer this caller refused: " + wrong);
         }
+        answered(attempt);
         chunk.ran(Duration.ofNanos(result.nanos));
         Duration each = Duration.ofNanos(result.nanos / Math.max(1, results.length));
         for (int i = 0; i < results.length; i++) {
@@ -228,6 +449,10 @@ final class ClusterCall implements ChunkRunner {
         return null;
       }
     }
+  }
+
+  private synchronized void answered(Attempt attempt) {
+    times.answered(System.nanoTime() - attempt.sentAt);
   }
 
   /** A member would not run a chunk: gives up on it (another secret), or fails the call. */
@@ -273,52 +498,103 @@ final class ClusterCall implements ChunkRunner {
     }
   }
 
+  /** Waits until the call's chunks in flight leave room for {@code bytes} more (or hold none). */
+  private synchronized void awaitRoomForBytes(long bytes) throws InterruptedException {
+    while (bytesInFlight > 0 && bytesInFlight + bytes > MAX_BYTES_IN_FLIGHT) {
+      wait();
+    }
+    bytesInFlight += bytes;
+  }
+
   /**
-   * The usable member with the lowest share of its capacity in use, once one has room; its load
-   * counts the chunk from now on.
+   * The usable member, not in {@code exclude}, with the lowest share of its capacity in use, once
+   * one has room (or at once, with {@code mayWait} false: null if none has room); its load counts
+   * the chunk from now on. A member given up on is usable again after its cool-down.
    *
-   * @throws ClusterFailedException if no member is usable
+   * @throws ClusterFailedException if no member is usable or cooling down
    */
-  private synchronized Member awaitMember() throws InterruptedException {
+  private synchronized @Nullable Member awaitMember(Set<UUID> exclude, boolean mayWait)
+      throws InterruptedException {
     while (true) {
       pool.checkRunning(what);
       Member best = null;
       double bestShare = Double.MAX_VALUE;
       boolean anyUsable = false;
-      for (Member member : pool.workers()) {
-        if (givenUp.containsKey(member.getUuid())) {
+      long now = System.nanoTime();
+      long nextRejoin = Long.MAX_VALUE;
+      for (Member member : pool.workers().members()) {
+        if (exclude.contains(member.getUuid())) {
+          continue;
+        }
+        GivenUpOn given = givenUp.get(member.getUuid());
+        if (given != null && now - given.until < 0) {
+          nextRejoin = Math.min(nextRejoin, given.until - now);
           continue;
         }
         anyUsable = true;
-        int threads = MemberSelection.threadsOf(member);
-        int capacity = threads + Math.max(1, threads / 4);
+        int capacity = IN_FLIGHT_PER_SLOT * MemberSelection.threadsOf(member);
         int load = loads.getOrDefault(member.getUuid(), 0);
         if (load < capacity && (double) load / capacity < bestShare) {
           best = member;
           bestShare = (double) load / capacity;
         }
       }
-      if (!anyUsable) {
-        throw noMemberLeft("");
-      }
       if (best != null) {
         loads.merge(best.getUuid(), 1, Integer::sum);
-        holders.putIfAbsent(best.getUuid(), best);
         return best;
       }
-      wait(TimeUnit.SECONDS.toMillis(1)); // woken by a completion; a member may also join
+      if (!mayWait) {
+        return null;
+      }
+      if (!anyUsable && nextRejoin == Long.MAX_VALUE) {
+        throw noMemberLeft("");
+      }
+      // Woken by a completion or a change of members; a member's cool-down may also end.
+      long waitNanos = Math.min(nextRejoin, TimeUnit.SECONDS.toNanos(1));
+      TimeUnit.NANOSECONDS.timedWait(this, Math.max(1, waitNanos));
     }
   }
 
+  /** The member list changed: chunks waiting for a member look again. */
+  synchronized void membersChanged() {
+    notifyAll();
+  }
+
+  /** Whether {@code member} was given up on and its cool-down has not ended. */
+  private boolean isCoolingDown(Member member, long now) {
+    GivenUpOn given = givenUp.get(member.getUuid());
+    return given != null && now - given.until < 0;
+  }
+
+  /** The member's session of this call: new after each give-up, so a rejoin is not dropped. */
+  private synchronized UUID sessionAt(Member member) {
+    UUID session = sessions.get(member.getUuid());
+    if (session == null) {
+      session = UUID.randomUUID();
+      sessions.put(member.getUuid(), session);
+      holders.put(session, member);
+    }
+    return session;
+  }
+
   /** Sends the chunk; null if the member could not be reached (then given up on). */
-  private @Nullable CompletableFuture<ChunkResult> send(
-      ChunkTask message, Member member, Named name, @Nullable Object[] items, String suspects) {
+  private @Nullable Attempt send(Sending sending, Member member) {
+    UUID session = sessionAt(member);
+    ChunkTask message =
+        new ChunkTask(
+            session,
+            sending.chunk.firstIndex(),
+            sending.chunk.size(),
+            fingerprint,
+            pool.config(),
+            sending.payload,
+            pool.signer());
     Future<ChunkResult> future;
     try {
       future = pool.chunkExecutor().submitToMember(message, member);
     } catch (HazelcastSerializationException e) {
       release(member);
-      throw notSerializable(name, message.first(), items, e);
+      throw notSerializable(sending.name, message.first(), sending.items, e);
     } catch (RuntimeException e) {
       release(member);
       if (!pool.isRunning()) {
@@ -328,7 +604,7 @@ final class ClusterCall implements ChunkRunner {
         giveUp(member, "could not be reached (" + e + ")");
         return null;
       }
-      throw new ParmapException(what + ": sending " + name + " failed: " + e, e);
+      throw new ParmapException(what + ": sending " + sending.name + " failed: " + e, e);
     }
     if (!(future instanceof CompletionStage<?>)) {
       throw new IllegalStateException(
@@ -339,7 +615,7 @@ final class ClusterCall implements ChunkRunner {
     CompletableFuture<ChunkResult> answer = new CompletableFuture<>();
     synchronized (this) {
       awaited.computeIfAbsent(member.getUuid(), k -> new ArrayList<>()).add(answer);
-      suspectsOf.put(answer, suspects);
+      suspectsOf.put(answer, sending.suspects);
     }
     stage.whenComplete(
         (result, error) -> {
@@ -349,16 +625,22 @@ final class ClusterCall implements ChunkRunner {
             answer.complete(result);
           }
         });
-    return answer;
+    long now = System.nanoTime();
+    return new Attempt(member, session, answer, now, now + timeoutNanos);
   }
 
-  private synchronized void done(Member member, CompletableFuture<ChunkResult> answer) {
-    List<CompletableFuture<ChunkResult>> there = awaited.get(member.getUuid());
-    if (there != null) {
-      there.remove(answer);
+  /** The attempt has its answer, or lost the race: its member's load no longer counts it. */
+  private synchronized void done(Attempt attempt) {
+    if (attempt.released) {
+      return;
     }
-    suspectsOf.remove(answer);
-    release(member);
+    attempt.released = true;
+    List<CompletableFuture<ChunkResult>> there = awaited.get(attempt.member.getUuid());
+    if (there != null) {
+      there.remove(attempt.answer);
+    }
+    suspectsOf.remove(attempt.answer);
+    release(attempt.member);
   }
 
   private synchronized void release(Member member) {
@@ -367,29 +649,54 @@ final class ClusterCall implements ChunkRunner {
   }
 
   /**
-   * Sends no more chunks to {@code member} in this call; the chunks awaited there are lost with it
-   * and re-sent by their threads. Returns why, as a loss of the calling chunk.
+   * Sends no more chunks to {@code member} for its cool-down (doubled each time it is given up on
+   * again), and tells it to drop the chunks of its session of the call; the chunks awaited there
+   * are lost with it and re-sent by their threads. Returns why, as a loss of the calling chunk.
    */
-  private synchronized String giveUp(Member member, String reason) {
-    String known = givenUp.get(member.getUuid());
-    if (known != null) {
-      return known;
-    }
-    String why = member.getAddress() + " " + reason;
-    givenUp.put(member.getUuid(), why);
-    holders.putIfAbsent(member.getUuid(), member);
-    List<CompletableFuture<ChunkResult>> there = awaited.remove(member.getUuid());
-    if (there != null) {
-      for (CompletableFuture<ChunkResult> answer : there) {
-        String suspects = suspectsOf.remove(answer);
-        if (suspects != null) {
-          lossesBySuspects.merge(suspects, 1, Integer::sum);
-        }
-        answer.completeExceptionally(new GivenUp(why));
+  private String giveUp(Member member, String reason) {
+    UUID session;
+    String why;
+    synchronized (this) {
+      long now = System.nanoTime();
+      GivenUpOn known = givenUp.get(member.getUuid());
+      if (known != null && now - known.until < 0) {
+        return known.reason;
       }
+      why = member.getAddress() + " " + reason;
+      int times = known == null ? 1 : known.times + 1;
+      long coolDown = coolDownNanos << Math.min(times - 1, 20);
+      givenUp.put(
+          member.getUuid(),
+          new GivenUpOn(why, coolDown < 0 ? Long.MAX_VALUE : now + coolDown, times));
+      session = sessions.remove(member.getUuid());
+      List<CompletableFuture<ChunkResult>> there = awaited.remove(member.getUuid());
+      if (there != null) {
+        for (CompletableFuture<ChunkResult> answer : there) {
+          String suspects = suspectsOf.remove(answer);
+          if (suspects != null) {
+            lossesBySuspects.merge(suspects, 1, Integer::sum);
+          }
+          answer.completeExceptionally(new GivenUp(why));
+        }
+      }
+      notifyAll();
     }
-    notifyAll();
+    if (session != null) {
+      cancel(session, member); // it may still run or hold chunks of this session: drop them
+    }
     return why;
+  }
+
+  /** Tells {@code member} to drop the chunks of {@code session}, without waiting for its answer. */
+  private void cancel(UUID session, Member member) {
+    if (!pool.isRunning()) {
+      return;
+    }
+    try {
+      var unused = pool.cancelExecutor().submitToMember(new CancelCall(session), member);
+    } catch (RuntimeException e) {
+      // The member or the pool is gone: nothing left there to cancel.
+    }
   }
 
   /**
@@ -418,8 +725,8 @@ final class ClusterCall implements ChunkRunner {
     if (givenUp.isEmpty()) {
       message.append("; the cluster has no member that runs tasks");
     }
-    for (String reason : givenUp.values()) {
-      message.append("; member ").append(reason);
+    for (GivenUpOn given : givenUp.values()) {
+      message.append("; member ").append(given.reason);
     }
     message.append(suspects);
     return new ClusterFailedException(message.toString(), null);
@@ -445,24 +752,16 @@ final class ClusterCall implements ChunkRunner {
    * or was given up on, to interrupt its chunks and drop those still queued; once.
    */
   void end() {
-    List<Member> members;
+    Map<UUID, Member> sent;
     synchronized (this) {
       if (ended) {
         return;
       }
       ended = true;
-      members = new ArrayList<>(holders.values());
+      sent = new LinkedHashMap<>(holders);
     }
-    if (!pool.isRunning()) {
-      return;
-    }
-    for (Member member : members) {
-      try {
-        var unused = pool.cancelExecutor().submitToMember(new CancelCall(id), member);
-      } catch (RuntimeException e) {
-        // The member or the pool is gone: nothing left there to cancel.
-      }
-    }
+    pool.unwatch(this);
+    sent.forEach(this::cancel);
   }
 
   /**
@@ -497,6 +796,53 @@ final class ClusterCall implements ChunkRunner {
       return size == 1
           ? "the chunk of item #" + first
           : "the chunk of items #" + first + " to #" + (first + size - 1);
+    }
+  }
+
+  /** Why a member was given up on, until when it cools down, and how often it was given up on. */
+  private record GivenUpOn(String reason, long until, int times) {}
+
+  /** A chunk being sent: the engine's view of it, its items and its serialized payload. */
+  private static final class Sending {
+    final RemoteChunk chunk;
+    final Named name;
+    final @Nullable Object[] items;
+    final byte[] payload;
+    final String suspects;
+
+    Sending(RemoteChunk chunk, Named name, @Nullable Object[] items, byte[] payload) {
+      this.chunk = chunk;
+      this.name = name;
+      this.items = items;
+      this.payload = payload;
+      this.suspects = PoisonReport.describe(chunk.firstIndex(), items);
+    }
+  }
+
+  /**
+   * The chunk sent to one member: its answer, when it was sent, and when to look again whether the
+   * member runs it past the chunk timeout. Used by the chunk's thread; {@code released} under the
+   * call's lock.
+   */
+  private static final class Attempt {
+    final Member member;
+    final UUID session;
+    final CompletableFuture<ChunkResult> answer;
+    final long sentAt;
+    long checkAt;
+    boolean released;
+
+    Attempt(
+        Member member,
+        UUID session,
+        CompletableFuture<ChunkResult> answer,
+        long sentAt,
+        long checkAt) {
+      this.member = member;
+      this.session = session;
+      this.answer = answer;
+      this.sentAt = sentAt;
+      this.checkAt = checkAt;
     }
   }
 }

@@ -36,9 +36,9 @@ import org.jspecify.annotations.Nullable;
  * {@link Builder#allowedPackages}.
  *
  * <p><b>Equality.</b> Two configs are equal when every component is: cluster name, member list (in
- * order), bind address, port, threads, allowed packages (in order), the three timeouts, the chunk
- * size, the re-send cap and the shared secret. {@link #toString()} shows every component but the
- * secret's bytes.
+ * order), bind address, port, threads, allowed packages (in order), the four timeouts, the
+ * cool-down, the chunk size, the re-send cap and the shared secret. {@link #toString()} shows every
+ * component but the secret's bytes.
  *
  * @since 0.1
  */
@@ -82,6 +82,8 @@ public final class ClusterConfig {
   private final int threads;
   private final List<String> allowedPackages;
   private final Duration chunkTimeout;
+  private final Duration queueTimeout;
+  private final Duration coolDown;
   private final Duration heartbeatTimeout;
   private final Duration connectTimeout;
   private final int fixedChunkSize; // 0: adaptive
@@ -96,6 +98,8 @@ public final class ClusterConfig {
     this.threads = builder.threads;
     this.allowedPackages = List.copyOf(builder.allowedPackages);
     this.chunkTimeout = builder.chunkTimeout;
+    this.queueTimeout = builder.queueTimeout;
+    this.coolDown = builder.coolDown;
     this.heartbeatTimeout = builder.heartbeatTimeout;
     this.connectTimeout = builder.connectTimeout;
     this.fixedChunkSize = builder.fixedChunkSize;
@@ -107,9 +111,9 @@ public final class ClusterConfig {
   /**
    * The defaults: cluster {@value #DEFAULT_CLUSTER_NAME}, the one member {@code 127.0.0.1:5701},
    * bound to {@code 127.0.0.1} on port {@value #DEFAULT_PORT}, one worker thread per processor, no
-   * extra allowed packages, chunk timeout 10 minutes, heartbeat timeout 10 s, connect timeout 30 s,
-   * adaptive chunk size, a lost chunk re-sent at most {@value #DEFAULT_MAX_RESENDS} times, no
-   * shared secret.
+   * extra allowed packages, chunk timeout 10 minutes, queue timeout 1 hour, cool-down 30 s,
+   * heartbeat timeout 10 s, connect timeout 30 s, adaptive chunk size, a lost chunk re-sent at most
+   * {@value #DEFAULT_MAX_RESENDS} times, no shared secret.
    *
    * @return the default config
    */
@@ -141,6 +145,8 @@ public final class ClusterConfig {
     builder.allowedPackages.clear();
     builder.allowedPackages.addAll(allowedPackages);
     builder.chunkTimeout = chunkTimeout;
+    builder.queueTimeout = queueTimeout;
+    builder.coolDown = coolDown;
     builder.heartbeatTimeout = heartbeatTimeout;
     builder.connectTimeout = connectTimeout;
     builder.fixedChunkSize = fixedChunkSize;
@@ -205,12 +211,37 @@ public final class ClusterConfig {
   }
 
   /**
-   * Returns how long a caller waits for one chunk on one member.
+   * Returns how long one chunk may run on one member before the caller gives up on that member: run
+   * time, counted from when the member started the chunk, not time queued there.
    *
    * @return the chunk timeout
    */
   public Duration chunkTimeout() {
     return chunkTimeout;
+  }
+
+  /**
+   * Returns how long a chunk may wait in a member's queue (behind other callers' work) before it
+   * starts, on top of the {@linkplain #chunkTimeout() chunk timeout}, before the caller gives up on
+   * that member.
+   *
+   * @return the queue timeout
+   * @since 0.1
+   */
+  public Duration queueTimeout() {
+    return queueTimeout;
+  }
+
+  /**
+   * Returns how long a call sends no chunk to a member it gave up on (a chunk timed out there, or
+   * its answer was refused) before that member may rejoin the call; doubled each time the call
+   * gives up on the same member again.
+   *
+   * @return the cool-down
+   * @since 0.1
+   */
+  public Duration coolDown() {
+    return coolDown;
   }
 
   /**
@@ -292,6 +323,8 @@ public final class ClusterConfig {
         && threads == that.threads
         && allowedPackages.equals(that.allowedPackages)
         && chunkTimeout.equals(that.chunkTimeout)
+        && queueTimeout.equals(that.queueTimeout)
+        && coolDown.equals(that.coolDown)
         && heartbeatTimeout.equals(that.heartbeatTimeout)
         && connectTimeout.equals(that.connectTimeout)
         && fixedChunkSize == that.fixedChunkSize
@@ -309,6 +342,8 @@ public final class ClusterConfig {
         threads,
         allowedPackages,
         chunkTimeout,
+        queueTimeout,
+        coolDown,
         heartbeatTimeout,
         connectTimeout,
         fixedChunkSize,
@@ -319,8 +354,9 @@ public final class ClusterConfig {
   /**
    * Every component, for example {@code ClusterConfig[clusterName=parmap, members=[127.0.0.1:5701],
    * bindAddress=127.0.0.1, port=5701, threads=8, allowedPackages=[], chunkTimeout=PT10M,
-   * heartbeatTimeout=PT10S, connectTimeout=PT30S, chunkSize=adaptive, maxResends=3,
-   * sharedSecret=none]}; a secret shows as {@code sharedSecret=set}, never its bytes.
+   * queueTimeout=PT1H, coolDown=PT30S, heartbeatTimeout=PT10S, connectTimeout=PT30S,
+   * chunkSize=adaptive, maxResends=3, sharedSecret=none]}; a secret shows as {@code
+   * sharedSecret=set}, never its bytes.
    *
    * @return a description of this config
    */
@@ -340,6 +376,10 @@ public final class ClusterConfig {
         + allowedPackages
         + ", chunkTimeout="
         + chunkTimeout
+        + ", queueTimeout="
+        + queueTimeout
+        + ", coolDown="
+        + coolDown
         + ", heartbeatTimeout="
         + heartbeatTimeout
         + ", connectTimeout="
@@ -366,6 +406,8 @@ public final class ClusterConfig {
     private int threads = Runtime.getRuntime().availableProcessors();
     private final LinkedHashSet<String> allowedPackages = new LinkedHashSet<>();
     private Duration chunkTimeout = Duration.ofMinutes(10);
+    private Duration queueTimeout = Duration.ofHours(1);
+    private Duration coolDown = Duration.ofSeconds(30);
     private Duration heartbeatTimeout = Duration.ofSeconds(10);
     private Duration connectTimeout = Duration.ofSeconds(30);
     private int fixedChunkSize; // 0: adaptive
@@ -523,8 +565,13 @@ public final class ClusterConfig {
     }
 
     /**
-     * How long a caller waits for one chunk on one member before it gives up on that member for the
-     * rest of the call and runs the chunk on another one. It bounds a member that hangs (stopped,
+     * How long one chunk may run on one member before the caller gives up on that member (for the
+     * {@linkplain #coolDown cool-down}) and runs the chunk on another one. It counts run time: the
+     * clock starts when the member starts the chunk, not while the chunk waits in the member's
+     * queue behind other callers' work (that wait is bounded by the {@linkplain #queueTimeout queue
+     * timeout}). When it passes, the caller asks the member whether and since when it runs the
+     * chunk; a member that does not answer within half the shorter of this timeout and the
+     * heartbeat timeout (at least 1 s) is taken to hang. It bounds a member that hangs (stopped,
      * swapping, partitioned) without leaving the cluster. Choose it well above the time one chunk
      * takes: a chunk holds about 50 ms of work, or one item when items are slower than that.
      *
@@ -535,6 +582,46 @@ public final class ClusterConfig {
     public Builder chunkTimeout(Duration chunkTimeout) {
       positive(chunkTimeout, "chunkTimeout");
       this.chunkTimeout = chunkTimeout;
+      return this;
+    }
+
+    /**
+     * How long a chunk may wait in a member's queue before it starts (behind other callers' chunks:
+     * a member runs as many chunks at once as it has threads), on top of the {@linkplain
+     * #chunkTimeout chunk timeout}: a chunk not answered within the two from its send is given up
+     * on there, and the member drops it. A generous bound (1 hour by default): it only catches a
+     * member whose threads are all held by work that never ends.
+     *
+     * @param queueTimeout a positive duration
+     * @return this builder
+     * @throws IllegalArgumentException if the duration is not positive
+     * @since 0.1
+     */
+    public Builder queueTimeout(Duration queueTimeout) {
+      positive(queueTimeout, "queueTimeout");
+      this.queueTimeout = queueTimeout;
+      return this;
+    }
+
+    /**
+     * How long a call sends no chunk to a member it gave up on while the member stays in the
+     * cluster (a chunk ran past the chunk timeout there, it did not answer, or its answer was
+     * refused), before the member may rejoin the call: 30 s by default. Each time the call gives up
+     * on the same member again, the cool-down doubles. A member that left the cluster does not come
+     * back into the call unless it joins again. When every member is cooling down, the call waits
+     * for the first to rejoin (each chunk is still re-sent at most {@link #maxResends} times).
+     *
+     * @param coolDown zero or a positive duration
+     * @return this builder
+     * @throws IllegalArgumentException if the duration is negative
+     * @since 0.1
+     */
+    public Builder coolDown(Duration coolDown) {
+      Objects.requireNonNull(coolDown, "coolDown must not be null");
+      if (coolDown.isNegative()) {
+        throw new IllegalArgumentException("coolDown must not be negative, but was " + coolDown);
+      }
+      this.coolDown = coolDown;
       return this;
     }
 

@@ -1,9 +1,9 @@
 package dev.parmap.hazelcast;
 
 import com.hazelcast.client.HazelcastClient;
-import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.InitialMembershipEvent;
+import com.hazelcast.cluster.InitialMembershipListener;
 import com.hazelcast.cluster.MembershipEvent;
-import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.IExecutorService;
@@ -36,7 +36,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -184,20 +186,28 @@ public final class ClusterPool implements ParallelPool {
 
   private ClusterPool(HazelcastInstance instance, ClusterConfig config, String description) {
     this(new Shared(instance, config, description), MapOptions.defaults());
+    // The member list is kept from membership events, never scanned per chunk: the initial event
+    // sets it, each join or leave replaces it (read by every chunk as one volatile snapshot).
     instance
         .getCluster()
         .addMembershipListener(
-            new MembershipListener() {
+            new InitialMembershipListener() {
+              @Override
+              public void init(InitialMembershipEvent event) {
+                shared.membersChanged();
+              }
+
               @Override
               public void memberAdded(MembershipEvent event) {
-                shared.signalChange();
+                shared.membersChanged();
               }
 
               @Override
               public void memberRemoved(MembershipEvent event) {
-                shared.signalChange();
+                shared.membersChanged();
               }
             });
+    shared.membersChanged(); // a client may deliver the initial event later, on its own thread
   }
 
   private ClusterPool(Shared shared, MapOptions options) {
@@ -610,14 +620,21 @@ public final class ClusterPool implements ParallelPool {
     return shared.instance.getLifecycleService().isRunning();
   }
 
-  List<Member> workers() {
-    List<Member> workers = new ArrayList<>();
-    for (Member member : shared.instance.getCluster().getMembers()) {
-      if (MemberSelection.runsChunks(member)) {
-        workers.add(member);
-      }
-    }
-    return workers;
+  /**
+   * The members that run chunks, as the last membership event left them: a snapshot kept by the
+   * membership listener, so that a chunk reads one volatile field instead of scanning the cluster.
+   */
+  MemberSelection.Workers workers() {
+    return shared.workers;
+  }
+
+  /** Tells {@code call} when the member list changes, until it ends ({@link #unwatch}). */
+  void watch(ClusterCall call) {
+    shared.calls.add(call);
+  }
+
+  void unwatch(ClusterCall call) {
+    shared.calls.remove(call);
   }
 
   void checkRunning(String what) {
@@ -656,26 +673,34 @@ public final class ClusterPool implements ParallelPool {
         task instanceof SerializableTask<?, ?> serializable
             ? (SerializableTask<@Nullable Object, ?>) serializable
             : new SerializedTask<>((Task<@Nullable Object, ?>) task);
+    boolean ordered =
+        kind != CallKind.FOR_EACH
+            && kind != CallKind.STREAM_UNORDERED
+            && kind != CallKind.STREAM_OUTCOMES_UNORDERED;
     ClusterCall remote =
-        new ClusterCall(this, outcomes ? new OutcomeTask(erased) : erased, outcomes, what);
+        new ClusterCall(this, outcomes ? new OutcomeTask(erased) : erased, outcomes, ordered, what);
     PoolContext context = context();
     Run<T, R> run = ChunkRunner.newCall(context, items, remote, sizing(), kind, what, callOptions);
     shared.life.register(run, kind.waitsForTheWholeCall(), what, this);
+    watch(remote); // until its end: it then tells the members, and stops watching
     return new Call<>(run, remote, context);
   }
 
-  /** The context of a call made now: virtual threads, as many as the cluster's slots. */
+  /**
+   * The context of a call made now: virtual threads, one per chunk in flight; the cluster's slots
+   * (the sum of its members' threads) as the parallelism, and twice that as the most chunks in
+   * flight, so that every member has a chunk queued behind each one it runs and starts the next at
+   * once.
+   */
   private PoolContext context() {
-    int slots = 0;
-    int capacity = 0;
-    for (Member member : workers()) {
-      int threads = MemberSelection.threadsOf(member);
-      slots += threads;
-      capacity += threads + Math.max(1, threads / 4);
-    }
+    int slots = workers().slots();
     return new PoolContext(
         shared.description,
-        new Launcher.Virtual(shared.threadPrefix, Math.max(1, slots), Math.max(1, capacity), null),
+        new Launcher.Virtual(
+            shared.threadPrefix,
+            Math.max(1, slots),
+            Math.max(1, ClusterCall.IN_FLIGHT_PER_SLOT * slots),
+            null),
         shared.threadPrefix,
         PoolContext.DEFAULT_WINDOW,
         shared.timer,
@@ -727,6 +752,8 @@ public final class ClusterPool implements ParallelPool {
     final PoolTimer timer;
     final ReentrantLock lock = new ReentrantLock();
     final Condition changed = lock.newCondition();
+    final Set<ClusterCall> calls = ConcurrentHashMap.newKeySet(); // calls in progress
+    volatile MemberSelection.Workers workers = MemberSelection.Workers.NONE;
 
     Shared(HazelcastInstance instance, ClusterConfig config, String description) {
       this.instance = instance;
@@ -740,12 +767,17 @@ public final class ClusterPool implements ParallelPool {
       this.timer = new PoolTimer(threadPrefix);
     }
 
-    void signalChange() {
+    /** Takes the member list again, and wakes whoever waits for members. */
+    void membersChanged() {
       lock.lock();
       try {
+        workers = MemberSelection.Workers.of(instance.getCluster().getMembers());
         changed.signalAll();
       } finally {
         lock.unlock();
+      }
+      for (ClusterCall call : calls) {
+        call.membersChanged();
       }
     }
   }

@@ -28,6 +28,7 @@ final class MemberCalls {
 
   // Guarded by this.
   private final Map<UUID, Set<Thread>> running = new HashMap<>();
+  private final Map<Started, Long> startedAt = new HashMap<>(); // chunks running: since when
   private final LinkedHashSet<UUID> ended = new LinkedHashSet<>();
   private @Nullable PauseWatch pauseWatch;
 
@@ -95,15 +96,25 @@ final class MemberCalls {
   }
 
   /**
-   * Records that the current thread runs a chunk of {@code call}; returns false, recording nothing,
-   * if the call ended.
+   * Records that the current thread runs the chunk of {@code call} that starts at {@code first};
+   * returns false, recording nothing, if the call ended.
    */
-  synchronized boolean enter(UUID call) {
+  synchronized boolean enter(UUID call, long first) {
     if (ended.contains(call)) {
       return false;
     }
     running.computeIfAbsent(call, c -> new HashSet<>()).add(Thread.currentThread());
+    startedAt.put(new Started(call, first), System.nanoTime());
     return true;
+  }
+
+  /**
+   * How long the chunk of {@code call} at {@code first} has been running here, in nanoseconds; or
+   * {@link ChunkProbe#NOT_RUNNING} if it does not run now (queued, done, or never received).
+   */
+  synchronized long runningFor(UUID call, long first) {
+    Long since = startedAt.get(new Started(call, first));
+    return since == null ? ChunkProbe.NOT_RUNNING : System.nanoTime() - since;
   }
 
   /**
@@ -111,7 +122,8 @@ final class MemberCalls {
    * {@link #end} is cleared here, under the same lock, so that it cannot reach the next task the
    * thread runs.
    */
-  synchronized void exit(UUID call) {
+  synchronized void exit(UUID call, long first) {
+    startedAt.remove(new Started(call, first));
     Set<Thread> threads = running.get(call);
     if (threads != null) {
       threads.remove(Thread.currentThread());
@@ -140,4 +152,7 @@ final class MemberCalls {
   synchronized boolean hasEnded(UUID call) {
     return ended.contains(call);
   }
+
+  /** A chunk, by its call and its first index. */
+  private record Started(UUID call, long first) {}
 }
