@@ -272,7 +272,7 @@ final class ChunkTask
     for (int i = 0; i < items.length; i++) {
       // Also just before the first: the member may have stood still since. A chunk that ran past
       // the chunk timeout is one its caller gives up on (its probe says so).
-      if (isStale(calls) || System.nanoTime() - start >= chunkTimeoutNanos) {
+      if (isStale(calls) || (i > 0 && System.nanoTime() - start >= chunkTimeoutNanos)) {
         return ChunkResult.cancelled();
       }
       @Nullable Object result;

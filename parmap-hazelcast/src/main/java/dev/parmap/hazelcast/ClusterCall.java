@@ -219,14 +219,15 @@ final class ClusterCall implements ChunkRunner {
         for (Attempt a : attempts) {
           wake = Math.min(wake, a.checkAt);
         }
-        long hedgeAt = Long.MAX_VALUE;
         if (ordered && !hedged) {
-          long after;
-          synchronized (this) {
-            after = times.hedgeAfterNanos();
-          }
-          hedgeAt = after == Long.MAX_VALUE ? nextSampleCheck(now) : first.sentAt + after;
-          wake = Math.min(wake, hedgeAt);
+          // Before the first round trips are measured, look again after the floor.
+          long after = hedgeAfterNanos();
+          wake =
+              Math.min(
+                  wake,
+                  after == Long.MAX_VALUE
+                      ? now + ChunkTimes.HEDGE_FLOOR_NANOS
+                      : first.sentAt + after);
         }
         awaitAny(attempts, Math.max(0, wake - now));
         for (Attempt a : List.copyOf(attempts)) {
@@ -249,7 +250,10 @@ final class ClusterCall implements ChunkRunner {
             probe(sending, a);
           }
         }
-        if (ordered && !hedged && now - hedgeAt >= 0 && isHeadOfLine(sending)) {
+        if (ordered
+            && !hedged
+            && now - first.sentAt >= hedgeAfterNanos()
+            && isHeadOfLine(sending)) {
           Attempt copy = hedge(sending, attempts);
           if (copy != null) {
             attempts.add(copy);
@@ -272,9 +276,8 @@ final class ClusterCall implements ChunkRunner {
     }
   }
 
-  /** Before the first round trips are measured, when to look again whether a hedge is due. */
-  private long nextSampleCheck(long now) {
-    return now + ChunkTimes.HEDGE_FLOOR_NANOS;
+  private synchronized long hedgeAfterNanos() {
+    return times.hedgeAfterNanos();
   }
 
   /** Waits up to {@code nanos} until one of the attempts' answers is there. */
@@ -322,7 +325,10 @@ final class ClusterCall implements ChunkRunner {
       Long read = answer.get(probeNanos, TimeUnit.NANOSECONDS);
       running = read == null ? ChunkProbe.NOT_RUNNING : read;
     } catch (TimeoutException | ExecutionException | RuntimeException e) {
-      if (!attempt.answer.isDone()) {
+      Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+      if (isMemberLoss(cause)) {
+        giveUp(attempt.member, "left the cluster (" + cause + ")", true);
+      } else if (!attempt.answer.isDone()) {
         giveUp(
             attempt.member,
             "did not answer within "
@@ -381,7 +387,7 @@ final class ClusterCall implements ChunkRunner {
         return given.reason;
       }
       if (isMemberLoss(cause) || cause instanceof CancellationException) {
-        return giveUp(member, "left the cluster (" + cause + ")");
+        return giveUp(member, "left the cluster (" + cause + ")", true);
       }
       if (!pool.isRunning()) {
         throw new ClusterFailedException(what + ": " + pool + " was shut down", cause);
@@ -527,6 +533,9 @@ final class ClusterCall implements ChunkRunner {
           continue;
         }
         GivenUpOn given = givenUp.get(member.getUuid());
+        if (given != null && given.left) {
+          continue; // left or unreachable: back only as a new member
+        }
         if (given != null && now - given.until < 0) {
           nextRejoin = Math.min(nextRejoin, given.until - now);
           continue;
@@ -563,7 +572,7 @@ final class ClusterCall implements ChunkRunner {
   /** Whether {@code member} was given up on and its cool-down has not ended. */
   private boolean isCoolingDown(Member member, long now) {
     GivenUpOn given = givenUp.get(member.getUuid());
-    return given != null && now - given.until < 0;
+    return given != null && (given.left || now - given.until < 0);
   }
 
   /** The member's session of this call: new after each give-up, so a rejoin is not dropped. */
@@ -601,7 +610,7 @@ final class ClusterCall implements ChunkRunner {
         throw new ClusterFailedException(what + ": " + pool + " was shut down", e);
       }
       if (isMemberLoss(e)) {
-        giveUp(member, "could not be reached (" + e + ")");
+        giveUp(member, "could not be reached (" + e + ")", true);
         return null;
       }
       throw new ParmapException(what + ": sending " + sending.name + " failed: " + e, e);
@@ -654,20 +663,27 @@ final class ClusterCall implements ChunkRunner {
    * are lost with it and re-sent by their threads. Returns why, as a loss of the calling chunk.
    */
   private String giveUp(Member member, String reason) {
+    return giveUp(member, reason, false);
+  }
+
+  /**
+   * As {@link #giveUp(Member, String)}; a member that {@code left} the cluster or cannot be reached
+   * does not rejoin the call (it comes back, if at all, as a new member).
+   */
+  private String giveUp(Member member, String reason, boolean left) {
     UUID session;
     String why;
     synchronized (this) {
       long now = System.nanoTime();
       GivenUpOn known = givenUp.get(member.getUuid());
-      if (known != null && now - known.until < 0) {
+      if (known != null && (known.left || now - known.until < 0)) {
         return known.reason;
       }
       why = member.getAddress() + " " + reason;
       int times = known == null ? 1 : known.times + 1;
-      long coolDown = coolDownNanos << Math.min(times - 1, 20);
-      givenUp.put(
-          member.getUuid(),
-          new GivenUpOn(why, coolDown < 0 ? Long.MAX_VALUE : now + coolDown, times));
+      // Doubled each time, at most 64 times; bounded so that now + coolDown compares right.
+      long coolDown = Math.min(coolDownNanos, Long.MAX_VALUE >> 10) << Math.min(times - 1, 6);
+      givenUp.put(member.getUuid(), new GivenUpOn(why, now + coolDown, times, left));
       session = sessions.remove(member.getUuid());
       List<CompletableFuture<ChunkResult>> there = awaited.remove(member.getUuid());
       if (there != null) {
@@ -800,7 +816,7 @@ final class ClusterCall implements ChunkRunner {
   }
 
   /** Why a member was given up on, until when it cools down, and how often it was given up on. */
-  private record GivenUpOn(String reason, long until, int times) {}
+  private record GivenUpOn(String reason, long until, int times, boolean left) {}
 
   /** A chunk being sent: the engine's view of it, its items and its serialized payload. */
   private static final class Sending {

@@ -235,7 +235,7 @@ public final class ClusterConfig {
   /**
    * Returns how long a call sends no chunk to a member it gave up on (a chunk timed out there, or
    * its answer was refused) before that member may rejoin the call; doubled each time the call
-   * gives up on the same member again.
+   * gives up on the same member again (up to 64 times).
    *
    * @return the cool-down
    * @since 0.1
@@ -607,9 +607,11 @@ public final class ClusterConfig {
      * How long a call sends no chunk to a member it gave up on while the member stays in the
      * cluster (a chunk ran past the chunk timeout there, it did not answer, or its answer was
      * refused), before the member may rejoin the call: 30 s by default. Each time the call gives up
-     * on the same member again, the cool-down doubles. A member that left the cluster does not come
-     * back into the call unless it joins again. When every member is cooling down, the call waits
-     * for the first to rejoin (each chunk is still re-sent at most {@link #maxResends} times).
+     * on the same member again, the cool-down doubles (up to 64 times this one). A member that left
+     * the cluster, or could not be reached, does not come back into the call (one that joins again
+     * is a new member, and is sent chunks at once). When every member is cooling down, the call
+     * waits for the first to rejoin (each chunk is still re-sent at most {@link #maxResends}
+     * times).
      *
      * @param coolDown zero or a positive duration
      * @return this builder

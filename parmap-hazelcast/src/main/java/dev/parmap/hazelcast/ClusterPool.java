@@ -89,14 +89,23 @@ import org.jspecify.annotations.Nullable;
  *   <li><b>Chunks.</b> Consecutive items travel together, in chunks sized to hold about 50 ms of
  *       work (measured as the call goes; one item when items are slower), smaller near the end of
  *       an input of known size. Each member runs as many chunks at once as it has worker threads,
- *       and is sent a few more to queue. At most 16,384 items read but not handed over are held.
+ *       and is sent as many more to queue, so that it starts the next one at once: a call keeps up
+ *       to twice the cluster's threads in chunks in flight, and at most 64 MiB of serialized
+ *       chunks. At most 16,384 items read but not handed over are held. The members are those of
+ *       the last membership event (a snapshot kept by a listener, not read again per chunk): a
+ *       member that joins mid-call is sent chunks at once.
  *   <li><b>Failures of members.</b> When a member leaves or dies (a crash, {@code kill -9}), its
- *       chunks in flight are sent to the other members. When a member does not return a chunk
- *       within the {@linkplain ClusterConfig#chunkTimeout() chunk timeout}, or stops answering
+ *       chunks in flight are sent to the other members. When a chunk has run on a member for the
+ *       {@linkplain ClusterConfig#chunkTimeout() chunk timeout} (run time: time queued there behind
+ *       other callers' chunks does not count, up to the {@linkplain ClusterConfig#queueTimeout()
+ *       queue timeout}), when the member does not answer whether it runs it, or stops answering
  *       heartbeats for the {@linkplain ClusterConfig#heartbeatTimeout() heartbeat timeout}, the
- *       call gives up on it and sends its chunks elsewhere. When no member is left, the call throws
- *       {@link ClusterFailedException}. Only members that carry parmap's member attribute are sent
- *       chunks; a plain Hazelcast member in the cluster is left alone.
+ *       call gives up on the member, tells it to drop the call's chunks, and sends them elsewhere.
+ *       A member given up on that stays in the cluster rejoins the call after its {@linkplain
+ *       ClusterConfig#coolDown() cool-down}; while every member cools down, the call waits. When no
+ *       member is left in the cluster, the call throws {@link ClusterFailedException}. Only members
+ *       that carry parmap's member attribute are sent chunks; a plain Hazelcast member in the
+ *       cluster is left alone.
  *   <li><b>Re-send cap.</b> A chunk lost with its member is re-sent at most {@linkplain
  *       ClusterConfig#maxResends() maxResends} times (3 by default); lost once more, the call
  *       throws {@link ClusterFailedException} naming its items (index and the start of {@code
@@ -109,10 +118,16 @@ import org.jspecify.annotations.Nullable;
  *   <li><b>Same code.</b> A member that loaded another version of the class declaring the task than
  *       the caller (by the SHA-256 of its class file: a worker recompiled but not restarted)
  *       refuses the chunk, and the call fails with {@link ParmapException} naming that member.
- *   <li><b>At least once, exactly once in the output.</b> A chunk re-sent may run twice (the first
- *       member may have run part of it, or all of it before it hung): tasks should be idempotent.
- *       The output still holds each item's result exactly once: the first result that arrives for a
- *       chunk is kept, later copies are dropped.
+ *   <li><b>Hedged head of line.</b> In an ordered call ({@link #map}, {@link #stream}, {@link
+ *       #mapOutcomes}, {@link #streamOutcomes}, {@link #mapAsync}), the chunk the results wait for
+ *       (the lowest one in flight) is sent once more, to another member with room, when it has been
+ *       awaited 4 times the median round trip of the call's recent chunks, and at least 1 s; the
+ *       first answer wins, the other is dropped (a hedged request: Dean and Barroso, "The Tail at
+ *       Scale", 2013).
+ *   <li><b>At least once, exactly once in the output.</b> A chunk re-sent or hedged may run twice
+ *       (the first member may have run part of it, or all of it before it hung): tasks should be
+ *       idempotent. The output still holds each item's result exactly once: the first result that
+ *       arrives for a chunk is kept, later copies are dropped.
  *   <li><b>Fail fast.</b> When a task throws on a member, the call throws {@link
  *       TaskFailedException} naming the item and its index, with exactly the task's exception as
  *       the cause (its class must be allow-listed and serializable, or a {@link ParmapException}
@@ -131,9 +146,8 @@ import org.jspecify.annotations.Nullable;
  *       instead of running its items, the chunk's thread sends it to a member and waits.
  *   <li><b>Threads.</b> The calling thread (or the stream's consumer, or {@link #mapAsync}'s
  *       virtual thread) drives the call; each chunk in flight has a virtual thread of the call that
- *       waits for its member's answer (as many as the cluster's worker threads, plus a quarter to
- *       queue); all are joined before the call returns. Hazelcast's own threads deliver the
- *       answers.
+ *       waits for its member's answer (up to twice the cluster's worker threads); all are joined
+ *       before the call returns. Hazelcast's own threads deliver the answers.
  *   <li><b>Plain tasks.</b> The {@link ParallelPool} methods take a plain {@link Task} (or {@link
  *       Action}): it must serialize all the same (a class that implements {@link
  *       java.io.Serializable}), or the call throws {@link IllegalArgumentException} before any item

@@ -92,6 +92,7 @@ class ApiSurfaceTest {
             "chunkTimeout",
             "clusterName",
             "connectTimeout",
+            "coolDown",
             "defaults",
             "equals",
             "fixedChunkSize",
@@ -101,6 +102,7 @@ class ApiSurfaceTest {
             "maxResends",
             "members",
             "port",
+            "queueTimeout",
             "threads",
             "toBuilder",
             "toString");
@@ -112,11 +114,13 @@ class ApiSurfaceTest {
             "chunkTimeout",
             "clusterName",
             "connectTimeout",
+            "coolDown",
             "fixedChunkSize",
             "heartbeatTimeout",
             "maxResends",
             "members",
             "port",
+            "queueTimeout",
             "sharedSecret",
             "threads");
   }
