@@ -215,6 +215,10 @@ final class ChunkTask
       }
       task = t;
       items = array;
+      HazelcastInstance self = member;
+      if (self != null) {
+        UserTypes.unwrap(self, items); // values of the user's registered types
+      }
     } catch (WireSerialization.Refused e) {
       return ChunkResult.refused(ChunkResult.Refusal.ALLOW_LIST, e.reason());
     } catch (ClassNotFoundException e) {
@@ -284,7 +288,9 @@ final class ChunkTask
         }
         return failed(i, e, System.nanoTime() - start);
       }
-      if (result != null && !(result instanceof Serializable)) {
+      if (result != null
+          && !(result instanceof Serializable)
+          && !calls.userTypes().isRegistered(result)) {
         NotSerializableException notSerializable =
             new NotSerializableException(
                 result.getClass().getName()
@@ -296,6 +302,10 @@ final class ChunkTask
     }
     long nanos = System.nanoTime() - start;
     try {
+      HazelcastInstance self = member;
+      if (self != null) {
+        calls.userTypes().wrap(self, results);
+      }
       return ChunkResult.done(WireSerialization.write((Object) results), nanos);
     } catch (IOException | RuntimeException e) {
       for (int i = 0; i < results.length; i++) {

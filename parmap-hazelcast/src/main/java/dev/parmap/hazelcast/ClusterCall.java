@@ -135,7 +135,9 @@ final class ClusterCall implements ChunkRunner {
     @Nullable Object[] items = new Object[chunk.size()];
     for (int i = 0; i < items.length; i++) {
       items[i] = chunk.item(i);
-      if (items[i] != null && !(items[i] instanceof Serializable)) {
+      if (items[i] != null
+          && !(items[i] instanceof Serializable)
+          && !pool.userTypes().isRegistered(items[i])) {
         throw new ItemNotSerializableException(
             chunk.firstIndex() + i,
             items[i],
@@ -145,7 +147,9 @@ final class ClusterCall implements ChunkRunner {
     }
     byte[] payload;
     try {
-      payload = WireSerialization.write(task, items);
+      @Nullable Object[] sent = items.clone();
+      pool.userTypes().wrap(pool.instance(), sent); // values of the user's registered types
+      payload = WireSerialization.write(task, sent);
     } catch (IOException | RuntimeException e) {
       throw notSerializable(name, chunk.firstIndex(), items, e);
     }
@@ -441,6 +445,12 @@ final class ClusterCall implements ChunkRunner {
         String wrong = ResultCheck.problemWithResults(read, chunk.size());
         if (wrong != null || !(read instanceof Object[] results)) {
           return giveUp(member, "sent an answer this caller refused: " + wrong);
+        }
+        try {
+          UserTypes.unwrap(pool.instance(), results); // values of the user's registered types
+        } catch (RuntimeException e) {
+          throw failures.unreadable(
+              name, "this caller (the answer of member " + member.getAddress() + ")", "" + e, e);
         }
         answered(attempt);
         chunk.ran(Duration.ofNanos(result.nanos));

@@ -3,9 +3,11 @@ package dev.parmap.hazelcast;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.regex.Pattern;
@@ -89,6 +91,8 @@ public final class ClusterConfig {
   private final int fixedChunkSize; // 0: adaptive
   private final int maxResends;
   private final byte @Nullable [] sharedSecret;
+  private final List<Class<?>> compactSerializers;
+  private final Map<Integer, Class<?>> dataSerializableFactories;
 
   private ClusterConfig(Builder builder) {
     this.clusterName = builder.clusterName;
@@ -106,6 +110,9 @@ public final class ClusterConfig {
     this.maxResends = builder.maxResends;
     byte[] secret = builder.sharedSecret;
     this.sharedSecret = secret == null ? null : secret.clone();
+    this.compactSerializers = List.copyOf(builder.compactSerializers);
+    this.dataSerializableFactories =
+        java.util.Collections.unmodifiableMap(new LinkedHashMap<>(builder.factories));
   }
 
   /**
@@ -153,6 +160,8 @@ public final class ClusterConfig {
     builder.maxResends = maxResends;
     byte[] secret = sharedSecret;
     builder.sharedSecret = secret == null ? null : secret.clone();
+    builder.compactSerializers.addAll(compactSerializers);
+    builder.factories.putAll(dataSerializableFactories);
     return builder;
   }
 
@@ -293,6 +302,28 @@ public final class ClusterConfig {
     return sharedSecret != null;
   }
 
+  /**
+   * Returns the classes of the Compact serializers registered for items and results ({@link
+   * Builder#compactSerializers}).
+   *
+   * @return an unmodifiable list, in the order given
+   * @since 0.1
+   */
+  public List<Class<?>> compactSerializers() {
+    return compactSerializers;
+  }
+
+  /**
+   * Returns the classes of the factories of identified data-serializable items and results, by
+   * factory id ({@link Builder#dataSerializableFactory}).
+   *
+   * @return an unmodifiable map, in the order given
+   * @since 0.1
+   */
+  public Map<Integer, Class<?>> dataSerializableFactories() {
+    return dataSerializableFactories;
+  }
+
   /** The shared secret, or null: for {@link ChunkSigner}. */
   byte @Nullable [] sharedSecret() {
     byte[] secret = sharedSecret;
@@ -329,7 +360,9 @@ public final class ClusterConfig {
         && connectTimeout.equals(that.connectTimeout)
         && fixedChunkSize == that.fixedChunkSize
         && maxResends == that.maxResends
-        && Arrays.equals(sharedSecret, that.sharedSecret);
+        && Arrays.equals(sharedSecret, that.sharedSecret)
+        && compactSerializers.equals(that.compactSerializers)
+        && dataSerializableFactories.equals(that.dataSerializableFactories);
   }
 
   @Override
@@ -348,7 +381,9 @@ public final class ClusterConfig {
         connectTimeout,
         fixedChunkSize,
         maxResends,
-        Arrays.hashCode(sharedSecret));
+        Arrays.hashCode(sharedSecret),
+        compactSerializers,
+        dataSerializableFactories);
   }
 
   /**
@@ -390,6 +425,12 @@ public final class ClusterConfig {
         + maxResends
         + ", sharedSecret="
         + (sharedSecret == null ? "none" : "set")
+        + (compactSerializers.isEmpty() && dataSerializableFactories.isEmpty()
+            ? ""
+            : ", compactSerializers="
+                + compactSerializers.stream().map(Class::getName).toList()
+                + ", dataSerializableFactories="
+                + dataSerializableFactories.keySet())
         + "]";
   }
 
@@ -413,6 +454,8 @@ public final class ClusterConfig {
     private int fixedChunkSize; // 0: adaptive
     private int maxResends = DEFAULT_MAX_RESENDS;
     private byte @Nullable [] sharedSecret;
+    private final List<Class<?>> compactSerializers = new ArrayList<>();
+    private final Map<Integer, Class<?>> factories = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -715,6 +758,62 @@ public final class ClusterConfig {
     public Builder sharedSecret(byte[] secret) {
       Objects.requireNonNull(secret, "secret must not be null");
       this.sharedSecret = ChunkSigner.checkSecret(secret);
+      return this;
+    }
+
+    /**
+     * Registers Hazelcast Compact serializers (classes that implement {@code
+     * com.hazelcast.nio.serialization.compact.CompactSerializer}, each with a public no-argument
+     * constructor) for item and result types that are not {@link java.io.Serializable}: a value of
+     * such a type (exactly the serializer's compact class) travels as Hazelcast serializes it,
+     * schema included, inside the chunk's payload; every other value is Java-serialized as before.
+     * The caller and every member must register the same serializers ({@link Worker}: {@code
+     * --compact-serializers CLASS,...}); a type not registered on a member makes its chunk
+     * unreadable there. The allow-list does not apply to these values: Hazelcast reads them with
+     * the registered serializer only. Values inside a Java-serialized object (a field of an item),
+     * and the results of the outcome calls, must still be {@code Serializable}. Adds to those given
+     * before.
+     *
+     * @param serializers serializer classes
+     * @return this builder
+     * @throws IllegalArgumentException if a class is not a Compact serializer that can be made with
+     *     a public no-argument constructor
+     * @since 0.1
+     */
+    public Builder compactSerializers(Class<?>... serializers) {
+      List<Class<?>> checked = new ArrayList<>();
+      for (Class<?> serializer : serializers) {
+        Objects.requireNonNull(serializer, "serializer class must not be null");
+        UserTypes.compactSerializer(serializer); // made once here to fail early
+        checked.add(serializer);
+      }
+      compactSerializers.addAll(checked);
+      return this;
+    }
+
+    /**
+     * Registers the factory (a class that implements {@code
+     * com.hazelcast.nio.serialization.DataSerializableFactory}, with a public no-argument
+     * constructor) of identified data-serializable item and result types, as {@link
+     * #compactSerializers} registers Compact ones: a value that is not {@code Serializable} and
+     * whose factory id is {@code factoryId} travels as Hazelcast writes it ({@link Worker}: {@code
+     * --data-serializable-factory ID=CLASS}).
+     *
+     * @param factoryId the id the types' {@code getFactoryId()} return; not parmap's own
+     * @param factory the factory's class
+     * @return this builder
+     * @throws IllegalArgumentException if {@code factoryId} is parmap's own factory id, or the
+     *     class is not such a factory with a public no-argument constructor
+     * @since 0.1
+     */
+    public Builder dataSerializableFactory(int factoryId, Class<?> factory) {
+      Objects.requireNonNull(factory, "factory class must not be null");
+      if (factoryId == WireTypes.FACTORY_ID) {
+        throw new IllegalArgumentException(
+            "factory id " + factoryId + " is parmap's own: choose another one");
+      }
+      UserTypes.factory(factory); // made once here to fail early
+      factories.put(factoryId, factory);
       return this;
     }
 

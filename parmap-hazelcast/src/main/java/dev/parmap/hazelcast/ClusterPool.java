@@ -630,6 +630,14 @@ public final class ClusterPool implements ParallelPool {
     return shared.wire;
   }
 
+  UserTypes userTypes() {
+    return shared.userTypes;
+  }
+
+  HazelcastInstance instance() {
+    return shared.instance;
+  }
+
   boolean isRunning() {
     return shared.instance.getLifecycleService().isRunning();
   }
@@ -762,6 +770,7 @@ public final class ClusterPool implements ParallelPool {
     final IExecutorService cancelExecutor;
     final ChunkSigner signer;
     final WireSerialization wire;
+    final UserTypes userTypes;
     final PoolWork life = new PoolWork();
     final PoolTimer timer;
     final ReentrantLock lock = new ReentrantLock();
@@ -778,6 +787,7 @@ public final class ClusterPool implements ParallelPool {
       this.cancelExecutor = instance.getExecutorService(HazelcastSetup.CANCEL_EXECUTOR);
       this.signer = ChunkSigner.of(config);
       this.wire = WireSerialization.of(config);
+      this.userTypes = UserTypes.of(config);
       this.timer = new PoolTimer(threadPrefix);
     }
 

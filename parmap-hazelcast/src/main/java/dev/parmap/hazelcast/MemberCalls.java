@@ -25,6 +25,7 @@ final class MemberCalls {
 
   private final ChunkSigner signer;
   private final WireSerialization wire;
+  private final UserTypes userTypes;
 
   // Guarded by this.
   private final Map<UUID, Set<Thread>> running = new HashMap<>();
@@ -33,8 +34,18 @@ final class MemberCalls {
   private @Nullable PauseWatch pauseWatch;
 
   MemberCalls(ChunkSigner signer, WireSerialization wire) {
+    this(signer, wire, UserTypes.NONE);
+  }
+
+  MemberCalls(ChunkSigner signer, WireSerialization wire, UserTypes userTypes) {
     this.signer = signer;
     this.wire = wire;
+    this.userTypes = userTypes;
+  }
+
+  /** The item and result types registered with Hazelcast's serialization ({@link UserTypes}). */
+  UserTypes userTypes() {
+    return userTypes;
   }
 
   /** The member's own, or (a member not set up by parmap) one without secret or extra packages. */
