@@ -264,7 +264,8 @@ final class ChunkTask
         || calls.longestPauseAfter(receivedAt - READ_AFTER_PAUSE_NANOS) >= pauseLimit;
   }
 
-  private static long saturatedSum(long a, long b) {
+  /** {@code a + b} for non-negative values, {@link Long#MAX_VALUE} where it overflows. */
+  static long saturatedSum(long a, long b) {
     long sum = a + b;
     return sum < 0 ? Long.MAX_VALUE : sum;
   }

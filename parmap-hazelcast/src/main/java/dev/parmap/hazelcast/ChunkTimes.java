@@ -16,6 +16,9 @@ final class ChunkTimes {
   /** The least time before a hedge: below it, a second copy costs more than it may save. */
   static final long HEDGE_FLOOR_NANOS = 1_000_000_000L;
 
+  /** The median round trip under which chunks queue on members behind the running ones. */
+  static final long SHORT_CHUNK_NANOS = 500_000_000L;
+
   /** Round trips measured before a hedge is considered at all. */
   static final int MIN_SAMPLES = 4;
 
@@ -37,6 +40,18 @@ final class ChunkTimes {
     long[] sorted = Arrays.copyOf(recent, n);
     Arrays.sort(sorted);
     return sorted[n / 2];
+  }
+
+  /**
+   * Whether the recent chunks are short ({@value #MIN_SAMPLES} round trips measured, their median
+   * under {@link #SHORT_CHUNK_NANOS}): then a member is sent a chunk to queue behind each one it
+   * runs, which keeps its threads busy between chunks and costs a queued chunk at most a short
+   * wait. Before that, or with slower chunks, a member is sent a chunk only for a free thread: a
+   * chunk queued behind a long one (members do not take chunks in the order sent) would hold up an
+   * ordered call for as long.
+   */
+  boolean chunksAreShort() {
+    return count >= MIN_SAMPLES && median() < SHORT_CHUNK_NANOS;
   }
 
   /**

@@ -36,10 +36,12 @@ import org.jspecify.annotations.Nullable;
  * <p>What it keeps for the whole call (shared by the chunks' threads, under this object's lock):
  * the load of each member (chunks in flight there), the members given up on, why and until when,
  * the answers still awaited from each member, and the round trips of recent chunks. A chunk goes to
- * the usable member with the lowest share of its capacity in use ({@value #IN_FLIGHT_PER_SLOT}
- * chunks per thread: one running, one queued to start at once); it waits while every member is
- * full, or while the call's chunks in flight hold {@value #MAX_BYTES_IN_FLIGHT} bytes or more. The
- * member list is the pool's snapshot, kept from membership events.
+ * the usable member with the lowest share of its capacity in use: {@value #IN_FLIGHT_PER_SLOT}
+ * chunks per thread once the recent chunks are short (one running, one queued to start at once),
+ * one per thread before that or when chunks are slow (see {@link ChunkTimes#chunksAreShort}); it
+ * waits while every member is full, or while the call's chunks in flight hold {@value
+ * #MAX_BYTES_IN_FLIGHT} bytes or more. The member list is the pool's snapshot, kept from membership
+ * events.
  *
  * <p><b>Chunk timeout: run time, not queue time.</b> Once the {@linkplain
  * ClusterConfig#chunkTimeout() chunk timeout} has passed since a chunk was sent, and again each
@@ -55,7 +57,8 @@ import org.jspecify.annotations.Nullable;
  * there is re-sent to another member by its own thread. A chunk is lost at most {@link
  * ClusterConfig#maxResends()} times; once more, the call fails naming its items (a poison item). A
  * chunk that could not be sent at all is not counted. When no member is left in the cluster the
- * call fails with {@link ClusterFailedException} naming each member given up on.
+ * call fails with {@link ClusterFailedException} naming each member given up on; so it does when
+ * every member left or cools down (a call does not wait for a cool-down).
  *
  * <p><b>Hedged head of line.</b> In an ordered call, the chunk in flight with the lowest index (the
  * one the consumer waits for) that is still awaited {@link ChunkTimes#HEDGE_FACTOR} times the
@@ -74,7 +77,10 @@ import org.jspecify.annotations.Nullable;
  */
 final class ClusterCall implements ChunkRunner {
 
-  /** Chunks in flight per member thread: one running, one queued to start as soon as it ends. */
+  /**
+   * Chunks in flight per member thread once chunks are known to be short ({@link
+   * ChunkTimes#chunksAreShort}): one running, one queued to start as soon as it ends.
+   */
   static final int IN_FLIGHT_PER_SLOT = 2;
 
   /** The serialized chunks of one call in flight, at most (one chunk may pass it alone). */
@@ -356,7 +362,7 @@ final class ClusterCall implements ChunkRunner {
               + " (it hangs, or one chunk takes longer than that)");
     } else if (running >= 0) {
       attempt.checkAt = now + (timeoutNanos - running);
-    } else if (now - attempt.sentAt >= saturatedSum(queueTimeoutNanos, timeoutNanos)) {
+    } else if (now - attempt.sentAt >= ChunkTask.saturatedSum(queueTimeoutNanos, timeoutNanos)) {
       giveUp(
           attempt.member,
           "did not start "
@@ -367,11 +373,6 @@ final class ClusterCall implements ChunkRunner {
     } else {
       attempt.checkAt = now + timeoutNanos; // queued behind other work: its run time counts later
     }
-  }
-
-  private static long saturatedSum(long a, long b) {
-    long sum = a + b;
-    return sum < 0 ? Long.MAX_VALUE : sum;
   }
 
   /**
@@ -527,7 +528,8 @@ final class ClusterCall implements ChunkRunner {
    * one has room (or at once, with {@code mayWait} false: null if none has room); its load counts
    * the chunk from now on. A member given up on is usable again after its cool-down.
    *
-   * @throws ClusterFailedException if no member is usable or cooling down
+   * @throws ClusterFailedException if no member is usable (all left or cool down): a call does not
+   *     wait for a cool-down
    */
   private synchronized @Nullable Member awaitMember(Set<UUID> exclude, boolean mayWait)
       throws InterruptedException {
@@ -538,6 +540,7 @@ final class ClusterCall implements ChunkRunner {
       boolean anyUsable = false;
       long now = System.nanoTime();
       long nextRejoin = Long.MAX_VALUE;
+      boolean queueing = times.chunksAreShort();
       for (Member member : pool.workers().members()) {
         if (exclude.contains(member.getUuid())) {
           continue;
@@ -551,7 +554,7 @@ final class ClusterCall implements ChunkRunner {
           continue;
         }
         anyUsable = true;
-        int capacity = IN_FLIGHT_PER_SLOT * MemberSelection.threadsOf(member);
+        int capacity = (queueing ? IN_FLIGHT_PER_SLOT : 1) * MemberSelection.threadsOf(member);
         int load = loads.getOrDefault(member.getUuid(), 0);
         if (load < capacity && (double) load / capacity < bestShare) {
           best = member;
@@ -565,7 +568,7 @@ final class ClusterCall implements ChunkRunner {
       if (!mayWait) {
         return null;
       }
-      if (!anyUsable && nextRejoin == Long.MAX_VALUE) {
+      if (!anyUsable) {
         throw noMemberLeft("");
       }
       // Woken by a completion or a change of members; a member's cool-down may also end.

@@ -652,9 +652,9 @@ public final class ClusterConfig {
      * refused), before the member may rejoin the call: 30 s by default. Each time the call gives up
      * on the same member again, the cool-down doubles (up to 64 times this one). A member that left
      * the cluster, or could not be reached, does not come back into the call (one that joins again
-     * is a new member, and is sent chunks at once). When every member is cooling down, the call
-     * waits for the first to rejoin (each chunk is still re-sent at most {@link #maxResends}
-     * times).
+     * is a new member, and is sent chunks at once). A call does not wait for a cool-down: when no
+     * member is left to send a chunk to (every one left or cools down), it fails with {@link
+     * ClusterFailedException}.
      *
      * @param coolDown zero or a positive duration
      * @return this builder

@@ -84,16 +84,21 @@ import org.jspecify.annotations.Nullable;
  *       IllegalArgumentException} before any item is read. An item that does not serialize stops
  *       the call with {@link ItemNotSerializableException}, naming its index, before its chunk is
  *       sent. A result that is not {@link java.io.Serializable} fails its item as a task failure.
+ *       Items and results of a type registered with Hazelcast ({@linkplain
+ *       ClusterConfig.Builder#compactSerializers Compact serializers}, {@linkplain
+ *       ClusterConfig.Builder#dataSerializableFactory identified data-serializable factories}) need
+ *       not be {@code Serializable}: they travel as Hazelcast serializes them, inside the chunk.
  *   <li><b>Order.</b> {@link #map} and {@link #stream} give the results in input order, {@link
  *       #streamUnordered} in the order chunks come back.
  *   <li><b>Chunks.</b> Consecutive items travel together, in chunks sized to hold about 50 ms of
  *       work (measured as the call goes; one item when items are slower), smaller near the end of
  *       an input of known size. Each member runs as many chunks at once as it has worker threads,
- *       and is sent as many more to queue, so that it starts the next one at once: a call keeps up
- *       to twice the cluster's threads in chunks in flight, and at most 64 MiB of serialized
- *       chunks. At most 16,384 items read but not handed over are held. The members are those of
- *       the last membership event (a snapshot kept by a listener, not read again per chunk): a
- *       member that joins mid-call is sent chunks at once.
+ *       and, once the call's chunks are measured short (a median round trip under half a second),
+ *       is sent as many more to queue, so that it starts the next one at once: a call then keeps
+ *       twice the cluster's threads in chunks in flight, and at most 64 MiB of serialized chunks.
+ *       At most 16,384 items read but not handed over are held. The members are those of the last
+ *       membership event (a snapshot kept by a listener, not read again per chunk): a member that
+ *       joins mid-call is sent chunks at once.
  *   <li><b>Failures of members.</b> When a member leaves or dies (a crash, {@code kill -9}), its
  *       chunks in flight are sent to the other members. When a chunk has run on a member for the
  *       {@linkplain ClusterConfig#chunkTimeout() chunk timeout} (run time: time queued there behind
@@ -102,10 +107,10 @@ import org.jspecify.annotations.Nullable;
  *       heartbeats for the {@linkplain ClusterConfig#heartbeatTimeout() heartbeat timeout}, the
  *       call gives up on the member, tells it to drop the call's chunks, and sends them elsewhere.
  *       A member given up on that stays in the cluster rejoins the call after its {@linkplain
- *       ClusterConfig#coolDown() cool-down}; while every member cools down, the call waits. When no
- *       member is left in the cluster, the call throws {@link ClusterFailedException}. Only members
- *       that carry parmap's member attribute are sent chunks; a plain Hazelcast member in the
- *       cluster is left alone.
+ *       ClusterConfig#coolDown() cool-down}. When no member is left to send a chunk to (every one
+ *       left or cools down), the call throws {@link ClusterFailedException}. Only members that
+ *       carry parmap's member attribute are sent chunks; a plain Hazelcast member in the cluster is
+ *       left alone.
  *   <li><b>Re-send cap.</b> A chunk lost with its member is re-sent at most {@linkplain
  *       ClusterConfig#maxResends() maxResends} times (3 by default); lost once more, the call
  *       throws {@link ClusterFailedException} naming its items (index and the start of {@code

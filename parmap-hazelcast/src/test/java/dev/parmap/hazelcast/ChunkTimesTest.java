@@ -42,4 +42,19 @@ class ChunkTimesTest {
     }
     assertThat(times.median()).isEqualTo(2 * MS);
   }
+
+  @Test
+  void chunksQueueOnMembersOnlyOnceMeasuredShort() {
+    ChunkTimes times = new ChunkTimes();
+    for (int i = 0; i < ChunkTimes.MIN_SAMPLES - 1; i++) {
+      times.answered(MS);
+    }
+    assertThat(times.chunksAreShort()).as("not measured enough").isFalse();
+    times.answered(MS);
+    assertThat(times.chunksAreShort()).isTrue();
+    for (int i = 0; i < 32; i++) {
+      times.answered(ChunkTimes.SHORT_CHUNK_NANOS);
+    }
+    assertThat(times.chunksAreShort()).as("slow chunks").isFalse();
+  }
 }

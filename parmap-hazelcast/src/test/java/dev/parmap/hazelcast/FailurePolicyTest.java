@@ -47,16 +47,7 @@ class FailurePolicyTest {
 
   private static ClusterPool pool(ClusterConfig.Builder config, int memberCount)
       throws InterruptedException {
-    ClusterPool pool = ClusterPool.client(config.build());
-    try {
-      assertThat(pool.awaitMembers(memberCount, Duration.ofSeconds(60)))
-          .as("%d members", memberCount)
-          .isTrue();
-      return pool;
-    } catch (RuntimeException | Error e) {
-      pool.close();
-      throw e;
-    }
+    return LocalMembers.client(config, memberCount);
   }
 
   private static List<Integer> numbers(int count) {
