@@ -87,7 +87,7 @@ final class ClusterCall implements ChunkRunner {
   static final long MAX_BYTES_IN_FLIGHT = 64L << 20;
 
   /** How long a member may take to answer a probe, at least, before it is taken to hang. */
-  static final long MIN_PROBE_NANOS = TimeUnit.SECONDS.toNanos(1);
+  static final long MIN_PROBE_NANOS = TimeUnit.SECONDS.toNanos(2);
 
   private final ClusterPool pool;
   private final Object task; // the serializable task as sent: the user's, or an OutcomeTask

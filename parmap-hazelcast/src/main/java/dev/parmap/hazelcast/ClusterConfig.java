@@ -614,7 +614,7 @@ public final class ClusterConfig {
      * queue behind other callers' work (that wait is bounded by the {@linkplain #queueTimeout queue
      * timeout}). When it passes, the caller asks the member whether and since when it runs the
      * chunk; a member that does not answer within half the shorter of this timeout and the
-     * heartbeat timeout (at least 1 s) is taken to hang. It bounds a member that hangs (stopped,
+     * heartbeat timeout (at least 2 s) is taken to hang. It bounds a member that hangs (stopped,
      * swapping, partitioned) without leaving the cluster. Choose it well above the time one chunk
      * takes: a chunk holds about 50 ms of work, or one item when items are slower than that.
      *
