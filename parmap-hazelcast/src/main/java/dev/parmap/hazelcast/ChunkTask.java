@@ -24,23 +24,25 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A chunk of consecutive items, sent to a member, which runs the items one after the other on one
- * of its executor threads. On the wire, field by field: the call's id, the place of the chunk in
- * the input, the task's {@link TaskFingerprint}, how long the caller waits, whether the member goes
- * on after an item fails, the per-item timeout, the time left before the caller's deadline, then
- * the task (or nothing) and the items as two Java-serialized payloads, and the caller's signature
- * over every other field.
+ * of its executor threads. On the wire, field by field: the call's id (the caller's session of the
+ * call with this member: new each time the member rejoins the call, see {@link ClusterCall}), the
+ * place of the chunk in the input, the task's {@link TaskFingerprint}, how long the caller waits
+ * (the chunk timeout counts run time, the queue timeout time queued), whether the member goes on
+ * after an item fails, the per-item timeout, the time left before the caller's deadline, then the
+ * task (or nothing) and the items as two Java-serialized payloads, and the caller's signature over
+ * every other field. The member keeps what it holds of a call (its task, its resources) by that id.
  *
- * <p><b>The task once per (call, member).</b> The caller sends the task with its chunks to a member
- * until the member has answered one (then it holds the task: {@link MemberCalls}), and without it
- * afterwards. A chunk without a task that the member does not hold is answered {@link
+ * <p><b>The task once per session.</b> The caller sends the task with its chunks to a member until
+ * the member has answered one of the session (then it holds the task: {@link MemberCalls}), and
+ * without it afterwards. A chunk without a task that the member does not hold is answered {@link
  * ChunkResult.Kind#NEEDS_TASK}; its caller sends it again with the task.
  *
  * <p>On the member, before anything is deserialized: a chunk of a call that ended, or held longer
- * than its caller waits for it (queued past the chunk timeout, or the member stood still for a good
- * part of the caller's timeouts), is dropped, and so is the rest of a chunk that becomes so; a
- * chunk not signed with the member's shared secret is refused. Then the payloads are read under the
- * member's filter, and a task whose class differs from the caller's (by fingerprint) is refused.
- * The answer is signed with the member's secret.
+ * than its caller waits for it (past the queue timeout plus the chunk timeout, running past the
+ * chunk timeout, or the member stood still for a good part of the caller's timeouts), is dropped,
+ * and so is the rest of a chunk that becomes so; a chunk not signed with the member's shared secret
+ * is refused. Then the payloads are read under the member's filter, and a task whose class differs
+ * from the caller's (by fingerprint) is refused. The answer is signed with the member's secret.
  *
  * <p><b>Policies on the member.</b> Each item is one attempt ({@link ItemAlarms}): with a per-item
  * timeout, an attempt that runs longer (counted from the item's start, not from the chunk's
@@ -68,6 +70,7 @@ final class ChunkTask
   private int size;
   private TaskFingerprint fingerprint = new TaskFingerprint("", TaskFingerprint.UNKNOWN);
   private long chunkTimeoutNanos = Long.MAX_VALUE;
+  private long queueTimeoutNanos = Long.MAX_VALUE;
   private long heartbeatTimeoutNanos = Long.MAX_VALUE;
   private boolean goesOn;
   private long itemTimeoutNanos = -1;
@@ -105,6 +108,7 @@ final class ChunkTask
     this.size = size;
     this.fingerprint = fingerprint;
     this.chunkTimeoutNanos = config.chunkTimeout().toNanos();
+    this.queueTimeoutNanos = config.queueTimeout().toNanos();
     this.heartbeatTimeoutNanos = config.heartbeatTimeout().toNanos();
     this.goesOn = policies.goesOn();
     this.itemTimeoutNanos = policies.itemTimeoutNanos();
@@ -147,6 +151,7 @@ final class ChunkTask
       out.writeUTF(fingerprint.className());
       out.writeUTF(fingerprint.sha256());
       out.writeLong(chunkTimeoutNanos);
+      out.writeLong(queueTimeoutNanos);
       out.writeLong(heartbeatTimeoutNanos);
       out.writeBoolean(goesOn);
       out.writeLong(itemTimeoutNanos);
@@ -180,6 +185,7 @@ final class ChunkTask
     out.writeString(fingerprint.className());
     out.writeString(fingerprint.sha256());
     out.writeLong(chunkTimeoutNanos);
+    out.writeLong(queueTimeoutNanos);
     out.writeLong(heartbeatTimeoutNanos);
     out.writeBoolean(goesOn);
     out.writeLong(itemTimeoutNanos);
@@ -201,6 +207,7 @@ final class ChunkTask
         new TaskFingerprint(
             className == null ? "" : className, sha256 == null ? TaskFingerprint.UNKNOWN : sha256);
     chunkTimeoutNanos = in.readLong();
+    queueTimeoutNanos = in.readLong();
     heartbeatTimeoutNanos = in.readLong();
     goesOn = in.readBoolean();
     itemTimeoutNanos = in.readLong();
@@ -280,6 +287,10 @@ final class ChunkTask
             ChunkResult.Refusal.UNREADABLE, "the chunk does not hold " + size + " items");
       }
       items = array;
+      HazelcastInstance self = member;
+      if (self != null) {
+        UserTypes.unwrap(self, items); // values of the user's registered types
+      }
     } catch (WireSerialization.Refused e) {
       return ChunkResult.refused(ChunkResult.Refusal.ALLOW_LIST, e.reason());
     } catch (ClassNotFoundException e) {
@@ -287,7 +298,7 @@ final class ChunkTask
     } catch (IOException | RuntimeException | LinkageError e) {
       return ChunkResult.refused(ChunkResult.Refusal.UNREADABLE, String.valueOf(e));
     }
-    MemberCalls.Held held = calls.enter(call, sent, chunkTimeoutNanos);
+    MemberCalls.Held held = calls.enter(call, first, sent, chunkTimeoutNanos);
     if (held == null) {
       return ChunkResult.cancelled();
     }
@@ -297,23 +308,30 @@ final class ChunkTask
     try {
       return runItems(calls, held, items);
     } finally {
-      calls.exit(call);
+      calls.exit(call, first);
     }
   }
 
   /**
    * Whether the caller has given up, or is about to give up, on this chunk here: its call ended, or
-   * the chunk was held longer than the caller waits for a chunk, or this member stood still
-   * (stopped, a long GC pause) for at least half of what the caller waits for a chunk or a
-   * heartbeat, and at least {@link #MIN_PAUSE_NANOS}, while it held the chunk or shortly before it
-   * read it (a chunk sent during the pause waits in the socket until the member resumes).
+   * the chunk was held longer than the caller waits for a chunk at most (its queue timeout plus its
+   * chunk timeout), or this member stood still (stopped, a long GC pause) for at least half of what
+   * the caller waits for a chunk or a heartbeat, and at least {@link #MIN_PAUSE_NANOS}, while it
+   * held the chunk or shortly before it read it (a chunk sent during the pause waits in the socket
+   * until the member resumes).
    */
   private boolean isStale(MemberCalls calls) {
     long pauseLimit =
         Math.max(MIN_PAUSE_NANOS, Math.min(chunkTimeoutNanos, heartbeatTimeoutNanos) / 2);
     return calls.hasEnded(call)
-        || System.nanoTime() - receivedAt >= chunkTimeoutNanos
+        || System.nanoTime() - receivedAt >= saturatedSum(queueTimeoutNanos, chunkTimeoutNanos)
         || calls.longestPauseAfter(receivedAt - READ_AFTER_PAUSE_NANOS) >= pauseLimit;
+  }
+
+  /** {@code a + b} for non-negative values, {@link Long#MAX_VALUE} where it overflows. */
+  static long saturatedSum(long a, long b) {
+    long sum = a + b;
+    return sum < 0 ? Long.MAX_VALUE : sum;
   }
 
   private ChunkResult runItems(MemberCalls calls, MemberCalls.Held held, @Nullable Object[] items) {
@@ -329,7 +347,9 @@ final class ChunkTask
             deadline)) {
       @Nullable Object[] results = new Object[items.length];
       for (int i = 0; i < items.length; i++) {
-        if (isStale(calls)) { // also just before the first: the member may have stood still since
+        // Also just before the first: the member may have stood still since. A chunk that ran past
+        // the chunk timeout is one its caller gives up on (its probe says so).
+        if (isStale(calls) || (i > 0 && System.nanoTime() - start >= chunkTimeoutNanos)) {
           return ChunkResult.cancelled();
         }
         if (alarms.expired()) {
@@ -358,7 +378,9 @@ final class ChunkTask
             failure =
                 RemotePolicies.timedOut(first + i, Duration.ofNanos(itemTimeoutNanos), failure);
           }
-        } else if (result != null && !(result instanceof Serializable)) {
+        } else if (result != null
+            && !(result instanceof Serializable)
+            && !calls.userTypes().isRegistered(result)) {
           failure =
               new NotSerializableException(
                   result.getClass().getName()
@@ -375,6 +397,10 @@ final class ChunkTask
       }
       long nanos = System.nanoTime() - start;
       try {
+        HazelcastInstance self = member;
+        if (self != null) {
+          calls.userTypes().wrap(self, results); // values of the user's registered types
+        }
         return ChunkResult.done(WireSerialization.write((Object) results), nanos)
             .withTimeouts(timeouts);
       } catch (IOException | RuntimeException e) {

@@ -3,9 +3,11 @@ package dev.parmap.hazelcast;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.regex.Pattern;
@@ -36,9 +38,9 @@ import org.jspecify.annotations.Nullable;
  * {@link Builder#allowedPackages}.
  *
  * <p><b>Equality.</b> Two configs are equal when every component is: cluster name, member list (in
- * order), bind address, port, threads, allowed packages (in order), the three timeouts, the chunk
- * size, the re-send cap and the shared secret. {@link #toString()} shows every component but the
- * secret's bytes.
+ * order), bind address, port, threads, allowed packages (in order), the four timeouts, the
+ * cool-down, the chunk size, the re-send cap and the shared secret. {@link #toString()} shows every
+ * component but the secret's bytes.
  *
  * @since 0.1
  */
@@ -82,11 +84,15 @@ public final class ClusterConfig {
   private final int threads;
   private final List<String> allowedPackages;
   private final Duration chunkTimeout;
+  private final Duration queueTimeout;
+  private final Duration coolDown;
   private final Duration heartbeatTimeout;
   private final Duration connectTimeout;
   private final int fixedChunkSize; // 0: adaptive
   private final int maxResends;
   private final byte @Nullable [] sharedSecret;
+  private final List<Class<?>> compactSerializers;
+  private final Map<Integer, Class<?>> dataSerializableFactories;
 
   private ClusterConfig(Builder builder) {
     this.clusterName = builder.clusterName;
@@ -96,20 +102,25 @@ public final class ClusterConfig {
     this.threads = builder.threads;
     this.allowedPackages = List.copyOf(builder.allowedPackages);
     this.chunkTimeout = builder.chunkTimeout;
+    this.queueTimeout = builder.queueTimeout;
+    this.coolDown = builder.coolDown;
     this.heartbeatTimeout = builder.heartbeatTimeout;
     this.connectTimeout = builder.connectTimeout;
     this.fixedChunkSize = builder.fixedChunkSize;
     this.maxResends = builder.maxResends;
     byte[] secret = builder.sharedSecret;
     this.sharedSecret = secret == null ? null : secret.clone();
+    this.compactSerializers = List.copyOf(builder.compactSerializers);
+    this.dataSerializableFactories =
+        java.util.Collections.unmodifiableMap(new LinkedHashMap<>(builder.factories));
   }
 
   /**
    * The defaults: cluster {@value #DEFAULT_CLUSTER_NAME}, the one member {@code 127.0.0.1:5701},
    * bound to {@code 127.0.0.1} on port {@value #DEFAULT_PORT}, one worker thread per processor, no
-   * extra allowed packages, chunk timeout 10 minutes, heartbeat timeout 10 s, connect timeout 30 s,
-   * adaptive chunk size, a lost chunk re-sent at most {@value #DEFAULT_MAX_RESENDS} times, no
-   * shared secret.
+   * extra allowed packages, chunk timeout 10 minutes, queue timeout 1 hour, cool-down 30 s,
+   * heartbeat timeout 10 s, connect timeout 30 s, adaptive chunk size, a lost chunk re-sent at most
+   * {@value #DEFAULT_MAX_RESENDS} times, no shared secret.
    *
    * @return the default config
    */
@@ -141,12 +152,16 @@ public final class ClusterConfig {
     builder.allowedPackages.clear();
     builder.allowedPackages.addAll(allowedPackages);
     builder.chunkTimeout = chunkTimeout;
+    builder.queueTimeout = queueTimeout;
+    builder.coolDown = coolDown;
     builder.heartbeatTimeout = heartbeatTimeout;
     builder.connectTimeout = connectTimeout;
     builder.fixedChunkSize = fixedChunkSize;
     builder.maxResends = maxResends;
     byte[] secret = sharedSecret;
     builder.sharedSecret = secret == null ? null : secret.clone();
+    builder.compactSerializers.addAll(compactSerializers);
+    builder.factories.putAll(dataSerializableFactories);
     return builder;
   }
 
@@ -205,12 +220,37 @@ public final class ClusterConfig {
   }
 
   /**
-   * Returns how long a caller waits for one chunk on one member.
+   * Returns how long one chunk may run on one member before the caller gives up on that member: run
+   * time, counted from when the member started the chunk, not time queued there.
    *
    * @return the chunk timeout
    */
   public Duration chunkTimeout() {
     return chunkTimeout;
+  }
+
+  /**
+   * Returns how long a chunk may wait in a member's queue (behind other callers' work) before it
+   * starts, on top of the {@linkplain #chunkTimeout() chunk timeout}, before the caller gives up on
+   * that member.
+   *
+   * @return the queue timeout
+   * @since 0.1
+   */
+  public Duration queueTimeout() {
+    return queueTimeout;
+  }
+
+  /**
+   * Returns how long a call sends no chunk to a member it gave up on (a chunk timed out there, or
+   * its answer was refused) before that member may rejoin the call; doubled each time the call
+   * gives up on the same member again (up to 64 times).
+   *
+   * @return the cool-down
+   * @since 0.1
+   */
+  public Duration coolDown() {
+    return coolDown;
   }
 
   /**
@@ -262,6 +302,28 @@ public final class ClusterConfig {
     return sharedSecret != null;
   }
 
+  /**
+   * Returns the classes of the Compact serializers registered for items and results ({@link
+   * Builder#compactSerializers}).
+   *
+   * @return an unmodifiable list, in the order given
+   * @since 0.1
+   */
+  public List<Class<?>> compactSerializers() {
+    return compactSerializers;
+  }
+
+  /**
+   * Returns the classes of the factories of identified data-serializable items and results, by
+   * factory id ({@link Builder#dataSerializableFactory}).
+   *
+   * @return an unmodifiable map, in the order given
+   * @since 0.1
+   */
+  public Map<Integer, Class<?>> dataSerializableFactories() {
+    return dataSerializableFactories;
+  }
+
   /** The shared secret, or null: for {@link ChunkSigner}. */
   byte @Nullable [] sharedSecret() {
     byte[] secret = sharedSecret;
@@ -292,11 +354,15 @@ public final class ClusterConfig {
         && threads == that.threads
         && allowedPackages.equals(that.allowedPackages)
         && chunkTimeout.equals(that.chunkTimeout)
+        && queueTimeout.equals(that.queueTimeout)
+        && coolDown.equals(that.coolDown)
         && heartbeatTimeout.equals(that.heartbeatTimeout)
         && connectTimeout.equals(that.connectTimeout)
         && fixedChunkSize == that.fixedChunkSize
         && maxResends == that.maxResends
-        && Arrays.equals(sharedSecret, that.sharedSecret);
+        && Arrays.equals(sharedSecret, that.sharedSecret)
+        && compactSerializers.equals(that.compactSerializers)
+        && dataSerializableFactories.equals(that.dataSerializableFactories);
   }
 
   @Override
@@ -309,18 +375,23 @@ public final class ClusterConfig {
         threads,
         allowedPackages,
         chunkTimeout,
+        queueTimeout,
+        coolDown,
         heartbeatTimeout,
         connectTimeout,
         fixedChunkSize,
         maxResends,
-        Arrays.hashCode(sharedSecret));
+        Arrays.hashCode(sharedSecret),
+        compactSerializers,
+        dataSerializableFactories);
   }
 
   /**
    * Every component, for example {@code ClusterConfig[clusterName=parmap, members=[127.0.0.1:5701],
    * bindAddress=127.0.0.1, port=5701, threads=8, allowedPackages=[], chunkTimeout=PT10M,
-   * heartbeatTimeout=PT10S, connectTimeout=PT30S, chunkSize=adaptive, maxResends=3,
-   * sharedSecret=none]}; a secret shows as {@code sharedSecret=set}, never its bytes.
+   * queueTimeout=PT1H, coolDown=PT30S, heartbeatTimeout=PT10S, connectTimeout=PT30S,
+   * chunkSize=adaptive, maxResends=3, sharedSecret=none]}; a secret shows as {@code
+   * sharedSecret=set}, never its bytes.
    *
    * @return a description of this config
    */
@@ -340,6 +411,10 @@ public final class ClusterConfig {
         + allowedPackages
         + ", chunkTimeout="
         + chunkTimeout
+        + ", queueTimeout="
+        + queueTimeout
+        + ", coolDown="
+        + coolDown
         + ", heartbeatTimeout="
         + heartbeatTimeout
         + ", connectTimeout="
@@ -350,6 +425,12 @@ public final class ClusterConfig {
         + maxResends
         + ", sharedSecret="
         + (sharedSecret == null ? "none" : "set")
+        + (compactSerializers.isEmpty() && dataSerializableFactories.isEmpty()
+            ? ""
+            : ", compactSerializers="
+                + compactSerializers.stream().map(Class::getName).toList()
+                + ", dataSerializableFactories="
+                + dataSerializableFactories.keySet())
         + "]";
   }
 
@@ -366,11 +447,15 @@ public final class ClusterConfig {
     private int threads = Runtime.getRuntime().availableProcessors();
     private final LinkedHashSet<String> allowedPackages = new LinkedHashSet<>();
     private Duration chunkTimeout = Duration.ofMinutes(10);
+    private Duration queueTimeout = Duration.ofHours(1);
+    private Duration coolDown = Duration.ofSeconds(30);
     private Duration heartbeatTimeout = Duration.ofSeconds(10);
     private Duration connectTimeout = Duration.ofSeconds(30);
     private int fixedChunkSize; // 0: adaptive
     private int maxResends = DEFAULT_MAX_RESENDS;
     private byte @Nullable [] sharedSecret;
+    private final List<Class<?>> compactSerializers = new ArrayList<>();
+    private final Map<Integer, Class<?>> factories = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -523,8 +608,13 @@ public final class ClusterConfig {
     }
 
     /**
-     * How long a caller waits for one chunk on one member before it gives up on that member for the
-     * rest of the call and runs the chunk on another one. It bounds a member that hangs (stopped,
+     * How long one chunk may run on one member before the caller gives up on that member (for the
+     * {@linkplain #coolDown cool-down}) and runs the chunk on another one. It counts run time: the
+     * clock starts when the member starts the chunk, not while the chunk waits in the member's
+     * queue behind other callers' work (that wait is bounded by the {@linkplain #queueTimeout queue
+     * timeout}). When it passes, the caller asks the member whether and since when it runs the
+     * chunk; a member that does not answer within half the shorter of this timeout and the
+     * heartbeat timeout (at least 2 s) is taken to hang. It bounds a member that hangs (stopped,
      * swapping, partitioned) without leaving the cluster. Choose it well above the time one chunk
      * takes: a chunk holds about 50 ms of work, or one item when items are slower than that.
      *
@@ -535,6 +625,48 @@ public final class ClusterConfig {
     public Builder chunkTimeout(Duration chunkTimeout) {
       positive(chunkTimeout, "chunkTimeout");
       this.chunkTimeout = chunkTimeout;
+      return this;
+    }
+
+    /**
+     * How long a chunk may wait in a member's queue before it starts (behind other callers' chunks:
+     * a member runs as many chunks at once as it has threads), on top of the {@linkplain
+     * #chunkTimeout chunk timeout}: a chunk not answered within the two from its send is given up
+     * on there, and the member drops it. A generous bound (1 hour by default): it only catches a
+     * member whose threads are all held by work that never ends.
+     *
+     * @param queueTimeout a positive duration
+     * @return this builder
+     * @throws IllegalArgumentException if the duration is not positive
+     * @since 0.1
+     */
+    public Builder queueTimeout(Duration queueTimeout) {
+      positive(queueTimeout, "queueTimeout");
+      this.queueTimeout = queueTimeout;
+      return this;
+    }
+
+    /**
+     * How long a call sends no chunk to a member it gave up on while the member stays in the
+     * cluster (a chunk ran past the chunk timeout there, it did not answer, or its answer was
+     * refused), before the member may rejoin the call: 30 s by default. Each time the call gives up
+     * on the same member again, the cool-down doubles (up to 64 times this one). A member that left
+     * the cluster, or could not be reached, does not come back into the call (one that joins again
+     * is a new member, and is sent chunks at once). A call does not wait for a cool-down: when no
+     * member is left to send a chunk to (every one left or cools down), it fails with {@link
+     * ClusterFailedException}.
+     *
+     * @param coolDown zero or a positive duration
+     * @return this builder
+     * @throws IllegalArgumentException if the duration is negative
+     * @since 0.1
+     */
+    public Builder coolDown(Duration coolDown) {
+      Objects.requireNonNull(coolDown, "coolDown must not be null");
+      if (coolDown.isNegative()) {
+        throw new IllegalArgumentException("coolDown must not be negative, but was " + coolDown);
+      }
+      this.coolDown = coolDown;
       return this;
     }
 
@@ -626,6 +758,62 @@ public final class ClusterConfig {
     public Builder sharedSecret(byte[] secret) {
       Objects.requireNonNull(secret, "secret must not be null");
       this.sharedSecret = ChunkSigner.checkSecret(secret);
+      return this;
+    }
+
+    /**
+     * Registers Hazelcast Compact serializers (classes that implement {@code
+     * com.hazelcast.nio.serialization.compact.CompactSerializer}, each with a public no-argument
+     * constructor) for item and result types that are not {@link java.io.Serializable}: a value of
+     * such a type (exactly the serializer's compact class) travels as Hazelcast serializes it,
+     * schema included, inside the chunk's payload; every other value is Java-serialized as before.
+     * The caller and every member must register the same serializers ({@link Worker}: {@code
+     * --compact-serializers CLASS,...}); a type not registered on a member makes its chunk
+     * unreadable there. The allow-list does not apply to these values: Hazelcast reads them with
+     * the registered serializer only. Values inside a Java-serialized object (a field of an item),
+     * and the results of the outcome calls, must still be {@code Serializable}. Adds to those given
+     * before.
+     *
+     * @param serializers serializer classes
+     * @return this builder
+     * @throws IllegalArgumentException if a class is not a Compact serializer that can be made with
+     *     a public no-argument constructor
+     * @since 0.1
+     */
+    public Builder compactSerializers(Class<?>... serializers) {
+      List<Class<?>> checked = new ArrayList<>();
+      for (Class<?> serializer : serializers) {
+        Objects.requireNonNull(serializer, "serializer class must not be null");
+        UserTypes.compactSerializer(serializer); // made once here to fail early
+        checked.add(serializer);
+      }
+      compactSerializers.addAll(checked);
+      return this;
+    }
+
+    /**
+     * Registers the factory (a class that implements {@code
+     * com.hazelcast.nio.serialization.DataSerializableFactory}, with a public no-argument
+     * constructor) of identified data-serializable item and result types, as {@link
+     * #compactSerializers} registers Compact ones: a value that is not {@code Serializable} and
+     * whose factory id is {@code factoryId} travels as Hazelcast writes it ({@link Worker}: {@code
+     * --data-serializable-factory ID=CLASS}).
+     *
+     * @param factoryId the id the types' {@code getFactoryId()} return; not parmap's own
+     * @param factory the factory's class
+     * @return this builder
+     * @throws IllegalArgumentException if {@code factoryId} is parmap's own factory id, or the
+     *     class is not such a factory with a public no-argument constructor
+     * @since 0.1
+     */
+    public Builder dataSerializableFactory(int factoryId, Class<?> factory) {
+      Objects.requireNonNull(factory, "factory class must not be null");
+      if (factoryId == WireTypes.FACTORY_ID) {
+        throw new IllegalArgumentException(
+            "factory id " + factoryId + " is parmap's own: choose another one");
+      }
+      UserTypes.factory(factory); // made once here to fail early
+      factories.put(factoryId, factory);
       return this;
     }
 

@@ -1,9 +1,9 @@
 package dev.parmap.hazelcast;
 
 import com.hazelcast.client.HazelcastClient;
-import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.InitialMembershipEvent;
+import com.hazelcast.cluster.InitialMembershipListener;
 import com.hazelcast.cluster.MembershipEvent;
-import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.IExecutorService;
@@ -39,8 +39,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -86,19 +88,33 @@ import org.jspecify.annotations.Nullable;
  *       IllegalArgumentException} before any item is read. An item that does not serialize stops
  *       the call with {@link ItemNotSerializableException}, naming its index, before its chunk is
  *       sent. A result that is not {@link java.io.Serializable} fails its item as a task failure.
+ *       Items and results of a type registered with Hazelcast ({@linkplain
+ *       ClusterConfig.Builder#compactSerializers Compact serializers}, {@linkplain
+ *       ClusterConfig.Builder#dataSerializableFactory identified data-serializable factories}) need
+ *       not be {@code Serializable}: they travel as Hazelcast serializes them, inside the chunk.
  *   <li><b>Order.</b> {@link #map} and {@link #stream} give the results in input order, {@link
  *       #streamUnordered} in the order chunks come back.
  *   <li><b>Chunks.</b> Consecutive items travel together, in chunks sized to hold about 50 ms of
  *       work (measured as the call goes; one item when items are slower), smaller near the end of
  *       an input of known size. Each member runs as many chunks at once as it has worker threads,
- *       and is sent a few more to queue. At most 16,384 items read but not handed over are held.
+ *       and, once the call's chunks are measured short (a median round trip under half a second),
+ *       is sent as many more to queue, so that it starts the next one at once: a call then keeps
+ *       twice the cluster's threads in chunks in flight, and at most 64 MiB of serialized chunks.
+ *       At most 16,384 items read but not handed over are held. The members are those of the last
+ *       membership event (a snapshot kept by a listener, not read again per chunk): a member that
+ *       joins mid-call is sent chunks at once.
  *   <li><b>Failures of members.</b> When a member leaves or dies (a crash, {@code kill -9}), its
- *       chunks in flight are sent to the other members. When a member does not return a chunk
- *       within the {@linkplain ClusterConfig#chunkTimeout() chunk timeout}, or stops answering
+ *       chunks in flight are sent to the other members. When a chunk has run on a member for the
+ *       {@linkplain ClusterConfig#chunkTimeout() chunk timeout} (run time: time queued there behind
+ *       other callers' chunks does not count, up to the {@linkplain ClusterConfig#queueTimeout()
+ *       queue timeout}), when the member does not answer whether it runs it, or stops answering
  *       heartbeats for the {@linkplain ClusterConfig#heartbeatTimeout() heartbeat timeout}, the
- *       call gives up on it and sends its chunks elsewhere. When no member is left, the call throws
- *       {@link ClusterFailedException}. Only members that carry parmap's member attribute are sent
- *       chunks; a plain Hazelcast member in the cluster is left alone.
+ *       call gives up on the member, tells it to drop the call's chunks, and sends them elsewhere.
+ *       A member given up on that stays in the cluster rejoins the call after its {@linkplain
+ *       ClusterConfig#coolDown() cool-down}. When no member is left to send a chunk to (every one
+ *       left or cools down), the call throws {@link ClusterFailedException}. Only members that
+ *       carry parmap's member attribute are sent chunks; a plain Hazelcast member in the cluster is
+ *       left alone.
  *   <li><b>Re-send cap.</b> A chunk lost with its member is re-sent at most {@linkplain
  *       ClusterConfig#maxResends() maxResends} times (3 by default); lost once more, the call
  *       throws {@link ClusterFailedException} naming its items (index and the start of {@code
@@ -111,10 +127,17 @@ import org.jspecify.annotations.Nullable;
  *   <li><b>Same code.</b> A member that loaded another version of the class declaring the task than
  *       the caller (by the SHA-256 of its class file: a worker recompiled but not restarted)
  *       refuses the chunk, and the call fails with {@link ParmapException} naming that member.
- *   <li><b>At least once, exactly once in the output.</b> A chunk re-sent may run twice (the first
- *       member may have run part of it, or all of it before it hung): tasks should be idempotent.
- *       The output still holds each item's result exactly once: the first result that arrives for a
- *       chunk is kept, later copies are dropped.
+ *   <li><b>Hedged head of line.</b> In an ordered call ({@link #map}, {@link #stream}, {@link
+ *       #mapOutcomes}, {@link #streamOutcomes}, {@link #mapAsync}), the chunk the results wait for
+ *       (the lowest one in flight) is sent once more, to another member with room, when it has been
+ *       awaited 4 times the median round trip of the call's recent chunks, and at least 1 s; the
+ *       first answer wins, the other is dropped (a hedged request: Dean and Barroso, "The Tail at
+ *       Scale", 2013). Not in a call with a per-item timeout, retry or rate limit: the copy would
+ *       be an attempt they do not count.
+ *   <li><b>At least once, exactly once in the output.</b> A chunk re-sent or hedged may run twice
+ *       (the first member may have run part of it, or all of it before it hung): tasks should be
+ *       idempotent. The output still holds each item's result exactly once: the first result that
+ *       arrives for a chunk is kept, later copies are dropped.
  *   <li><b>Fail fast.</b> When a task throws on a member, the call throws {@link
  *       TaskFailedException} naming the item and its index, with exactly the task's exception as
  *       the cause (its class must be allow-listed and serializable, or a {@link ParmapException}
@@ -133,9 +156,8 @@ import org.jspecify.annotations.Nullable;
  *       instead of running its items, the chunk's thread sends it to a member and waits.
  *   <li><b>Threads.</b> The calling thread (or the stream's consumer, or {@link #mapAsync}'s
  *       virtual thread) drives the call; each chunk in flight has a virtual thread of the call that
- *       waits for its member's answer (as many as the cluster's worker threads, plus a quarter to
- *       queue); all are joined before the call returns. Hazelcast's own threads deliver the
- *       answers.
+ *       waits for its member's answer (up to twice the cluster's worker threads); all are joined
+ *       before the call returns. Hazelcast's own threads deliver the answers.
  *   <li><b>Policies.</b> Each option runs where it can keep its promise: the deadline at the caller
  *       (and, as the time left, on the members), the per-item timeout on the members, retry and the
  *       rate limit at the caller, across all members; adaptive concurrency and context propagators
@@ -146,7 +168,8 @@ import org.jspecify.annotations.Nullable;
  *       running at once, one task at a time, closed when the call ends there. A {@link
  *       WorkerResource}'s task is refused: its resources would stay in this JVM.
  *   <li><b>The task once per member.</b> The task is serialized once per call and sent to each
- *       member with its first chunks there; the member holds it until the call ends there.
+ *       member with its first chunks there; the member holds it until the call ends there. A member
+ *       that rejoins the call after a cool-down is sent it again.
  *   <li><b>Plain tasks.</b> The {@link ParallelPool} methods take a plain {@link Task} (or {@link
  *       Action}): it must serialize all the same (a class that implements {@link
  *       java.io.Serializable}), or the call throws {@link IllegalArgumentException} before any item
@@ -199,20 +222,28 @@ public final class ClusterPool implements ParallelPool {
 
   private ClusterPool(HazelcastInstance instance, ClusterConfig config, String description) {
     this(new Shared(instance, config, description), MapOptions.defaults());
+    // The member list is kept from membership events, never scanned per chunk: the initial event
+    // sets it, each join or leave replaces it (read by every chunk as one volatile snapshot).
     instance
         .getCluster()
         .addMembershipListener(
-            new MembershipListener() {
+            new InitialMembershipListener() {
+              @Override
+              public void init(InitialMembershipEvent event) {
+                shared.membersChanged();
+              }
+
               @Override
               public void memberAdded(MembershipEvent event) {
-                shared.signalChange();
+                shared.membersChanged();
               }
 
               @Override
               public void memberRemoved(MembershipEvent event) {
-                shared.signalChange();
+                shared.membersChanged();
               }
             });
+    shared.membersChanged(); // a client may deliver the initial event later, on its own thread
   }
 
   private ClusterPool(Shared shared, MapOptions options) {
@@ -720,18 +751,33 @@ public final class ClusterPool implements ParallelPool {
     return shared.wire;
   }
 
+  UserTypes userTypes() {
+    return shared.userTypes;
+  }
+
+  HazelcastInstance instance() {
+    return shared.instance;
+  }
+
   boolean isRunning() {
     return shared.instance.getLifecycleService().isRunning();
   }
 
-  List<Member> workers() {
-    List<Member> workers = new ArrayList<>();
-    for (Member member : shared.instance.getCluster().getMembers()) {
-      if (MemberSelection.runsChunks(member)) {
-        workers.add(member);
-      }
-    }
-    return workers;
+  /**
+   * The members that run chunks, as the last membership event left them: a snapshot kept by the
+   * membership listener, so that a chunk reads one volatile field instead of scanning the cluster.
+   */
+  MemberSelection.Workers workers() {
+    return shared.workers;
+  }
+
+  /** Tells {@code call} when the member list changes, until it ends ({@link #unwatch}). */
+  void watch(ClusterCall call) {
+    shared.calls.add(call);
+  }
+
+  void unwatch(ClusterCall call) {
+    shared.calls.remove(call);
   }
 
   void checkRunning(String what) {
@@ -771,10 +817,15 @@ public final class ClusterPool implements ParallelPool {
         task instanceof SerializableTask<?, ?> serializable
             ? (SerializableTask<@Nullable Object, ?>) serializable
             : new SerializedTask<>((Task<@Nullable Object, ?>) task);
-    ClusterCall remote = new ClusterCall(this, erased, outcomes, what, callOptions);
+    boolean ordered =
+        kind != CallKind.FOR_EACH
+            && kind != CallKind.STREAM_UNORDERED
+            && kind != CallKind.STREAM_OUTCOMES_UNORDERED;
+    ClusterCall remote = new ClusterCall(this, erased, outcomes, ordered, what, callOptions);
     PoolContext context = context();
     Run<T, R> run = ChunkRunner.newCall(context, items, remote, sizing(), kind, what, callOptions);
     shared.life.register(run, kind.waitsForTheWholeCall(), what, this);
+    watch(remote); // until its end: it then tells the members, and stops watching
     return new Call<>(run, remote, context);
   }
 
@@ -789,18 +840,21 @@ public final class ClusterPool implements ParallelPool {
     }
   }
 
-  /** The context of a call made now: virtual threads, as many as the cluster's slots. */
+  /**
+   * The context of a call made now: virtual threads, one per chunk in flight; the cluster's slots
+   * (the sum of its members' threads) as the parallelism, and twice that as the most chunks in
+   * flight, so that every member has a chunk queued behind each one it runs and starts the next at
+   * once.
+   */
   private PoolContext context() {
-    int slots = 0;
-    int capacity = 0;
-    for (Member member : workers()) {
-      int threads = MemberSelection.threadsOf(member);
-      slots += threads;
-      capacity += threads + Math.max(1, threads / 4);
-    }
+    int slots = workers().slots();
     return new PoolContext(
         shared.description,
-        new Launcher.Virtual(shared.threadPrefix, Math.max(1, slots), Math.max(1, capacity), null),
+        new Launcher.Virtual(
+            shared.threadPrefix,
+            Math.max(1, slots),
+            Math.max(1, ClusterCall.IN_FLIGHT_PER_SLOT * slots),
+            null),
         shared.threadPrefix,
         PoolContext.DEFAULT_WINDOW,
         shared.timer,
@@ -852,10 +906,13 @@ public final class ClusterPool implements ParallelPool {
     final IExecutorService cancelExecutor;
     final ChunkSigner signer;
     final WireSerialization wire;
+    final UserTypes userTypes;
     final PoolWork life = new PoolWork();
     final PoolTimer timer;
     final ReentrantLock lock = new ReentrantLock();
     final Condition changed = lock.newCondition();
+    final Set<ClusterCall> calls = ConcurrentHashMap.newKeySet(); // calls in progress
+    volatile MemberSelection.Workers workers = MemberSelection.Workers.NONE;
 
     Shared(HazelcastInstance instance, ClusterConfig config, String description) {
       this.instance = instance;
@@ -866,15 +923,21 @@ public final class ClusterPool implements ParallelPool {
       this.cancelExecutor = instance.getExecutorService(HazelcastSetup.CANCEL_EXECUTOR);
       this.signer = ChunkSigner.of(config);
       this.wire = WireSerialization.of(config);
+      this.userTypes = UserTypes.of(config);
       this.timer = new PoolTimer(threadPrefix);
     }
 
-    void signalChange() {
+    /** Takes the member list again, and wakes whoever waits for members. */
+    void membersChanged() {
       lock.lock();
       try {
+        workers = MemberSelection.Workers.of(instance.getCluster().getMembers());
         changed.signalAll();
       } finally {
         lock.unlock();
+      }
+      for (ClusterCall call : calls) {
+        call.membersChanged();
       }
     }
   }

@@ -7,6 +7,7 @@ import com.hazelcast.config.ExecutorConfig;
 import com.hazelcast.config.JavaSerializationFilterConfig;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.SerializationConfig;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Turns a {@link ClusterConfig} into Hazelcast's member and client configurations. */
@@ -59,6 +60,7 @@ final class HazelcastSetup {
     config
         .getSerializationConfig()
         .addDataSerializableFactory(WireTypes.FACTORY_ID, new WireTypes());
+    userTypes(config.getSerializationConfig(), cluster);
     config.addExecutorConfig(
         new ExecutorConfig(CHUNK_EXECUTOR)
             .setPoolSize(cluster.threads())
@@ -73,7 +75,8 @@ final class HazelcastSetup {
         .getUserContext()
         .put(
             MemberCalls.KEY,
-            new MemberCalls(ChunkSigner.of(cluster), WireSerialization.of(cluster)));
+            new MemberCalls(
+                ChunkSigner.of(cluster), WireSerialization.of(cluster), UserTypes.of(cluster)));
     return config;
   }
 
@@ -96,7 +99,22 @@ final class HazelcastSetup {
     config
         .getSerializationConfig()
         .addDataSerializableFactory(WireTypes.FACTORY_ID, new WireTypes());
+    userTypes(config.getSerializationConfig(), cluster);
     return config;
+  }
+
+  /** The user's Compact serializers and data-serializable factories ({@link UserTypes}). */
+  private static void userTypes(SerializationConfig serialization, ClusterConfig cluster) {
+    for (Class<?> serializer : cluster.compactSerializers()) {
+      serialization
+          .getCompactSerializationConfig()
+          .addSerializer(UserTypes.compactSerializer(serializer));
+    }
+    cluster
+        .dataSerializableFactories()
+        .forEach(
+            (id, factory) ->
+                serialization.addDataSerializableFactory(id, UserTypes.factory(factory)));
   }
 
   private static JavaSerializationFilterConfig filter(ClusterConfig cluster) {

@@ -49,17 +49,29 @@ final class MemberCalls {
   private final ChunkSigner signer;
   private final WireSerialization wire;
   private final PoolTimer timer = new PoolTimer("parmap-member-");
+  private final UserTypes userTypes;
 
   // Guarded by this.
   private final Map<UUID, Set<Thread>> running = new HashMap<>();
+  private final Map<Started, Long> startedAt = new HashMap<>(); // chunks running: since when
   private final Map<UUID, Held> held = new HashMap<>();
   private final LinkedHashSet<UUID> ended = new LinkedHashSet<>();
   private @Nullable PauseWatch pauseWatch;
   private boolean dropsIdleCalls; // a member whose shutdown ends the timer: see watchPauses
 
   MemberCalls(ChunkSigner signer, WireSerialization wire) {
+    this(signer, wire, UserTypes.NONE);
+  }
+
+  MemberCalls(ChunkSigner signer, WireSerialization wire, UserTypes userTypes) {
     this.signer = signer;
     this.wire = wire;
+    this.userTypes = userTypes;
+  }
+
+  /** The item and result types registered with Hazelcast's serialization ({@link UserTypes}). */
+  UserTypes userTypes() {
+    return userTypes;
   }
 
   /** The member's own, or (a member not set up by parmap) one without secret or extra packages. */
@@ -139,16 +151,19 @@ final class MemberCalls {
   }
 
   /**
-   * Records that the current thread runs a chunk of {@code call}, and returns what the member holds
-   * of the call: its task (kept from {@code sent} if it holds none yet). Returns null, recording
-   * nothing, if the call ended, and {@link Held#NONE} if the member holds no task for the call and
-   * none was sent.
+   * Records that the current thread runs the chunk of {@code call} that starts at {@code first},
+   * and returns what the member holds of the call: its task (kept from {@code sent} if it holds
+   * none yet). Returns null, recording nothing, if the call ended, and {@link Held#NONE} if the
+   * member holds no task for the call and none was sent.
    *
    * @param sent the task the chunk carried, read already; null if it carried none
    * @param idleNanos how long the call's task is kept after its last chunk here
    */
   synchronized @Nullable Held enter(
-      UUID call, @Nullable Task<@Nullable Object, @Nullable Object> sent, long idleNanos) {
+      UUID call,
+      long first,
+      @Nullable Task<@Nullable Object, @Nullable Object> sent,
+      long idleNanos) {
     if (ended.contains(call)) {
       return null;
     }
@@ -161,7 +176,17 @@ final class MemberCalls {
       held.put(call, kept);
     }
     running.computeIfAbsent(call, c -> new HashSet<>()).add(Thread.currentThread());
+    startedAt.put(new Started(call, first), System.nanoTime());
     return kept;
+  }
+
+  /**
+   * How long the chunk of {@code call} at {@code first} has been running here, in nanoseconds; or
+   * {@link ChunkProbe#NOT_RUNNING} if it does not run now (queued, done, or never received).
+   */
+  synchronized long runningFor(UUID call, long first) {
+    Long since = startedAt.get(new Started(call, first));
+    return since == null ? ChunkProbe.NOT_RUNNING : System.nanoTime() - since;
   }
 
   /**
@@ -169,7 +194,8 @@ final class MemberCalls {
    * {@link #end} is cleared here, under the same lock, so that it cannot reach the next task the
    * thread runs.
    */
-  synchronized void exit(UUID call) {
+  synchronized void exit(UUID call, long first) {
+    startedAt.remove(new Started(call, first));
     Set<Thread> threads = running.get(call);
     if (threads != null) {
       threads.remove(Thread.currentThread());
@@ -302,4 +328,7 @@ final class MemberCalls {
       }
     }
   }
+
+  /** A chunk, by its call and its first index. */
+  private record Started(UUID call, long first) {}
 }

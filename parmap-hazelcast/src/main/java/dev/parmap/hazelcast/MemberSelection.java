@@ -1,6 +1,9 @@
 package dev.parmap.hazelcast;
 
 import com.hazelcast.cluster.Member;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -41,6 +44,38 @@ final class MemberSelection {
       return threads < 1 ? 0 : Math.min(threads, MAX_THREADS);
     } catch (NumberFormatException e) {
       return 0;
+    }
+  }
+
+  /**
+   * The members that run chunks at one moment, in the cluster's order, and their slots (the sum of
+   * their threads): an immutable snapshot, taken when membership changes (not per chunk).
+   *
+   * @param members the members that {@linkplain #runsChunks run chunks}
+   * @param slots the sum of their {@linkplain #threadsOf threads}
+   */
+  record Workers(List<Member> members, int slots) {
+    static final Workers NONE = new Workers(List.of(), 0);
+
+    Workers {
+      members = List.copyOf(members);
+    }
+
+    /** The members of {@code cluster} that run chunks. */
+    static Workers of(Collection<Member> cluster) {
+      List<Member> workers = new ArrayList<>();
+      int slots = 0;
+      for (Member member : cluster) {
+        if (runsChunks(member)) {
+          workers.add(member);
+          slots += threadsOf(member);
+        }
+      }
+      return new Workers(workers, slots);
+    }
+
+    int size() {
+      return members.size();
     }
   }
 }

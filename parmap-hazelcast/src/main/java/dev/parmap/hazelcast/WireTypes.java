@@ -20,6 +20,7 @@ final class WireTypes implements DataSerializableFactory {
   static final int CHUNK_TASK = 1;
   static final int CHUNK_RESULT = 2;
   static final int CANCEL_CALL = 3;
+  static final int CHUNK_PROBE = 4;
 
   @Override
   public IdentifiedDataSerializable create(int typeId) {
@@ -27,6 +28,7 @@ final class WireTypes implements DataSerializableFactory {
       case CHUNK_TASK -> new ChunkTask();
       case CHUNK_RESULT -> new ChunkResult();
       case CANCEL_CALL -> new CancelCall();
+      case CHUNK_PROBE -> new ChunkProbe();
       default -> throw new IllegalArgumentException("unknown parmap wire type " + typeId);
     };
   }

@@ -51,6 +51,12 @@ import java.util.logging.Logger;
  *       newline is ignored), see {@link ClusterConfig.Builder#sharedSecret}; or the environment
  *       variable {@value #SECRET_VARIABLE}. Never on the command line, where other users of the
  *       machine could read it;
+ *   <li>{@code --compact-serializers CLASS,...}: Compact serializers of item and result types, each
+ *       made with its no-argument constructor (see {@link
+ *       ClusterConfig.Builder#compactSerializers}); may be repeated;
+ *   <li>{@code --data-serializable-factory ID=CLASS}: a factory of identified data-serializable
+ *       item and result types (see {@link ClusterConfig.Builder#dataSerializableFactory}); may be
+ *       repeated;
  *   <li>{@code --verbose}: Hazelcast's own log at INFO (by default the worker prints its ready line
  *       and Hazelcast's warnings only).
  * </ul>
@@ -225,6 +231,20 @@ public final class Worker {
         case "--heartbeat-timeout" ->
             config.heartbeatTimeout(Duration.ofSeconds(integer(option, value)));
         case "--secret-file" -> secret = readSecret(Path.of(value));
+        case "--compact-serializers" -> {
+          for (String name : list(value)) {
+            config.compactSerializers(load(option, name));
+          }
+        }
+        case "--data-serializable-factory" -> {
+          int equals = value.indexOf('=');
+          if (equals <= 0) {
+            throw new IllegalArgumentException(option + " needs ID=CLASS, got '" + value + "'");
+          }
+          config.dataSerializableFactory(
+              integer(option, value.substring(0, equals)),
+              load(option, value.substring(equals + 1)));
+        }
         default -> throw new IllegalArgumentException("unknown option " + option);
       }
     }
@@ -244,6 +264,16 @@ public final class Worker {
         built.toBuilder().members(members).allowedPackages(allowed.toArray(String[]::new)).build(),
         parentPid,
         verbose);
+  }
+
+  /** The class named {@code name}, from the class path. */
+  static Class<?> load(String option, String name) {
+    try {
+      return Class.forName(name.strip(), true, Thread.currentThread().getContextClassLoader());
+    } catch (ClassNotFoundException | LinkageError e) {
+      throw new IllegalArgumentException(
+          option + ": no class '" + name + "' on the class path: " + e, e);
+    }
   }
 
   /** The secret in {@code file}, without a trailing line break. */
@@ -298,7 +328,8 @@ public final class Worker {
         usage: Worker [--cluster-name NAME] [--bind ADDRESS] [--port PORT]
                       [--members HOST:PORT,...] [--threads N] [--allow PACKAGE,...]
                       [--heartbeat-timeout SECONDS] [--parent-pid PID]
-                      [--secret-file PATH] [--verbose]
+                      [--secret-file PATH] [--compact-serializers CLASS,...]
+                      [--data-serializable-factory ID=CLASS] [--verbose]
         The shared secret comes from --secret-file or the environment variable PARMAP_CLUSTER_SECRET.
         Starts a Hazelcast member that runs parmap's chunks; see the README, "Running on a cluster".\
         """);

@@ -164,7 +164,10 @@ class ChunkSecurityTest {
   @Test
   void aChunkHeldLongerThanItsCallerWaitsIsDroppedAndEndsItsCallThere() throws Exception {
     ClusterConfig waitsOneNanosecond =
-        ClusterConfig.builder().chunkTimeout(Duration.ofNanos(1)).build();
+        ClusterConfig.builder()
+            .chunkTimeout(Duration.ofNanos(1))
+            .queueTimeout(Duration.ofNanos(1))
+            .build();
     MemberCalls member = member(ChunkSigner.none());
 
     ChunkResult answer =
@@ -173,6 +176,20 @@ class ChunkSecurityTest {
     assertThat(answer.kind).isEqualTo(ChunkResult.Kind.CANCELLED);
     assertThat(member.hasEnded(call)).isTrue();
     assertThat(RUNS).hasValue(0);
+  }
+
+  @Test
+  void timeQueuedPastTheChunkTimeoutDoesNotCountButRunTimeDoes() throws Exception {
+    ClusterConfig runsOneNanosecond =
+        ClusterConfig.builder().chunkTimeout(Duration.ofNanos(1)).build(); // queued: up to 1 h
+
+    ChunkResult answer =
+        chunk(runsOneNanosecond, ChunkSigner.none(), TaskFingerprint.of(DOUBLE))
+            .answer(member(ChunkSigner.none()));
+
+    // The first item starts, held past the chunk timeout as it was; the second would run past it.
+    assertThat(answer.kind).isEqualTo(ChunkResult.Kind.CANCELLED);
+    assertThat(RUNS).hasValue(1);
   }
 
   @Test

@@ -91,6 +91,8 @@ class ClusterConfigTest {
                 config.toBuilder().threads(3).build(),
                 config.toBuilder().allowedPackages("org.example").build(),
                 config.toBuilder().chunkTimeout(Duration.ofMinutes(1)).build(),
+                config.toBuilder().queueTimeout(Duration.ofMinutes(1)).build(),
+                config.toBuilder().coolDown(Duration.ofMinutes(1)).build(),
                 config.toBuilder().heartbeatTimeout(Duration.ofSeconds(3)).build(),
                 config.toBuilder().connectTimeout(Duration.ofSeconds(3)).build(),
                 config.toBuilder().fixedChunkSize(4).build(),
@@ -101,7 +103,7 @@ class ClusterConfigTest {
         .hasToString(
             "ClusterConfig[clusterName=c, members=[10.0.0.1:5701], bindAddress=127.0.0.1,"
                 + " port=5701, threads=2, allowedPackages=[com.acme.], chunkTimeout=PT10M,"
-                + " heartbeatTimeout=PT10S, connectTimeout=PT30S, chunkSize=adaptive, maxResends=3,"
+                + " queueTimeout=PT1H, coolDown=PT30S, heartbeatTimeout=PT10S, connectTimeout=PT30S, chunkSize=adaptive, maxResends=3,"
                 + " sharedSecret=none]");
   }
 
@@ -224,6 +226,21 @@ class ClusterConfigTest {
             () -> Worker.parse(new String[] {"--bind", "0.0.0.0", "--cluster-name", "c"}, Map.of()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("private address");
+  }
+
+  @Test
+  void theQueueTimeoutAndTheCoolDownHaveDefaultsAndAreChecked() {
+    assertThat(ClusterConfig.defaults().queueTimeout()).isEqualTo(Duration.ofHours(1));
+    assertThat(ClusterConfig.defaults().coolDown()).isEqualTo(Duration.ofSeconds(30));
+    ClusterConfig changed =
+        ClusterConfig.builder().queueTimeout(Duration.ofMinutes(2)).coolDown(Duration.ZERO).build();
+    assertThat(changed.queueTimeout()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(changed.coolDown()).isZero();
+    assertThat(changed.toBuilder().build()).isEqualTo(changed);
+    assertThatThrownBy(() -> ClusterConfig.builder().queueTimeout(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ClusterConfig.builder().coolDown(Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

@@ -118,6 +118,21 @@ final class LocalMembers implements AutoCloseable {
     }
   }
 
+  /** A client of {@code config}, once {@code memberCount} members run chunks (60 s at most). */
+  static ClusterPool client(ClusterConfig.Builder config, int memberCount)
+      throws InterruptedException {
+    ClusterPool pool = ClusterPool.client(config.build());
+    try {
+      if (!pool.awaitMembers(memberCount, Duration.ofSeconds(60))) {
+        throw new AssertionError(memberCount + " members did not join within 60 s");
+      }
+      return pool;
+    } catch (RuntimeException | Error e) {
+      pool.close();
+      throw e;
+    }
+  }
+
   List<String> addresses() {
     return addresses;
   }
