@@ -39,7 +39,8 @@ import org.jspecify.annotations.Nullable;
 public final class ResultsReport {
   /** A section another tool maintains in RESULTS.md; see {@link #keptSections}. */
   private static final Pattern KEPT_SECTION =
-      Pattern.compile("<!-- ([\\w-]+):begin -->.*?<!-- \\1:end -->", Pattern.DOTALL);
+      Pattern.compile(
+          "^<!-- ([\\w-]+):begin -->$.*?^<!-- \\1:end -->$", Pattern.DOTALL | Pattern.MULTILINE);
 
   private final Map<String, String> options;
   private final Map<Workload, Map<Contestant, Result>> results = new EnumMap<>(Workload.class);
@@ -84,8 +85,8 @@ public final class ResultsReport {
 
   /**
    * The sections that other tools keep in the same file, between {@code <!-- NAME:begin -->} and
-   * {@code <!-- NAME:end -->} (the cluster benchmark's, for one): copied over unchanged, so that
-   * rewriting the JMH part does not lose them.
+   * {@code <!-- NAME:end -->}, each marker on a line of its own (the cluster benchmark's, for one):
+   * copied over unchanged, so that rewriting the JMH part does not lose them.
    */
   static String keptSections(Path file) throws IOException {
     if (!Files.isRegularFile(file)) {
