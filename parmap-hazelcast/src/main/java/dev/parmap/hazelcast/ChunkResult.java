@@ -96,8 +96,17 @@ final class ChunkResult implements IdentifiedDataSerializable {
     return new ChunkResult(Kind.FAILED, Refusal.NONE, failedAt, nanos, "", failure);
   }
 
+  /** Not run, or not run to its end: the call had ended here, or the chunk was stale. */
   static ChunkResult cancelled() {
     return new ChunkResult(Kind.CANCELLED, Refusal.NONE, -1, 0, "", NONE);
+  }
+
+  /**
+   * Not run to its end, for the reason {@code why} (the caller's message says what the member did,
+   * for example that the chunk ran past the chunk timeout).
+   */
+  static ChunkResult cancelled(String why) {
+    return new ChunkResult(Kind.CANCELLED, Refusal.NONE, -1, 0, why, NONE);
   }
 
   static ChunkResult needsTask() {

@@ -349,8 +349,16 @@ final class ChunkTask
       for (int i = 0; i < items.length; i++) {
         // Also just before the first: the member may have stood still since. A chunk that ran past
         // the chunk timeout is one its caller gives up on (its probe says so).
-        if (isStale(calls) || (i > 0 && System.nanoTime() - start >= chunkTimeoutNanos)) {
+        if (isStale(calls)) {
           return ChunkResult.cancelled();
+        }
+        if (i > 0 && System.nanoTime() - start >= chunkTimeoutNanos) {
+          return ChunkResult.cancelled(
+              "stopped running the chunk after item #"
+                  + (first + i - 1)
+                  + ": it had run for longer than the chunk timeout of "
+                  + Duration.ofNanos(chunkTimeoutNanos)
+                  + " (an item hangs, or the chunk's items take longer than that together)");
         }
         if (alarms.expired()) {
           return ChunkResult.expired();

@@ -556,7 +556,12 @@ final class ClusterCall implements ChunkRunner {
     switch (result.kind) {
       case CANCELLED -> {
         return Reply.lost(
-            giveUp(attempt, "dropped a chunk of this call without running it", false));
+            giveUp(
+                attempt,
+                result.message.isEmpty()
+                    ? "dropped a chunk of this call without running it"
+                    : result.message,
+                false));
       }
       case REFUSED -> {
         return Reply.lost(refused(name, attempt, result));

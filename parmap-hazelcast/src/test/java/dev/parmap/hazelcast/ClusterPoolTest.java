@@ -345,7 +345,7 @@ class ClusterPoolTest {
 
   @Test
   void aStreamLimitedToTenEndsTheCallCancellingTheChunksStillRunning(@TempDir Path dir)
-      throws IOException {
+      throws IOException, InterruptedException {
     String root = dir.toString();
     SerializableTask<Integer, Integer> task =
         i -> {
@@ -363,8 +363,14 @@ class ClusterPoolTest {
         };
 
     List<Integer> first;
-    try (Stream<Integer> results = pool.stream(numbers(1_000), task)) {
-      first = results.limit(10).toList(); // the terminal operation ends the call
+    // One item per chunk: a member answers a chunk as a whole, so an adaptive chunk that held item
+    // 9 with item 10 would hold back the tenth result for as long as item 10 sleeps.
+    try (ClusterPool onePerChunk =
+        ClusterPool.client(members.clientConfig().toBuilder().fixedChunkSize(1).build())) {
+      assertThat(onePerChunk.awaitMembers(3, Duration.ofSeconds(60))).isTrue();
+      try (Stream<Integer> results = onePerChunk.stream(numbers(1_000), task)) {
+        first = results.limit(10).toList(); // the terminal operation ends the call
+      }
     }
 
     assertThat(first).isEqualTo(numbers(10));
