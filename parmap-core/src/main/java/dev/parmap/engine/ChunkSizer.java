@@ -1,7 +1,5 @@
 package dev.parmap.engine;
 
-import java.util.Arrays;
-
 /**
  * Decides how many consecutive items go into the next chunk and how many chunks may be in flight,
  * from the item cost measured so far. Used by one driver thread only: not thread-safe.
@@ -205,14 +203,33 @@ final class ChunkSizer {
     }
   }
 
-  /** Adds a chunk's cost per item to the samples; the estimate becomes their median. */
+  /**
+   * Adds a chunk's cost per item to the samples; the estimate becomes their median. The samples are
+   * also kept sorted, the oldest one taken out and the new one put in place: a few comparisons, not
+   * a sort per completed chunk (in a call of blocking items, each item is a chunk).
+   */
   private void sample(double perItem) {
-    samples[sampleCount % SAMPLES] = perItem;
+    int slot = sampleCount % SAMPLES;
+    int n = Math.min(sampleCount, SAMPLES); // samples before this one
+    if (sampleCount >= SAMPLES) {
+      double oldest = samples[slot];
+      int at = 0;
+      while (at < n - 1 && sorted[at] != oldest) { // found: one value was put in both arrays
+        at++;
+      }
+      System.arraycopy(sorted, at + 1, sorted, at, n - at - 1);
+      n--;
+    }
+    int at = n;
+    while (at > 0 && sorted[at - 1] > perItem) {
+      sorted[at] = sorted[at - 1];
+      at--;
+    }
+    sorted[at] = perItem;
+    samples[slot] = perItem;
     sampleCount++;
-    int n = Math.min(sampleCount, SAMPLES);
-    System.arraycopy(samples, 0, sorted, 0, n);
-    Arrays.sort(sorted, 0, n);
-    nanosPerItem = sorted[(n - 1) / 2];
+    int count = n + 1;
+    nanosPerItem = sorted[(count - 1) / 2];
   }
 
   /** The current cost estimate per item in nanoseconds, or -1 when unknown (for tests). */

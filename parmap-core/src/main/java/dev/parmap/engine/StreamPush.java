@@ -76,7 +76,7 @@ public final class StreamPush<R extends @Nullable Object> {
     PoolContext pool =
         new PoolContext(
             description,
-            new Launcher.Virtual(threadPrefix, Math.min(window, cpus), window, null),
+            Launcher.Virtual.numbered(threadPrefix, Math.min(window, cpus), window),
             threadPrefix,
             window,
             new PoolTimer(threadPrefix), // never started: a pushed call has no timeouts

@@ -2,6 +2,8 @@ package dev.parmap.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Arrays;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** The adaptive chunking rules, with measurements fed in directly. */
@@ -79,6 +81,28 @@ class ChunkSizerTest {
     sizer.completed(1000, 1_000_000); // 1 µs per item
     assertThat(sizer.overdueAfterNanos(1000)).isEqualTo(8_000_000);
     assertThat(sizer.overdueAfterNanos(10)).isEqualTo(ChunkSizer.MIN_OVERDUE_NANOS);
+  }
+
+  @Test
+  void theEstimateIsTheLowerMedianOfTheLastEightChunksCostsPerItem() {
+    long seed = System.nanoTime();
+    System.out.println("ChunkSizerTest median seed: " + seed);
+    SplittableRandom random = new SplittableRandom(seed);
+    ChunkSizer sizer = new ChunkSizer(2, 10_000);
+    double[] last = new double[ChunkSizer.SAMPLES];
+    for (int chunk = 0; chunk < 2_000; chunk++) {
+      int items = 1 + random.nextInt(4);
+      // Few distinct costs, so that equal values leave and enter the window too.
+      long nanos = random.nextBoolean() ? 1_000L * random.nextInt(6) : random.nextLong(1_000_000);
+      sizer.completed(items, nanos);
+      last[chunk % last.length] = (double) nanos / items;
+      int n = Math.min(chunk + 1, last.length);
+      double[] sorted = Arrays.copyOf(last, n);
+      Arrays.sort(sorted);
+      assertThat(sizer.nanosPerItem())
+          .as("after chunk %d (seed %d)", chunk, seed)
+          .isEqualTo(sorted[(n - 1) / 2]);
+    }
   }
 
   @Test
