@@ -40,13 +40,14 @@ import org.jspecify.annotations.Nullable;
  * the load of each member (chunks in flight there), each member's session of the call and whether
  * it holds the task under it, the members given up on, why and until when, the answers still
  * awaited from each member, and the round trips of recent chunks. A chunk goes to the usable member
- * with the lowest share of its capacity in use: in an unordered call {@value #IN_FLIGHT_PER_SLOT}
- * chunks per thread once the recent chunks are short (one running, one queued to start at once),
- * one per thread in an ordered call (a queued chunk could hold up the head of line), before that,
- * or when chunks are slow (see {@link ChunkTimes#chunksAreShort}); it waits while every member is
- * full, or while the call's chunks in flight hold {@value #MAX_BYTES_IN_FLIGHT} bytes or more
- * (their items' bytes, and the task's where a send carries it). The member list is the pool's
- * snapshot, kept from membership events.
+ * with the lowest share of its capacity in use: in an unordered call or one that returns all
+ * results at once, {@value #IN_FLIGHT_PER_SLOT} chunks per thread once the recent chunks are short
+ * (one running, one queued to start at once), one per thread in an ordered stream (a queued chunk
+ * could hold up the head of line that its consumer waits for), before that, or when chunks are slow
+ * (see {@link ChunkTimes#chunksAreShort}); it waits while every member is full, or while the call's
+ * chunks in flight hold {@value #MAX_BYTES_IN_FLIGHT} bytes or more (their items' bytes, and the
+ * task's where a send carries it). The member list is the pool's snapshot, kept from membership
+ * events.
  *
  * <p><b>Chunk timeout: run time, not queue time.</b> Once the {@linkplain
  * ClusterConfig#chunkTimeout() chunk timeout} has passed since a chunk was sent, and again each
@@ -121,10 +122,11 @@ final class ClusterCall implements ChunkRunner {
   private final Object task; // the serializable task as sent
   private final boolean outcomes;
   private final boolean hedges; // ordered, and no item policy that counts attempts
-  // Unordered: a member may hold a chunk queued behind each running one. Not in an ordered call:
-  // members do not run chunks in the order sent, so a queued chunk that becomes the head of line
-  // would wait for a chunk that may run for minutes, with no free member to hedge it on (a stream
-  // limited to ten waited 5 minutes for its tenth item in a CI run).
+  // A member may hold a chunk queued behind each running one: in an unordered call, and in one that
+  // returns all results at once (map). Not in an ordered stream: members do not run chunks in the
+  // order sent, so a queued chunk that becomes the head of line would wait for a chunk that may run
+  // for minutes, with no free member to hedge it on (a stream limited to ten waited 5 minutes for
+  // its tenth item in a CI run).
   private final boolean queues;
   private final RemotePolicies policies;
   private final ChunkTask.MemberPolicies memberPolicies; // the deadline left is set per send
@@ -162,6 +164,7 @@ final class ClusterCall implements ChunkRunner {
       Object task,
       boolean outcomes,
       boolean ordered,
+      boolean queues,
       String what,
       CallOptions options) {
     this.pool = pool;
@@ -171,7 +174,7 @@ final class ClusterCall implements ChunkRunner {
     Duration timeout = options.timeout();
     // A hedged copy runs its items once more: an attempt that a retry, a per-item timeout or a rate
     // limit would not count (a copy of an item that timed out once may succeed, unlike on a Pool).
-    this.queues = !ordered;
+    this.queues = queues;
     this.hedges = ordered && timeout == null && options.rateLimit() == null && !policies.retries();
     this.memberPolicies =
         new ChunkTask.MemberPolicies(

@@ -97,13 +97,13 @@ import org.jspecify.annotations.Nullable;
  *   <li><b>Chunks.</b> Consecutive items travel together, in chunks sized to hold about 50 ms of
  *       work (measured as the call goes; one item when items are slower), smaller near the end of
  *       an input of known size. Each member runs as many chunks at once as it has worker threads,
- *       and, in an unordered call ({@code forEach}, the unordered streams) once the call's chunks
- *       are measured short (a median round trip under half a second), is sent as many more to
- *       queue, so that it starts the next one at once: a call then keeps twice the cluster's
- *       threads in chunks in flight, and at most 64 MiB of serialized chunks. At most 16,384 items
- *       read but not handed over are held. The members are those of the last membership event (a
- *       snapshot kept by a listener, not read again per chunk): a member that joins mid-call is
- *       sent chunks at once.
+ *       and, in a call that returns all results at once ({@code map}, {@code mapOutcomes}, {@code
+ *       mapAsync}, {@code forEach}) or an unordered stream, once the call's chunks are measured
+ *       short (a median round trip under half a second), is sent as many more to queue, so that it
+ *       starts the next one at once: a call then keeps twice the cluster's threads in chunks in
+ *       flight, and at most 64 MiB of serialized chunks. At most 16,384 items read but not handed
+ *       over are held. The members are those of the last membership event (a snapshot kept by a
+ *       listener, not read again per chunk): a member that joins mid-call is sent chunks at once.
  *   <li><b>Failures of members.</b> When a member leaves or dies (a crash, {@code kill -9}), its
  *       chunks in flight are sent to the other members. When a chunk has run on a member for the
  *       {@linkplain ClusterConfig#chunkTimeout() chunk timeout} (run time: time queued there behind
@@ -822,7 +822,12 @@ public final class ClusterPool implements ParallelPool {
         kind != CallKind.FOR_EACH
             && kind != CallKind.STREAM_UNORDERED
             && kind != CallKind.STREAM_OUTCOMES_UNORDERED;
-    ClusterCall remote = new ClusterCall(this, erased, outcomes, ordered, what, callOptions);
+    // A consumer that takes results one by one waits for the head of line: a chunk queued behind a
+    // long one on a member could hold it up. A call that returns all results at once only waits for
+    // the last one, and queueing keeps the members' threads busy.
+    boolean queues = !ordered || kind.waitsForTheWholeCall();
+    ClusterCall remote =
+        new ClusterCall(this, erased, outcomes, ordered, queues, what, callOptions);
     PoolContext context = context();
     Run<T, R> run = ChunkRunner.newCall(context, items, remote, sizing(), kind, what, callOptions);
     shared.life.register(run, kind.waitsForTheWholeCall(), what, this);
