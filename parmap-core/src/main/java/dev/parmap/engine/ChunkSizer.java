@@ -110,6 +110,11 @@ final class ChunkSizer {
     return parallelism;
   }
 
+  /** Whether items cost at least the target each, so that they run one per chunk. */
+  boolean itemsAreSlow() {
+    return nanosPerItem >= targetNanos;
+  }
+
   /** Whether no measurement exists yet, so the driver should probe with a timed wait. */
   boolean costUnknown() {
     return nanosPerItem < 0;

@@ -105,6 +105,26 @@ final class Feed implements Stalls.HandOn {
     return chunk != null && launch(chunk) ? chunk : null;
   }
 
+  /**
+   * How few chunks in flight the driver waits for (see {@link Dispatch#await}): each completion if
+   * {@code eachCompletion}, in a stream (its consumer waits for results), and while the cost is
+   * unknown or items are slow (each completion frees a slot of concurrency); for cheap chunks of a
+   * call that returns at the end, twice the parallelism while input is left (about half of the
+   * chunks in flight: the threads have work while the driver reads and launches the next ones, a
+   * wake-up per few chunks instead of one per chunk), and once the input is read, fewer chunks than
+   * threads (when {@link Dispatch#splitForIdle} can give an idle thread work) or the last one.
+   */
+  int wakeAtMost(boolean eachCompletion) {
+    if (eachCompletion || sink instanceof Sink.ToStream || sizer.costUnknown()) {
+      return Integer.MAX_VALUE;
+    }
+    int parallelism = sizer.parallelism();
+    if (input.exhausted()) {
+      return parallelism - 1;
+    }
+    return sizer.itemsAreSlow() ? Integer.MAX_VALUE : 2 * parallelism;
+  }
+
   /** A completed chunk's items leave the window as far as the sink has handed them over. */
   void completed(Chunk chunk) {
     outstanding -= sink.completed(chunk);

@@ -355,7 +355,8 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
         wait = wait < 0 ? overdue : Math.min(wait, overdue);
       }
     }
-    dispatch.await(wait);
+    // A failure budget counts each chunk's failed outcomes as the chunk comes back.
+    dispatch.await(wait, feed.wakeAtMost(budget != null || isStopped()));
     if (!isStopped() && deadline.check()) {
       stop(null);
     }

@@ -85,7 +85,7 @@ class FeedTest {
 
   private static void drain(Dispatch dispatch, Feed feed) throws InterruptedException {
     while (dispatch.inFlight() > 0) {
-      dispatch.await(TimeUnit.SECONDS.toNanos(30));
+      dispatch.await(TimeUnit.SECONDS.toNanos(30), Integer.MAX_VALUE);
       Chunk chunk;
       while ((chunk = dispatch.nextCompleted()) != null) {
         chunk.completed = true;
@@ -126,7 +126,7 @@ class FeedTest {
         assertThat(feed.launchNext()).isNotNull();
       }
       while (dispatch.inFlight() > 0) {
-        dispatch.await(TimeUnit.SECONDS.toNanos(30));
+        dispatch.await(TimeUnit.SECONDS.toNanos(30), Integer.MAX_VALUE);
         Chunk chunk;
         while ((chunk = dispatch.nextCompleted()) != null) {
           chunk.completed = true;
