@@ -116,16 +116,21 @@ class DriverWakeUpsTest {
   }
 
   @Test
-  void cheapChunksOfACallThatReturnsAtTheEndWakeTheDriverWhenHalfOfThemAreLeft() {
+  void cheapChunksOfACallThatReturnsAtTheEndWakeTheDriverWhenOnePerThreadIsLeft() {
     Feed feed = feed(Mode.LIST, 1_000, 1_000); // 1 µs per item: cheap
-    assertThat(feed.wakeAtMost(false)).isEqualTo(2 * PARALLELISM);
-    assertThat(feed(Mode.FOR_EACH, 1_000, 1_000).wakeAtMost(false)).isEqualTo(2 * PARALLELISM);
+    assertThat(feed.wakeAtMost(false)).isEqualTo(PARALLELISM);
+    ChunkSizer cheap = new ChunkSizer(PARALLELISM, 64);
+    cheap.completed(1, 1_000);
+    assertThat(cheap.inFlightCap())
+        .as("the driver waits for a quarter of the cheap chunks kept in flight")
+        .isEqualTo(4 * PARALLELISM);
+    assertThat(feed(Mode.FOR_EACH, 1_000, 1_000).wakeAtMost(false)).isEqualTo(PARALLELISM);
   }
 
   @Test
   void onceTheInputIsReadTheDriverWaitsForAnIdleThreadOrTheLastChunk() throws Exception {
     Feed feed = feed(Mode.LIST, 4, 1_000);
-    assertThat(feed.wakeAtMost(false)).isEqualTo(2 * PARALLELISM);
+    assertThat(feed.wakeAtMost(false)).isEqualTo(PARALLELISM);
     while (feed.launchNext() != null) {
       // reads to the end of the input
     }
