@@ -22,9 +22,18 @@ final class Chunk {
 
   /**
    * The items, read from the input by the driver (never by the thread that runs the chunk: the
-   * input is read by one thread at a time); {@code null} once the driver has released them.
+   * input is read by one thread at a time); {@code null} once the driver has released them, or when
+   * the chunk reads its items from {@link #list}.
    */
   @Nullable Object @Nullable [] items;
+
+  /**
+   * Or the JDK list the items are in, from {@link #listOffset} on, that the chunk's thread reads
+   * itself (see {@code Input.trustedList}); {@code null} once released.
+   */
+  private @Nullable List<?> list; // published to the chunk's thread by its launch, as items are
+
+  private int listOffset;
 
   /** Where results go ({@code null}: they are dropped, as for {@code forEach}). */
   final @Nullable Object @Nullable [] results;
@@ -173,7 +182,7 @@ final class Chunk {
   Chunk(
       long firstIndex,
       int size,
-      @Nullable Object[] items,
+      @Nullable Object @Nullable [] items,
       @Nullable Object @Nullable [] results,
       int resultOffset) {
     this.firstIndex = firstIndex;
@@ -191,15 +200,36 @@ final class Chunk {
    */
   Chunk child(int from, int n) {
     @Nullable Object[] mine = items;
-    if (mine == null) {
+    List<?> source = list;
+    if (mine == null && source == null) {
       throw new IllegalStateException("chunk items were already released");
     }
-    return new Chunk(
-        firstIndex + from,
-        n,
-        Arrays.copyOfRange(mine, from, from + n),
-        results,
-        resultOffset + from);
+    Chunk child =
+        new Chunk(
+            firstIndex + from,
+            n,
+            mine == null ? null : Arrays.copyOfRange(mine, from, from + n),
+            results,
+            resultOffset + from);
+    if (source != null) {
+      child.readFrom(source, listOffset + from);
+    }
+    return child;
+  }
+
+  /**
+   * The chunk reads its items from {@code source}, from {@code offset} on, instead of an array of
+   * its own. Driver only, before the chunk is launched.
+   */
+  void readFrom(List<?> source, int offset) {
+    listOffset = offset;
+    list = source;
+  }
+
+  /** Lets the items go: they are not needed any more. Driver only, after completion. */
+  void releaseItems() {
+    items = null;
+    list = null;
   }
 
   /**
@@ -372,16 +402,24 @@ final class Chunk {
 
   @Nullable Object item(int i) {
     @Nullable Object[] copied = items;
-    if (copied == null) {
+    if (copied != null) {
+      return copied[i];
+    }
+    List<?> source = list;
+    if (source == null) {
       throw new IllegalStateException("chunk items were already released");
     }
-    return copied[i];
+    return source.get(listOffset + i);
   }
 
   /** The item at {@code i}, or null if the items were released already (for reports). */
   @Nullable Object itemOrNull(int i) {
     @Nullable Object[] copied = items;
-    return copied == null || i >= copied.length ? null : copied[i];
+    if (copied != null) {
+      return i >= copied.length ? null : copied[i];
+    }
+    List<?> source = list;
+    return source == null || i >= size ? null : source.get(listOffset + i);
   }
 
   /** Takes the result of the item at {@code i} (relative to the chunk) and clears its slot. */

@@ -1,5 +1,6 @@
 package dev.parmap.engine;
 
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -150,13 +151,16 @@ final class Feed implements Stalls.HandOn {
     if (read == null) {
       return null;
     }
-    int n = read.items().length;
+    int n = read.size();
     if (listMode && read.first() + n > CallReports.MAX_LIST_SIZE) {
       RuntimeException tooMany = reports.tooManyResults();
       call.fail(tooMany, tooMany);
       return null;
     }
-    Chunk chunk = sink.chunkOf(read.first(), read.items());
+    Chunk chunk = sink.chunkOf(read.first(), n, read.items());
+    if (read.items() == null) {
+      chunk.readFrom(Objects.requireNonNull(input.trustedList()), (int) read.first());
+    }
     chunk.cutForTime = read.cutForTime();
     return chunk;
   }

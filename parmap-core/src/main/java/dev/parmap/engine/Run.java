@@ -405,7 +405,7 @@ public final class Run<T extends @Nullable Object, R extends @Nullable Object>
       stop(null); // as a passed deadline stops the call
     }
     deadline.cutShort(chunk, outcomes);
-    chunk.items = null; // the items are not needed any more: let them go
+    chunk.releaseItems(); // the items are not needed any more: let them go
     feed.completed(chunk);
   }
 

@@ -31,7 +31,12 @@ abstract sealed class Sink permits Sink.ToList, Sink.Dropped, Sink.ToStream {
    *
    * @param first the index of its first item in the input
    */
-  abstract Chunk chunkOf(long first, @Nullable Object[] items);
+  abstract Chunk chunkOf(long first, int size, @Nullable Object @Nullable [] items);
+
+  /** The chunk of the items just read: {@link #chunkOf(long, int, Object[])} of all of them. */
+  final Chunk chunkOf(long first, @Nullable Object[] items) {
+    return chunkOf(first, items.length, items);
+  }
 
   /** The chunk was launched. */
   void launched(Chunk chunk) {}
@@ -67,12 +72,12 @@ abstract sealed class Sink permits Sink.ToList, Sink.Dropped, Sink.ToStream {
     }
 
     @Override
-    Chunk chunkOf(long first, @Nullable Object[] items) {
+    Chunk chunkOf(long first, int size, @Nullable Object @Nullable [] items) {
       @Nullable Object[] all = shared;
       if (all != null) {
-        return new Chunk(first, items.length, items, all, (int) first);
+        return new Chunk(first, size, items, all, (int) first);
       }
-      Chunk chunk = new Chunk(first, items.length, items, new Object[items.length], 0);
+      Chunk chunk = new Chunk(first, size, items, new Object[size], 0);
       chunks.add(chunk);
       return chunk;
     }
@@ -141,8 +146,8 @@ abstract sealed class Sink permits Sink.ToList, Sink.Dropped, Sink.ToStream {
   /** No results ({@code forEach}). */
   static final class Dropped extends Sink {
     @Override
-    Chunk chunkOf(long first, @Nullable Object[] items) {
-      return new Chunk(first, items.length, items, null, 0);
+    Chunk chunkOf(long first, int size, @Nullable Object @Nullable [] items) {
+      return new Chunk(first, size, items, null, 0);
     }
 
     @Override
@@ -169,8 +174,8 @@ abstract sealed class Sink permits Sink.ToList, Sink.Dropped, Sink.ToStream {
     }
 
     @Override
-    Chunk chunkOf(long first, @Nullable Object[] items) {
-      return new Chunk(first, items.length, items, new Object[items.length], 0);
+    Chunk chunkOf(long first, int size, @Nullable Object @Nullable [] items) {
+      return new Chunk(first, size, items, new Object[size], 0);
     }
 
     @Override

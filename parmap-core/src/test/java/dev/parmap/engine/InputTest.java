@@ -44,10 +44,21 @@ class InputTest {
     Input.Read read;
     while ((read = input.read(want)) != null) {
       assertThat(read.first()).isEqualTo(expectedFirst);
-      expectedFirst += read.items().length;
-      all.addAll(java.util.Arrays.asList(read.items()));
+      expectedFirst += read.size();
+      all.addAll(itemsOf(input, read));
     }
     return all;
+  }
+
+  /** The items of {@code read}: copied, or in the input's list (a JDK list, read in place). */
+  private static List<Object> itemsOf(Input input, Input.Read read) {
+    Object[] copied = read.items();
+    if (copied != null) {
+      assertThat(copied).hasSize(read.size());
+      return java.util.Arrays.asList(copied);
+    }
+    List<?> list = java.util.Objects.requireNonNull(input.trustedList());
+    return new ArrayList<>(list.subList((int) read.first(), (int) read.first() + read.size()));
   }
 
   @Test
@@ -57,7 +68,13 @@ class InputTest {
       assertThat(input.isRandomAccess()).isTrue();
       assertThat(input.knownSize()).isEqualTo(10);
       Input.Read first = input.read(4);
-      assertThat(first.items()).containsExactly(0, 1, 2, 3);
+      assertThat(first.size()).isEqualTo(4);
+      assertThat(itemsOf(input, first)).containsExactly(0, 1, 2, 3);
+      boolean jdkList = list.getClass().getName().startsWith("java.util.");
+      assertThat(input.trustedList() != null).isEqualTo(jdkList);
+      assertThat(first.items() == null)
+          .as("a JDK list is read in place by the chunk, a list of the user's is copied")
+          .isEqualTo(jdkList);
       assertThat(input.remaining()).isEqualTo(6);
       assertThat(readAll(input, 4)).containsExactly(4, 5, 6, 7, 8, 9);
       assertThat(input.exhausted()).isTrue();
