@@ -20,6 +20,10 @@ import org.jspecify.annotations.Nullable;
  * behind the chunks it cancels. For a call with per-worker resources it answers once the call's
  * interrupted chunks have ended there (their resources closed), or after {@code awaitNanos}.
  *
+ * <p>Or, {@linkplain #ofChunk for one chunk}, sent to the member that runs a copy of a chunk that
+ * another member answered first (a hedged head of line): interrupts that chunk alone, or drops it
+ * if it is still queued, so that the copy does not hold a thread of the member for nothing.
+ *
  * <p>Signed as chunks are: a member with the cluster's shared secret ignores a cancel not signed
  * with it (one line in its log), so that whoever can reach the member but lacks the secret cannot
  * stop other callers' calls there. A copy of a signed cancel replayed later can only end the same
@@ -30,8 +34,10 @@ final class CancelCall
 
   private static final System.Logger LOG = System.getLogger(CancelCall.class.getName());
   private static final byte[] NONE = new byte[0];
+  private static final long WHOLE_CALL = -1;
 
   private UUID call = new UUID(0, 0);
+  private long first = WHOLE_CALL;
   private long awaitNanos;
   private byte[] signature = NONE;
   private transient @Nullable HazelcastInstance member;
@@ -44,17 +50,31 @@ final class CancelCall
    * @param signer the caller's signer (its shared secret, or none)
    */
   CancelCall(UUID call, long awaitNanos, ChunkSigner signer) {
+    this(call, WHOLE_CALL, awaitNanos, signer);
+  }
+
+  private CancelCall(UUID call, long first, long awaitNanos, ChunkSigner signer) {
     this.call = call;
+    this.first = first;
     this.awaitNanos = awaitNanos;
     this.signature = signer.sign(signedContent());
+  }
+
+  /** Cancels the chunk of {@code call} (a session) at {@code first} alone; answers at once. */
+  static CancelCall ofChunk(UUID call, long first, ChunkSigner signer) {
+    if (first < 0) {
+      throw new IllegalArgumentException("first must be at least 0, not " + first);
+    }
+    return new CancelCall(call, first, 0, signer);
   }
 
   private byte[] signedContent() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(48);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeUTF("parmap-cancel-v1");
+      out.writeUTF("parmap-cancel-v2");
       out.writeLong(call.getMostSignificantBits());
       out.writeLong(call.getLeastSignificantBits());
+      out.writeLong(first);
       out.writeLong(awaitNanos);
     } catch (IOException e) {
       throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
@@ -86,6 +106,10 @@ final class CancelCall
           call);
       return false;
     }
+    if (first != WHOLE_CALL) {
+      calls.cancelChunk(call, first);
+      return true;
+    }
     calls.end(call);
     if (awaitNanos <= 0) {
       return true;
@@ -112,6 +136,7 @@ final class CancelCall
   public void writeData(ObjectDataOutput out) throws IOException {
     out.writeLong(call.getMostSignificantBits());
     out.writeLong(call.getLeastSignificantBits());
+    out.writeLong(first);
     out.writeLong(awaitNanos);
     out.writeByteArray(signature);
   }
@@ -119,6 +144,7 @@ final class CancelCall
   @Override
   public void readData(ObjectDataInput in) throws IOException {
     call = new UUID(in.readLong(), in.readLong());
+    first = in.readLong();
     awaitNanos = in.readLong();
     signature = ChunkResult.orNone(in.readByteArray());
   }

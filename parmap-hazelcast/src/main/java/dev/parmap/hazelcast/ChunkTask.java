@@ -299,6 +299,7 @@ final class ChunkTask
       return ChunkResult.refused(ChunkResult.Refusal.UNREADABLE, String.valueOf(e));
     }
     MemberCalls.Held held = calls.enter(call, first, sent, chunkTimeoutNanos);
+    // null: the call ended here, or this chunk was cancelled (a copy elsewhere answered first)
     if (held == null) {
       return ChunkResult.cancelled();
     }
@@ -349,7 +350,7 @@ final class ChunkTask
       for (int i = 0; i < items.length; i++) {
         // Also just before the first: the member may have stood still since. A chunk that ran past
         // the chunk timeout is one its caller gives up on (its probe says so).
-        if (isStale(calls)) {
+        if (isStale(calls) || calls.isCancelled(call, first)) {
           return ChunkResult.cancelled();
         }
         if (i > 0 && System.nanoTime() - start >= chunkTimeoutNanos) {
@@ -375,7 +376,7 @@ final class ChunkTask
         }
         boolean timedOut = alarms.endAttempt(alarm);
         if (failure != null) {
-          if (calls.hasEnded(call)) {
+          if (calls.isCancelled(call, first)) {
             return ChunkResult.cancelled();
           }
           if (alarms.expired()) {

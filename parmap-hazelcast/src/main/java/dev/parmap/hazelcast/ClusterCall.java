@@ -72,8 +72,10 @@ import org.jspecify.annotations.Nullable;
  * recent median round trip after its send (at least {@link ChunkTimes#HEDGE_FLOOR_NANOS}) is sent
  * once more, to another member with room, with the same member policies (an outcomes call's members
  * go on after a failed item), the deadline left then, and the task if that member does not hold it
- * under its session: the first answer wins and is reported once, the other is dropped when it comes
- * (its member's load counts it until then). Its items may thus run twice, as a re-sent chunk's may.
+ * under its session: the first answer wins and is reported once; the member of the other copy is
+ * told to drop it ({@link CancelCall#ofChunk}: interrupted if it runs, skipped if it is queued),
+ * and its answer, when it comes, is dropped (its member's load counts it until then). Its items may
+ * thus run twice, as a re-sent chunk's may.
  *
  * <p><b>Sessions.</b> A member's chunks of the call travel under a session id (the {@code call}
  * field of {@link ChunkTask}, {@link ChunkProbe} and {@link CancelCall}), new each time the member
@@ -368,6 +370,7 @@ final class ClusterCall implements ChunkRunner {
   private Reply awaitAnswer(Sending sending, Attempt first) throws InterruptedException {
     List<Attempt> attempts = new ArrayList<>(List.of(first));
     boolean hedged = false;
+    boolean answered = false;
     @Nullable String lost = null;
     try {
       while (true) {
@@ -393,6 +396,7 @@ final class ClusterCall implements ChunkRunner {
           }
           Reply reply = settle(sending, a);
           if (reply.answer() != null || reply.expired()) {
+            answered = reply.answer() != null;
             return reply;
           }
           if (lost == null) {
@@ -426,8 +430,12 @@ final class ClusterCall implements ChunkRunner {
         if (a.answer.isDone()) {
           done(a);
         } else {
-          // A copy that lost the race: its member still runs it; counted there until it answers.
+          // A copy that lost the race: its member still runs it; counted there until it answers,
+          // which it does at once once told to drop it.
           a.answer.whenComplete((result, error) -> done(a));
+          if (answered) {
+            cancelChunk(a, sending.first);
+          }
         }
       }
     }
@@ -892,6 +900,24 @@ final class ClusterCall implements ChunkRunner {
     // be, for their resources).
     var unused = cancel(session, member, 0);
     return why;
+  }
+
+  /**
+   * Tells the member of {@code attempt} to drop its copy of the chunk at {@code first}: another
+   * member answered it. Not waited for; a member that cannot be told runs the copy to its end.
+   */
+  private void cancelChunk(Attempt attempt, long first) {
+    if (!pool.isRunning()) {
+      return;
+    }
+    try {
+      var unused =
+          pool.cancelExecutor()
+              .submitToMember(
+                  CancelCall.ofChunk(attempt.session, first, pool.signer()), attempt.member);
+    } catch (RuntimeException e) {
+      // the member or the pool is gone: nothing left there to cancel
+    }
   }
 
   /**

@@ -132,9 +132,9 @@ import org.jspecify.annotations.Nullable;
  *       #mapOutcomes}, {@link #streamOutcomes}, {@link #mapAsync}), the chunk the results wait for
  *       (the lowest one in flight) is sent once more, to another member with room, when it has been
  *       awaited 4 times the median round trip of the call's recent chunks, and at least 1 s; the
- *       first answer wins, the other is dropped (a hedged request: Dean and Barroso, "The Tail at
- *       Scale", 2013). Not in a call with a per-item timeout, retry or rate limit: the copy would
- *       be an attempt they do not count.
+ *       first answer wins, and the member that runs the other copy is told to drop it (a hedged
+ *       request: Dean and Barroso, "The Tail at Scale", 2013). Not in a call with a per-item
+ *       timeout, retry or rate limit: the copy would be an attempt they do not count.
  *   <li><b>At least once, exactly once in the output.</b> A chunk re-sent or hedged may run twice
  *       (the first member may have run part of it, or all of it before it hung): tasks should be
  *       idempotent. The output still holds each item's result exactly once: the first result that

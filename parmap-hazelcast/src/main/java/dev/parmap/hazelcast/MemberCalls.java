@@ -54,6 +54,8 @@ final class MemberCalls {
   // Guarded by this.
   private final Map<UUID, Set<Thread>> running = new HashMap<>();
   private final Map<Started, Long> startedAt = new HashMap<>(); // chunks running: since when
+  private final Map<Started, Thread> chunkThreads = new HashMap<>(); // chunks running: where
+  private final LinkedHashSet<Started> cancelledChunks = new LinkedHashSet<>();
   private final Map<UUID, Held> held = new HashMap<>();
   private final LinkedHashSet<UUID> ended = new LinkedHashSet<>();
   private @Nullable PauseWatch pauseWatch;
@@ -164,7 +166,8 @@ final class MemberCalls {
       long first,
       @Nullable Task<@Nullable Object, @Nullable Object> sent,
       long idleNanos) {
-    if (ended.contains(call)) {
+    Started chunk = new Started(call, first);
+    if (ended.contains(call) || cancelledChunks.contains(chunk)) {
       return null;
     }
     Held kept = held.get(call);
@@ -176,7 +179,8 @@ final class MemberCalls {
       held.put(call, kept);
     }
     running.computeIfAbsent(call, c -> new HashSet<>()).add(Thread.currentThread());
-    startedAt.put(new Started(call, first), System.nanoTime());
+    startedAt.put(chunk, System.nanoTime());
+    chunkThreads.put(chunk, Thread.currentThread());
     return kept;
   }
 
@@ -191,11 +195,13 @@ final class MemberCalls {
 
   /**
    * Records that the current thread is done with its chunk of {@code call}. An interrupt sent by
-   * {@link #end} is cleared here, under the same lock, so that it cannot reach the next task the
-   * thread runs.
+   * {@link #end} or {@link #cancelChunk} is cleared here, under the same lock, so that it cannot
+   * reach the next task the thread runs.
    */
   synchronized void exit(UUID call, long first) {
-    startedAt.remove(new Started(call, first));
+    Started chunk = new Started(call, first);
+    startedAt.remove(chunk);
+    chunkThreads.remove(chunk);
     Set<Thread> threads = running.get(call);
     if (threads != null) {
       threads.remove(Thread.currentThread());
@@ -209,9 +215,30 @@ final class MemberCalls {
         }
       }
     }
-    if (ended.contains(call)) {
+    if (ended.contains(call) || cancelledChunks.contains(chunk)) {
       Thread.interrupted();
     }
+  }
+
+  /**
+   * Records that the caller no longer needs the chunk of {@code call} at {@code first} (another
+   * member answered a copy of it first): interrupts it if it runs here, and makes it end without
+   * running if it is still queued. The call's other chunks go on.
+   */
+  synchronized void cancelChunk(UUID call, long first) {
+    Started chunk = new Started(call, first);
+    if (cancelledChunks.add(chunk) && cancelledChunks.size() > MAX_ENDED) {
+      cancelledChunks.remove(cancelledChunks.iterator().next());
+    }
+    Thread runner = chunkThreads.get(chunk);
+    if (runner != null) {
+      runner.interrupt(); // cleared in exit, under this lock, if it came after the chunk's end
+    }
+  }
+
+  /** Whether the chunk of {@code call} at {@code first} was cancelled, or its call ended. */
+  synchronized boolean isCancelled(UUID call, long first) {
+    return ended.contains(call) || cancelledChunks.contains(new Started(call, first));
   }
 
   /** Drops the call's task and resources once no chunk of it ran for its idle time. */

@@ -33,6 +33,7 @@ class ClusterScaleTest {
   static final AtomicInteger MOST_RUNNING = new AtomicInteger();
   static volatile CountDownLatch gate = new CountDownLatch(0);
   static volatile CountDownLatch held = new CountDownLatch(0);
+  static volatile CountDownLatch stalledRunInterrupted = new CountDownLatch(0);
   static final java.util.Set<String> RAN_AFTER_HANG = ConcurrentHashMap.newKeySet();
   static volatile String hangingOn = "";
   static volatile long hungUntil = Long.MAX_VALUE;
@@ -188,6 +189,7 @@ class ClusterScaleTest {
   @Test
   void aHeadOfLineChunkFarSlowerThanItsPeersIsSentAgainAndAnsweredOnce() throws Exception {
     held = new CountDownLatch(1);
+    stalledRunInterrupted = new CountDownLatch(1);
     try (InJvmMembers cluster = InJvmMembers.start("scale-hedge", 2, 2);
         ClusterPool pool =
             client(
@@ -200,7 +202,12 @@ class ClusterScaleTest {
               numbers(40),
               i -> {
                 if (executed("item " + i) == 1 && i == 10) {
-                  held.await(AWAIT.toSeconds(), TimeUnit.SECONDS);
+                  try {
+                    held.await(AWAIT.toSeconds(), TimeUnit.SECONDS);
+                  } catch (InterruptedException e) {
+                    stalledRunInterrupted.countDown();
+                    throw e;
+                  }
                 }
                 Thread.sleep(20);
                 return i;
@@ -208,9 +215,16 @@ class ClusterScaleTest {
         Iterator<Integer> it = stream.iterator();
         while (it.hasNext()) {
           results.add(it.next());
+          if (results.size() == 11) {
+            // Item 10's hedge answered, and the call goes on: its member is told to drop the
+            // stalled copy, which is interrupted now, not when the call ends.
+            assertThat(stalledRunInterrupted.await(AWAIT.toSeconds(), TimeUnit.SECONDS))
+                .as("the losing copy was interrupted while the call still ran")
+                .isTrue();
+          }
         }
       }
-      assertThat(held.getCount()).as("the stalled run is still held").isEqualTo(1);
+      assertThat(held.getCount()).as("the stalled run was not let go").isEqualTo(1);
       assertThat(results).isEqualTo(numbers(40));
       assertThat(executions("item 10")).as("item 10: the stalled run and its hedge").isEqualTo(2);
     } finally {

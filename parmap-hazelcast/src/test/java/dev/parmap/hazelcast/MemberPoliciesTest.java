@@ -8,6 +8,7 @@ import dev.parmap.Pool;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -238,5 +239,32 @@ class MemberPoliciesTest {
                 assertThat(((FailedItem) r).cause())
                     .isInstanceOf(TestItems.Boom.class)
                     .hasMessage("no resource"));
+  }
+
+  @Test
+  void aCancelledChunkIsInterruptedOrSkippedWhileTheCallsOtherChunksGoOn() throws Exception {
+    ChunkTask.MemberPolicies policies = new ChunkTask.MemberPolicies(false, -1, -1);
+    ChunkTask hanging = chunk(HANGS_AT_ONE, 10, new Object[] {0, 1, 2}, policies, true);
+    CompletableFuture<ChunkResult> answer =
+        CompletableFuture.supplyAsync(() -> hanging.answer(member));
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> member.runningFor(call, 10) != ChunkProbe.NOT_RUNNING && STARTED.get() == 2);
+
+    // A copy of chunk 10 answered elsewhere: this member is told to drop its own.
+    assertThat(CancelCall.ofChunk(call, 10, ChunkSigner.none()).cancel(member)).isTrue();
+
+    assertThat(interrupted.await(60, TimeUnit.SECONDS)).as("item 11 interrupted").isTrue();
+    assertThat(answer.get(60, TimeUnit.SECONDS).kind).isEqualTo(ChunkResult.Kind.CANCELLED);
+    assertThat(STARTED.get()).as("item 12 never started").isEqualTo(2);
+    assertThat(member.hasEnded(call)).as("the call goes on here").isFalse();
+    assertThat(
+            results(chunk(HANGS_AT_ONE, 20, new Object[] {0, 2}, policies, false).answer(member)))
+        .as("another chunk of the call, with the task held")
+        .containsExactly(0, 4);
+    assertThat(chunk(HANGS_AT_ONE, 10, new Object[] {0, 1, 2}, policies, false).answer(member).kind)
+        .as("a copy of the cancelled chunk that arrives later does not run")
+        .isEqualTo(ChunkResult.Kind.CANCELLED);
+    assertThat(STARTED.get()).isEqualTo(4);
   }
 }
