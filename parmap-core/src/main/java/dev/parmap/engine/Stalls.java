@@ -57,8 +57,9 @@ final class Stalls {
         continue;
       }
       started++;
-      if (chunk.yieldRequested || chunk.size - chunk.current <= 1) {
-        continue;
+      if (chunk.size - chunk.current <= 1
+          || (chunk.yieldRequested && chunk.unclaimedCount() == 0)) {
+        continue; // nothing left to take from it
       }
       long left = start + overdueAfter.applyAsLong(chunk.size) - now;
       if (left <= 0) {
@@ -76,6 +77,11 @@ final class Stalls {
         long taken = handOn.room() > 0 ? chunk.take(false, 1) : -1;
         if (taken >= 0) { // launches chunks: not while iterating over running
           handOn.handOn(chunk, Chunk.takenFrom(taken), Chunk.takenTo(taken));
+        } else if (chunk.unclaimedCount() > 0) {
+          // No room in flight now (chunks that ended are not taken back yet): look again soon. The
+          // chunk may never end without its rest: a stalled item may wait for a later one.
+          long again = overdueAfter.applyAsLong(2);
+          next = next < 0 ? again : Math.min(next, again);
         }
       }
     }

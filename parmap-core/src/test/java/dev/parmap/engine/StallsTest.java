@@ -174,4 +174,36 @@ class StallsTest {
       };
     }
   }
+
+  @Test
+  void anOverdueChunkFoundWhenNoChunkMayBeLaunchedIsTakenFromOnceOneMay() {
+    Chunk chunk = new Chunk(0, 64, new Object[64], null, 0);
+    chunk.claim(0, 7); // its runner claimed items 0 to 6 and stalls on item 6
+    chunk.current = 6;
+    chunk.startNanos = System.nanoTime() - TimeUnit.SECONDS.toNanos(10);
+    List<int[]> handedOn = new ArrayList<>();
+    int[] room = {0};
+    Stalls.HandOn handOn =
+        new Stalls.HandOn() {
+          @Override
+          public int room() {
+            return room[0];
+          }
+
+          @Override
+          public void handOn(Chunk from, int first, int end) {
+            handedOn.add(new int[] {first, end});
+          }
+        };
+
+    long next = Stalls.takeOverdueRests(List.of(chunk), 1, items -> 1_000_000, handOn);
+    assertThat(handedOn).as("no room in flight: nothing taken yet").isEmpty();
+    assertThat(next).as("the driver looks again (the chunk may wait for its rest)").isPositive();
+
+    room[0] = 1; // a chunk that ended was taken back
+    Stalls.takeOverdueRests(List.of(chunk), 1, items -> 1_000_000, handOn);
+    assertThat(handedOn).hasSize(1);
+    assertThat(handedOn.get(0)).containsExactly(7, 64);
+    assertThat(chunk.unclaimedCount()).isZero();
+  }
 }
