@@ -211,7 +211,7 @@ public final class Pool implements ParallelPool {
     int cpus = Runtime.getRuntime().availableProcessors();
     String prefix = "parmap-virtual-" + POOL_NUMBERS.incrementAndGet() + "-";
     return new Pool(
-        "virtual()", new Launcher.Virtual(prefix + "worker", cpus, DEFAULT_WINDOW, null), prefix);
+        "virtual()", new Launcher.Virtual(prefix + "worker-", cpus, DEFAULT_WINDOW, null), prefix);
   }
 
   /**
@@ -229,7 +229,7 @@ public final class Pool implements ParallelPool {
     String prefix = "parmap-virtual-" + POOL_NUMBERS.incrementAndGet() + "-";
     Launcher launcher =
         new Launcher.Virtual(
-            prefix + "worker",
+            prefix + "worker-",
             Math.min(maxConcurrency, cpus),
             Math.min(maxConcurrency, DEFAULT_WINDOW),
             new Semaphore(maxConcurrency));

@@ -62,38 +62,54 @@ public abstract class Launcher {
   /** A new virtual thread per chunk, optionally at most {@code limit} running at once. */
   public static final class Virtual extends Launcher {
     private final ThreadFactory factory;
+    private final @Nullable String namePrefix; // null: the factory names the threads
+    private final AtomicLong started = new AtomicLong();
     private final @Nullable Semaphore permits;
 
     /**
-     * A launcher whose threads are all named {@code threadName}, as the threads of {@code
-     * Executors.newVirtualThreadPerTaskExecutor()} all have no name: a numbered name is a string
-     * built per thread, a fifth of the driver's work per item when each item of a blocking call
-     * runs on a thread of its own (a thread dump tells virtual threads apart by their ids).
+     * A launcher whose threads are named {@code namePrefix} and a number from 0, in the order they
+     * start. Each thread names itself as it starts: a numbered name is a string built per thread, a
+     * fifth of the driver's work per item when each item of a blocking call runs on a thread of its
+     * own, and the threads build theirs at the same time on the other cores instead.
      */
     public Virtual(
-        String threadName, int parallelism, int maxInFlight, @Nullable Semaphore permits) {
-      this(Thread.ofVirtual().name(threadName).factory(), parallelism, maxInFlight, permits);
+        String namePrefix, int parallelism, int maxInFlight, @Nullable Semaphore permits) {
+      this(Thread.ofVirtual().factory(), namePrefix, parallelism, maxInFlight, permits);
     }
 
     private Virtual(
-        ThreadFactory factory, int parallelism, int maxInFlight, @Nullable Semaphore permits) {
+        ThreadFactory factory,
+        @Nullable String namePrefix,
+        int parallelism,
+        int maxInFlight,
+        @Nullable Semaphore permits) {
       super(parallelism, maxInFlight);
       this.factory = factory;
+      this.namePrefix = namePrefix;
       this.permits = permits;
     }
 
     /**
-     * A launcher whose threads are named {@code namePrefix} and a number from 0, without a limit:
-     * for a call whose items each run on a thread of their own anyway, named after the item.
+     * A launcher whose threads are named {@code namePrefix} and a number from 0 when they are made,
+     * in launch order, without a limit: for a call whose items each run on a thread of their own,
+     * named after the item.
      */
     public static Virtual numbered(String namePrefix, int parallelism, int maxInFlight) {
       return new Virtual(
-          Thread.ofVirtual().name(namePrefix, 0).factory(), parallelism, maxInFlight, null);
+          Thread.ofVirtual().name(namePrefix, 0).factory(), null, parallelism, maxInFlight, null);
     }
 
     @Override
     Thread launch(Runnable work) {
-      Thread thread = factory.newThread(work);
+      String prefix = namePrefix;
+      Thread thread =
+          factory.newThread(
+              prefix == null
+                  ? work
+                  : () -> {
+                    Thread.currentThread().setName(prefix + started.getAndIncrement());
+                    work.run();
+                  });
       if (thread == null) {
         throw new RejectedExecutionException("could not create a virtual thread");
       }

@@ -857,7 +857,7 @@ public final class ClusterPool implements ParallelPool {
     return new PoolContext(
         shared.description,
         new Launcher.Virtual(
-            shared.threadPrefix + "chunk",
+            shared.threadPrefix + "chunk-",
             Math.max(1, slots),
             Math.max(1, ClusterCall.IN_FLIGHT_PER_SLOT * slots),
             null),
