@@ -77,6 +77,7 @@ final class Input {
   }
 
   private final @Nullable List<?> list;
+  private final boolean trusted; // list is one of TRUSTED_LISTS: see trustedList()
   private final @Nullable Iterable<?> iterable;
   private @Nullable Iterator<?> iterator;
   private final @Nullable Offered offered;
@@ -88,10 +89,12 @@ final class Input {
     this.offered = null;
     if (items instanceof List<?> l && items instanceof RandomAccess) {
       this.list = l;
+      this.trusted = TRUSTED_LISTS.contains(l.getClass());
       this.iterable = null;
       this.knownSize = l.size();
     } else {
       this.list = null;
+      this.trusted = false;
       this.iterable = items;
       this.knownSize = items instanceof Collection<?> c ? c.size() : -1;
     }
@@ -99,6 +102,7 @@ final class Input {
 
   private Input(Offered offered) {
     this.list = null;
+    this.trusted = false;
     this.iterable = null;
     this.offered = offered;
     this.knownSize = -1;
@@ -177,8 +181,7 @@ final class Input {
    * of its own time, and the arrays were garbage once the chunk ended.
    */
   @Nullable List<?> trustedList() {
-    List<?> source = list;
-    return source != null && TRUSTED_LISTS.contains(source.getClass()) ? source : null;
+    return trusted ? list : null;
   }
 
   /** The number of items not read yet, or -1 when unknown. */
@@ -228,12 +231,8 @@ final class Input {
       return null;
     }
     int size = (int) Math.min(want, left);
-    @Nullable Object[] items;
-    if (TRUSTED_LISTS.contains(source.getClass())) {
-      nextIndex += size;
-      exhausted = nextIndex == knownSize;
-      return new Read(first, size, null, false); // the chunk reads them: see trustedList()
-    } else {
+    @Nullable Object @Nullable [] items = null; // a trusted list's: the chunk reads them itself
+    if (!trusted) {
       items = new Object[size];
       int k = 0;
       try {
@@ -249,7 +248,7 @@ final class Input {
     if (nextIndex == knownSize) {
       exhausted = true;
     }
-    return new Read(first, items, false);
+    return new Read(first, size, items, false);
   }
 
   private @Nullable Read readIterator(int want) {

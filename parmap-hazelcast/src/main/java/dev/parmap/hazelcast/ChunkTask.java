@@ -247,6 +247,9 @@ final class ChunkTask
 
   /** What this member answers, unsigned. */
   ChunkResult answer(MemberCalls calls) {
+    if (calls.isCancelled(call, first)) {
+      return ChunkResult.cancelled(); // the call ended here, or another copy of this chunk answered
+    }
     if (isStale(calls)) {
       calls.end(call); // its caller gave up on this member: drop the call's other chunks too
       return ChunkResult.cancelled();
@@ -314,18 +317,17 @@ final class ChunkTask
   }
 
   /**
-   * Whether the caller has given up, or is about to give up, on this chunk here: its call ended, or
-   * the chunk was held longer than the caller waits for a chunk at most (its queue timeout plus its
-   * chunk timeout), or this member stood still (stopped, a long GC pause) for at least half of what
-   * the caller waits for a chunk or a heartbeat, and at least {@link #MIN_PAUSE_NANOS}, while it
-   * held the chunk or shortly before it read it (a chunk sent during the pause waits in the socket
-   * until the member resumes).
+   * Whether the caller has given up, or is about to give up, on this member, though it did not say
+   * so (see {@link MemberCalls#isCancelled} for what it said): the chunk was held longer than the
+   * caller waits for a chunk at most (its queue timeout plus its chunk timeout), or this member
+   * stood still (stopped, a long GC pause) for at least half of what the caller waits for a chunk
+   * or a heartbeat, and at least {@link #MIN_PAUSE_NANOS}, while it held the chunk or shortly
+   * before it read it (a chunk sent during the pause waits in the socket until the member resumes).
    */
   private boolean isStale(MemberCalls calls) {
     long pauseLimit =
         Math.max(MIN_PAUSE_NANOS, Math.min(chunkTimeoutNanos, heartbeatTimeoutNanos) / 2);
-    return calls.hasEnded(call)
-        || System.nanoTime() - receivedAt >= saturatedSum(queueTimeoutNanos, chunkTimeoutNanos)
+    return System.nanoTime() - receivedAt >= saturatedSum(queueTimeoutNanos, chunkTimeoutNanos)
         || calls.longestPauseAfter(receivedAt - READ_AFTER_PAUSE_NANOS) >= pauseLimit;
   }
 
@@ -350,7 +352,7 @@ final class ChunkTask
       for (int i = 0; i < items.length; i++) {
         // Also just before the first: the member may have stood still since. A chunk that ran past
         // the chunk timeout is one its caller gives up on (its probe says so).
-        if (isStale(calls) || calls.isCancelled(call, first)) {
+        if (calls.isCancelled(call, first) || isStale(calls)) {
           return ChunkResult.cancelled();
         }
         if (i > 0 && System.nanoTime() - start >= chunkTimeoutNanos) {

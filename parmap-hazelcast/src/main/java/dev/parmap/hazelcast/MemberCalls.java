@@ -238,7 +238,8 @@ final class MemberCalls {
 
   /** Whether the chunk of {@code call} at {@code first} was cancelled, or its call ended. */
   synchronized boolean isCancelled(UUID call, long first) {
-    return ended.contains(call) || cancelledChunks.contains(new Started(call, first));
+    return ended.contains(call)
+        || (!cancelledChunks.isEmpty() && cancelledChunks.contains(new Started(call, first)));
   }
 
   /** Drops the call's task and resources once no chunk of it ran for its idle time. */
